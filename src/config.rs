@@ -1,0 +1,141 @@
+//! Command line and environment: every flag also reads a `GEN3_CONTENT_…` variable.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use actix_web::http::header::HeaderValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gen3-content",
+    version,
+    about = "The Gen3 landing page as a typed JSON content API",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// The SQLite database file (created, migrated and seeded on first start).
+    #[arg(
+        long,
+        global = true,
+        env = "GEN3_CONTENT_DATABASE",
+        default_value = "gen3-content.db"
+    )]
+    pub database: PathBuf,
+
+    /// Log filter: a level (`info`) or tracing directives (`info,sqlx=warn`).
+    #[arg(long, global = true, env = "GEN3_CONTENT_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Log line format.
+    #[arg(long, global = true, env = "GEN3_CONTENT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// With no subcommand, `serve` takes its flags here.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, seed an empty database and serve the API (the default).
+    Serve(ServeArgs),
+    /// Exit 0 if a running server's /_status answers 200 (for container health checks).
+    Healthcheck(HealthcheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// The status URL to ask.
+    #[arg(
+        long,
+        env = "GEN3_CONTENT_HEALTHCHECK_URL",
+        default_value = "http://127.0.0.1:8080/_status"
+    )]
+    pub url: String,
+
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GEN3_CONTENT_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Hugo page to seed an empty database from, instead of the built-in seed/about.md.
+    #[arg(long, env = "GEN3_CONTENT_SEED")]
+    pub seed: Option<PathBuf>,
+
+    /// `Cache-Control` of the public reads.
+    #[arg(
+        long,
+        env = "GEN3_CONTENT_CACHE_CONTROL",
+        default_value = "public, max-age=0, must-revalidate"
+    )]
+    pub cache_control: String,
+
+    /// How often to look for changes written by another process (milliseconds).
+    #[arg(long, env = "GEN3_CONTENT_RELOAD_INTERVAL_MS", default_value_t = 250,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub reload_interval_ms: u64,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "GEN3_CONTENT_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: Option<u16>,
+}
+
+impl Default for ServeArgs {
+    /// The defaults (and environment), as `gen3-content serve` with no flags would have them.
+    fn default() -> Self {
+        Cli::parse_from(["gen3-content"]).serve
+    }
+}
+
+impl Cli {
+    /// The subcommand; none means `serve`, with the serve flags given at the top level.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+/// Everything `serve` needs, checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: PathBuf,
+    pub bind: String,
+    pub seed: Option<PathBuf>,
+    pub cache_control: HeaderValue,
+    pub reload_interval: Duration,
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    pub fn new(database: PathBuf, args: ServeArgs) -> anyhow::Result<Self> {
+        let cache_control = HeaderValue::from_str(&args.cache_control).map_err(|_| {
+            anyhow::anyhow!(
+                "--cache-control {:?} is not a valid header value",
+                args.cache_control
+            )
+        })?;
+        Ok(Self {
+            database,
+            bind: args.bind,
+            seed: args.seed,
+            cache_control,
+            reload_interval: Duration::from_millis(args.reload_interval_ms),
+            workers: args.workers.map(usize::from),
+        })
+    }
+}

@@ -1,0 +1,321 @@
+//! The leaf values of a section: bounded texts, links, figure paths, link targets and item keys.
+//! Each is a newtype that can only hold a valid value, and documents its own rules in the schema.
+
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
+
+use super::parse::{Errors, Parse, Pointer, string};
+
+/// Declares a newtype over `String` with the given checks, serialised as the bare string, and a
+/// schema that states the same rules.
+macro_rules! text_type {
+    ($(#[$meta:meta])* $name:ident, max = $max:expr, check = $check:expr, $description:expr $(, pattern = $pattern:expr)?) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Parse for $name {
+            fn parse(value: &Value, at: &Pointer, errors: &mut Errors) -> Option<Self> {
+                let s = string(value, at, errors)?;
+                let problem = if s.trim().is_empty() {
+                    Some("must not be blank".to_owned())
+                } else if s.chars().count() > $max {
+                    Some(format!("must be at most {} characters", $max))
+                } else {
+                    let check: fn(&str) -> Result<(), &'static str> = $check;
+                    check(s).err().map(str::to_owned)
+                };
+                match problem {
+                    Some(detail) => {
+                        errors.push(at, detail);
+                        None
+                    }
+                    None => Some(Self(s.to_owned())),
+                }
+            }
+        }
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                // Not blank, unless the type states a stricter pattern.
+                let pattern = [r"\S" $(, $pattern)?];
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some($description))
+                    .min_length(Some(1))
+                    .max_length(Some($max))
+                    .pattern(pattern.last().copied())
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+fn any_text(_: &str) -> Result<(), &'static str> {
+    Ok(())
+}
+
+text_type!(
+    /// A heading, name, caption or attribution.
+    Title, max = 200, check = any_text,
+    "Plain text, stored and served raw (escaping is the renderer's job); not blank, at most 200 characters."
+);
+text_type!(
+    /// A paragraph or quote.
+    Detail, max = 2000, check = any_text,
+    "Plain text, stored and served raw (escaping is the renderer's job); not blank, at most 2,000 characters."
+);
+text_type!(
+    /// Where a button or logo leads.
+    Link, max = 2048, check = check_link,
+    "An http:// or https:// URL with a host, a site path starting with a single /, a #fragment, or mailto:. At most 2,048 characters."
+);
+text_type!(
+    /// An image: a link, or a path relative to the site.
+    Fig, max = 2048, check = check_fig,
+    "An image: what a link may be, or a relative path such as figs/kv.svg with no .. segment. At most 2,048 characters."
+);
+text_type!(
+    /// The name of an item inside its section, as in the page's front matter (`f1`, `c24`).
+    ItemKey, max = 32, check = check_key,
+    "The item's name in the page's front matter: lower-case letters then digits (f1, c24); unique in its section.",
+    pattern = "^[a-z]+[0-9]+$"
+);
+
+const LINK_RULE: &str =
+    "must be an http(s) URL, a site path starting with /, a #fragment or mailto:";
+const FIG_RULE: &str =
+    "must be an http(s) URL, a site path starting with /, or a relative path without ..";
+
+fn check_link(s: &str) -> Result<(), &'static str> {
+    if !is_clean(s) {
+        return Err("must not contain control characters or surrounding white space");
+    }
+    if is_absolute_link(s) {
+        Ok(())
+    } else {
+        Err(LINK_RULE)
+    }
+}
+
+fn check_fig(s: &str) -> Result<(), &'static str> {
+    if !is_clean(s) {
+        return Err("must not contain control characters or surrounding white space");
+    }
+    if is_absolute_link(s) || is_relative_path(s) {
+        Ok(())
+    } else {
+        Err(FIG_RULE)
+    }
+}
+
+fn check_key(s: &str) -> Result<(), &'static str> {
+    let digits = s.trim_start_matches(|c: char| c.is_ascii_lowercase());
+    let letters = s.len() - digits.len();
+    if letters > 0 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("must be lower-case letters followed by digits, such as c12")
+    }
+}
+
+fn is_clean(s: &str) -> bool {
+    s.trim() == s && !s.chars().any(char::is_control)
+}
+
+/// `http(s)://host…`, `/path` (not `//host`), `#fragment` or `mailto:…`.
+fn is_absolute_link(s: &str) -> bool {
+    if let Some(rest) =
+        strip_prefix_ignore_case(s, "https://").or_else(|| strip_prefix_ignore_case(s, "http://"))
+    {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_port = authority.rsplit('@').next().unwrap_or_default();
+        let host = if host_port.starts_with('[') {
+            host_port
+                .split(']')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('[')
+        } else {
+            host_port.split(':').next().unwrap_or_default()
+        };
+        return !host.is_empty() && !host.contains(char::is_whitespace);
+    }
+    if let Some(path) = s.strip_prefix('/') {
+        return !path.starts_with(['/', '\\']);
+    }
+    if s.starts_with('#') {
+        return true;
+    }
+    strip_prefix_ignore_case(s, "mailto:").is_some_and(|to| !to.is_empty())
+}
+
+/// `figs/kv.svg`: no scheme, not rooted, no `..` segment.
+fn is_relative_path(s: &str) -> bool {
+    let first = s.split('/').next().unwrap_or_default();
+    !s.starts_with(['/', '#', '?', '\\'])
+        && !first.contains(':')
+        && !s.contains('\\')
+        && !s.split(['/', '?', '#']).any(|segment| segment == "..")
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// Where a link opens, as HTML's `target` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub enum Target {
+    #[serde(rename = "_blank")]
+    Blank,
+    #[serde(rename = "_self")]
+    SelfFrame,
+    #[serde(rename = "_parent")]
+    Parent,
+    #[serde(rename = "_top")]
+    Top,
+}
+
+impl Target {
+    const ALL: [(&'static str, Target); 4] = [
+        ("_blank", Target::Blank),
+        ("_self", Target::SelfFrame),
+        ("_parent", Target::Parent),
+        ("_top", Target::Top),
+    ];
+}
+
+impl Parse for Target {
+    fn parse(value: &Value, at: &Pointer, errors: &mut Errors) -> Option<Self> {
+        let s = string(value, at, errors)?;
+        let found = Self::ALL
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, t)| *t);
+        if found.is_none() {
+            errors.push(at, "must be one of _blank, _self, _parent, _top");
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse<T: Parse>(value: Value) -> Result<T, Vec<String>> {
+        let mut errors = Errors::default();
+        T::parse(&value, &Pointer::root().child("x"), &mut errors)
+            .ok_or_else(|| errors.into_vec().into_iter().map(|e| e.detail).collect())
+    }
+
+    #[test]
+    fn links_accept_what_the_contract_names() {
+        for ok in [
+            "https://gen3.datacommons.io",
+            "HTTP://Example.org/a?b#c",
+            "https://user@host:8080/x",
+            "/get-started",
+            "#top",
+            "mailto:support@gen3.org",
+        ] {
+            assert!(parse::<Link>(json!(ok)).is_ok(), "{ok} should be a link");
+        }
+    }
+
+    #[test]
+    fn links_reject_scripts_data_protocol_relative_and_blank() {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "//evil.example",
+            "/\\evil.example",
+            "https://",
+            "https:///path",
+            "ftp://host",
+            "figs/kv.svg",
+            " /padded",
+            "/line\nbreak",
+            "mailto:",
+        ] {
+            assert!(
+                parse::<Link>(json!(bad)).is_err(),
+                "{bad:?} should be rejected"
+            );
+        }
+        assert_eq!(
+            parse::<Link>(json!("  ")),
+            Err(vec!["must not be blank".to_owned()])
+        );
+    }
+
+    #[test]
+    fn figs_also_accept_relative_paths_without_dot_dot() {
+        assert!(parse::<Fig>(json!("figs/kv.svg")).is_ok());
+        assert!(parse::<Fig>(json!("figs/UChicago_CTDS_Horizontal_Color RGB.png")).is_ok());
+        assert!(parse::<Fig>(json!("/figs/commons/anvil.png")).is_ok());
+        for bad in [
+            "../secret.png",
+            "figs/../../x",
+            "javascript:x",
+            "C:\\x",
+            "//cdn/x.png",
+        ] {
+            assert!(
+                parse::<Fig>(json!(bad)).is_err(),
+                "{bad:?} should be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        assert!(parse::<Title>(json!("é".repeat(200))).is_ok());
+        assert_eq!(
+            parse::<Title>(json!("x".repeat(201))),
+            Err(vec!["must be at most 200 characters".to_owned()])
+        );
+        assert!(parse::<Detail>(json!("x".repeat(2000))).is_ok());
+    }
+
+    #[test]
+    fn wrong_types_say_what_they_got() {
+        assert_eq!(
+            parse::<Title>(json!(7)),
+            Err(vec!["must be a string, not a number".to_owned()])
+        );
+        assert_eq!(
+            parse::<Target>(json!("_new")),
+            Err(vec![
+                "must be one of _blank, _self, _parent, _top".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn item_keys_are_letters_then_digits() {
+        for ok in ["f1", "c24", "abc007"] {
+            assert!(parse::<ItemKey>(json!(ok)).is_ok(), "{ok}");
+        }
+        for bad in ["1c", "c", "C1", "c1a", "c-1", ""] {
+            assert!(parse::<ItemKey>(json!(bad)).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! One error type for the whole API, always answered as RFC 9457 `application/problem+json`.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::FieldError;
+use crate::telemetry;
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The problem type of a 422: its `errors` member lists the offending fields.
+pub const INVALID_FIELDS_TYPE: &str = "tag:gen3-content,2026:problems/invalid-fields";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{method} is not allowed here; allowed: {allow}")]
+    MethodNotAllowed { method: String, allow: &'static str },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{} field(s) are invalid", .0.len())]
+    InvalidFields(Vec<FieldError>),
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    /// Any other status, for errors that arise outside our handlers (see `problem_fallback`).
+    #[error("{}", .0.canonical_reason().unwrap_or("error"))]
+    Status(StatusCode),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// An RFC 9457 problem: what every error response carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type; `about:blank` when the status says it all.
+    #[serde(rename = "type")]
+    #[schema(examples("about:blank"))]
+    pub problem_type: String,
+    /// A short summary of the problem type.
+    #[schema(examples("Not Found"))]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(examples(404), minimum = 400, maximum = 599)]
+    pub status: u16,
+    /// What went wrong this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, examples("there is no section named \"teasr\""))]
+    pub detail: Option<String>,
+    /// The request path that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, examples("/sections/teasr"))]
+    pub instance: Option<String>,
+    /// On a 500: the id of the request, as in its log line and `X-Request-Id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub request_id: Option<String>,
+    /// On a 422: one entry per offending field. For PATCH, pointers refer to the merged result.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Status(status) => *status,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let context = telemetry::current_request();
+        let server_error = status.is_server_error();
+        if server_error {
+            // The cause goes to the log, never to the client.
+            tracing::error!(error = ?self, request_id = context.as_ref().map(|c| c.id.as_str()), "request failed");
+        }
+        let (problem_type, errors) = match self {
+            Self::InvalidFields(errors) => (INVALID_FIELDS_TYPE, errors.clone()),
+            _ => ("about:blank", Vec::new()),
+        };
+        let problem = Problem {
+            problem_type: problem_type.to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: match self {
+                Self::Internal(_) | Self::Status(_) => None,
+                other => Some(other.to_string()),
+            },
+            instance: context.as_ref().map(|c| c.path.clone()),
+            request_id: context.filter(|_| server_error).map(|c| c.id),
+            errors,
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        response.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        if let Self::MethodNotAllowed { allow, .. } = self {
+            response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
+        }
+        response.body(serde_json::to_vec(&problem).expect("a problem always serialises"))
+    }
+}
+
+/// Whatever produced an error response without going through [`ApiError`] (actix's own
+/// extractors, Swagger UI's file service, a middleware), the client still gets a problem
+/// document with the same status and the headers that matter.
+pub async fn problem_fallback(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> std::result::Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // An `Err` here came from a middleware, not a handler; actix renders it with its own
+    // `error_response`, which for `ApiError` is a problem document.
+    let res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == PROBLEM_JSON);
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res);
+    }
+    let (req, original) = res.into_parts();
+    let mut problem = ApiError::Status(status).error_response();
+    for name in [header::ALLOW, header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+        if let Some(value) = original.headers().get(&name) {
+            problem.headers_mut().insert(name, value.clone());
+        }
+    }
+    Ok(ServiceResponse::new(req, problem))
+}

@@ -1,0 +1,16 @@
+//! gen3-content: the Gen3 landing page stored in SQLite and served as typed JSON sections.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod healthcheck;
+pub mod openapi;
+pub mod representation;
+pub mod routes;
+pub mod seed;
+pub mod snapshot;
+pub mod startup;
+pub mod storage;
+pub mod store;
+pub mod telemetry;

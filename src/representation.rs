@@ -1,0 +1,244 @@
+//! A response body prepared once per content change, with everything conditional requests and
+//! content negotiation need, so that serving it costs no database work and no serialisation.
+
+use std::sync::OnceLock;
+use std::time::SystemTime;
+
+use actix_web::http::header::{
+    self, AcceptEncoding, Encoding, HeaderValue, HttpDate, IfModifiedSince,
+};
+use actix_web::web::Bytes;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+/// The content codings a representation is offered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    // The discriminants index `Representation::etags`.
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    const ALL: [Coding; 3] = [Coding::Identity, Coding::Gzip, Coding::Brotli];
+
+    /// Suffix of the entity tag: each coding is its own representation with its own strong tag.
+    fn tag_suffix(self) -> &'static str {
+        match self {
+            Self::Identity => "",
+            Self::Gzip => "-gz",
+            Self::Brotli => "-br",
+        }
+    }
+
+    fn content_encoding(self) -> Option<&'static str> {
+        match self {
+            Self::Identity => None,
+            Self::Gzip => Some("gzip"),
+            Self::Brotli => Some("br"),
+        }
+    }
+
+    fn encoding(self) -> Encoding {
+        match self {
+            Self::Identity => Encoding::identity(),
+            Self::Gzip => Encoding::gzip(),
+            Self::Brotli => Encoding::brotli(),
+        }
+    }
+}
+
+/// One resource's current bytes and validators.
+pub struct Representation {
+    content_type: &'static str,
+    identity: Bytes,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+    /// Opaque part of the entity tag, without quotes or coding suffix.
+    tag: String,
+    etags: [HeaderValue; 3],
+    last_modified: SystemTime,
+    last_modified_header: HeaderValue,
+}
+
+impl Representation {
+    /// `tag` is derived from the body itself: the same bytes always get the same strong tag,
+    /// across restarts and across servers sharing a database.
+    pub fn new(content_type: &'static str, body: Vec<u8>, last_modified: SystemTime) -> Self {
+        let digest = Sha256::digest(&body);
+        let tag: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+        let etags = Coding::ALL.map(|c| {
+            HeaderValue::from_str(&format!("\"{tag}{}\"", c.tag_suffix()))
+                .expect("hex is a valid header")
+        });
+        let last_modified_header =
+            HeaderValue::from_str(&HttpDate::from(last_modified).to_string())
+                .expect("an HTTP date is a valid header");
+        Self {
+            content_type,
+            identity: Bytes::from(body),
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+            tag,
+            etags,
+            last_modified,
+            last_modified_header,
+        }
+    }
+
+    pub fn body(&self) -> &Bytes {
+        &self.identity
+    }
+
+    /// The entity tag of the identity coding, quoted.
+    pub fn etag(&self) -> &HeaderValue {
+        &self.etags[0]
+    }
+
+    /// Whether `etag` (quoted, possibly weak) names this version in any coding.
+    pub fn matches(&self, opaque: &str) -> bool {
+        let Some(rest) = opaque.strip_prefix(self.tag.as_str()) else {
+            return false;
+        };
+        Coding::ALL.iter().any(|c| c.tag_suffix() == rest)
+    }
+
+    /// The body in `coding`, compressed on first use and kept until the content changes.
+    fn encoded(&self, coding: Coding) -> Bytes {
+        match coding {
+            Coding::Identity => self.identity.clone(),
+            Coding::Gzip => self.gzip.get_or_init(|| gzip(&self.identity)).clone(),
+            Coding::Brotli => self.brotli.get_or_init(|| brotli(&self.identity)).clone(),
+        }
+    }
+
+    /// Answers a GET (or HEAD) for this representation: 304 when the client's copy is current,
+    /// else 200 with the best coding the client accepts.
+    pub fn respond(&self, req: &HttpRequest, cache_control: &HeaderValue) -> HttpResponse {
+        let coding = negotiate(req);
+        let not_modified = self.not_modified(req);
+        let mut response = if not_modified {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        response
+            .insert_header((header::ETAG, self.etags[coding as usize].clone()))
+            .insert_header((header::LAST_MODIFIED, self.last_modified_header.clone()))
+            .insert_header((header::CACHE_CONTROL, cache_control.clone()))
+            .insert_header((header::VARY, HeaderValue::from_static("Accept-Encoding")));
+        if not_modified {
+            return response.finish();
+        }
+        if let Some(name) = coding.content_encoding() {
+            response.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(name)));
+        }
+        response
+            .content_type(self.content_type)
+            .body(self.encoded(coding))
+    }
+
+    /// RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, `*` matches);
+    /// If-Modified-Since only when it is absent.
+    fn not_modified(&self, req: &HttpRequest) -> bool {
+        if let Some(value) = req.headers().get(header::IF_NONE_MATCH) {
+            let Ok(value) = value.to_str() else {
+                return false;
+            };
+            return value.trim() == "*"
+                || entity_tags(value).any(|(_, opaque)| self.matches(opaque));
+        }
+        match req.get_header::<IfModifiedSince>() {
+            Some(IfModifiedSince(since)) => {
+                let since: SystemTime = since.into();
+                let modified_secs = self
+                    .last_modified
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map(|d| d.as_secs());
+                let since_secs = since
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map(|d| d.as_secs());
+                matches!((modified_secs, since_secs), (Ok(m), Ok(s)) if m <= s)
+            }
+            None => false,
+        }
+    }
+}
+
+/// The entity tags in an `If-None-Match` or `If-Match` list, as (weak, opaque tag) pairs.
+/// Parsing stops at the first malformed element.
+pub fn entity_tags(list: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = list;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start_matches([' ', '\t', ',']);
+        if rest.is_empty() {
+            return None;
+        }
+        let (weak, quoted) = match rest.strip_prefix("W/") {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let inner = quoted.strip_prefix('"')?;
+        let end = inner.find('"')?;
+        rest = &inner[end + 1..];
+        Some((weak, &inner[..end]))
+    })
+}
+
+fn negotiate(req: &HttpRequest) -> Coding {
+    let Some(accept) = req.get_header::<AcceptEncoding>() else {
+        return Coding::Identity;
+    };
+    let supported = Coding::ALL.map(Coding::encoding);
+    match accept.negotiate(supported.iter()) {
+        Some(e) if e == Encoding::brotli() => Coding::Brotli,
+        Some(e) if e == Encoding::gzip() => Coding::Gzip,
+        _ => Coding::Identity,
+    }
+}
+
+fn gzip(data: &[u8]) -> Bytes {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(data)
+        .expect("writing to a Vec cannot fail");
+    Bytes::from(encoder.finish().expect("writing to a Vec cannot fail"))
+}
+
+fn brotli(data: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params)
+        .expect("writing to a Vec cannot fail");
+    Bytes::from(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_tag_lists_parse_weak_strong_and_stop_at_garbage() {
+        let tags: Vec<_> = entity_tags(r#"W/"a", "b-gz" ,"c,d""#).collect();
+        assert_eq!(tags, vec![(true, "a"), (false, "b-gz"), (false, "c,d")]);
+        let tags: Vec<_> = entity_tags(r#""a", nonsense, "b""#).collect();
+        assert_eq!(tags, vec![(false, "a")]);
+    }
+
+    #[test]
+    fn every_coding_of_a_version_matches_and_nothing_else() {
+        let r = Representation::new("application/json", b"{}".to_vec(), SystemTime::UNIX_EPOCH);
+        let tag = r.etag().to_str().unwrap().trim_matches('"').to_owned();
+        assert!(r.matches(&tag));
+        assert!(r.matches(&format!("{tag}-gz")));
+        assert!(r.matches(&format!("{tag}-br")));
+        assert!(!r.matches(&format!("{tag}-zz")));
+        assert!(!r.matches("0000"));
+    }
+}

@@ -1,0 +1,97 @@
+//! The read model: every body the read endpoints serve, built once per committed change and
+//! published atomically. A GET loads one `Arc` and writes bytes; it never touches the database.
+
+use std::sync::Arc;
+
+use arc_swap::{ArcSwap, Guard};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::domain::SectionId;
+use crate::representation::Representation;
+use crate::routes::sections::{SectionResource, SectionsDocument};
+use crate::store::Stored;
+
+const JSON: &str = "application/json";
+
+/// One consistent version of everything the read endpoints serve.
+pub struct Snapshot {
+    stored: Stored,
+    collection: Representation,
+    sections: Vec<Representation>,
+}
+
+impl Snapshot {
+    pub fn build(stored: Stored) -> Self {
+        let resources: Vec<SectionResource> = SectionId::ALL
+            .iter()
+            .map(|&id| SectionResource::new(id, stored.version(id), stored.section(id).clone()))
+            .collect();
+        let sections = resources
+            .iter()
+            .map(|r| {
+                let body = serde_json::to_vec(r).expect("sections always serialise");
+                Representation::new(JSON, body, r.updated_at.to_system_time())
+            })
+            .collect();
+        let document = SectionsDocument {
+            page: stored.page.meta.clone(),
+            sections: resources,
+        };
+        let body = serde_json::to_vec(&document).expect("sections always serialise");
+        let collection = Representation::new(JSON, body, stored.last_modified().to_system_time());
+        Self {
+            stored,
+            collection,
+            sections,
+        }
+    }
+
+    pub fn stored(&self) -> &Stored {
+        &self.stored
+    }
+
+    /// `GET /sections`.
+    pub fn collection(&self) -> &Representation {
+        &self.collection
+    }
+
+    /// `GET /sections/{id}`.
+    pub fn section(&self, id: SectionId) -> &Representation {
+        &self.sections[id.position() as usize - 1]
+    }
+}
+
+/// The current snapshot, and the lock that orders everything that publishes a new one.
+pub struct ReadModel {
+    current: ArcSwap<Snapshot>,
+    publishing: Mutex<()>,
+}
+
+impl ReadModel {
+    pub fn new(stored: Stored) -> Self {
+        Self {
+            current: ArcSwap::from_pointee(Snapshot::build(stored)),
+            publishing: Mutex::new(()),
+        }
+    }
+
+    /// The current snapshot; wait-free.
+    pub fn load(&self) -> Guard<Arc<Snapshot>> {
+        self.current.load()
+    }
+
+    /// Held from reading the database to publishing what was read (or from a write's `BEGIN` to
+    /// its publish), so that an older state can never replace a newer one.
+    pub async fn lock(&self) -> MutexGuard<'_, ()> {
+        self.publishing.lock().await
+    }
+
+    /// Publishes `stored` unless it is what is already served. Call with the lock held.
+    pub fn publish(&self, stored: Stored, _lock: &MutexGuard<'_, ()>) -> bool {
+        if self.current.load().stored == stored {
+            return false;
+        }
+        self.current.store(Arc::new(Snapshot::build(stored)));
+        true
+    }
+}

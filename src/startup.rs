@@ -1,0 +1,166 @@
+//! Builds the application: seed check, database, read model, HTTP server. Tests build it on port 0.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use sqlx::{Connection, SqliteConnection, SqlitePool};
+use tokio::task::JoinHandle;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::{ApiError, problem_fallback};
+use crate::openapi::ApiDoc;
+use crate::routes::{self, HttpSettings};
+use crate::snapshot::ReadModel;
+use crate::telemetry::request_log;
+use crate::{db, seed, storage, store};
+use utoipa::OpenApi;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: SqlitePool,
+    watcher: JoinHandle<()>,
+}
+
+impl Application {
+    /// Checks the seed, opens, migrates and (if empty) seeds the database, loads the read model
+    /// and binds the listener. Nothing is written if the seed is invalid.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let seed_page = seed::load(settings.seed.as_ref())?;
+        let pool = db::connect(&settings.database).await?;
+        if seed::seed_if_empty(&pool, &seed_page).await? {
+            tracing::info!(database = %settings.database.display(), "seeded an empty database");
+        }
+        let stored = store::load(&mut *pool.acquire().await?).await?;
+        let read = web::Data::new(ReadModel::new(stored));
+
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let http = web::Data::new(HttpSettings {
+            cache_control: settings.cache_control.clone(),
+        });
+        let pool_data = web::Data::new(pool.clone());
+        let app_read = read.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .app_data(app_read.clone())
+                .app_data(http.clone())
+                .app_data(pool_data.clone())
+                .app_data(web::PathConfig::default().error_handler(|e, _| {
+                    ApiError::NotFound(format!("no such resource: {e}")).into()
+                }))
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::BadRequest(format!("bad query string: {e}")).into()
+                }))
+                .configure(routes::configure)
+                .openapi_service(|api| {
+                    SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", api)
+                })
+                .into_app()
+                .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+                .default_service(web::to(routes::not_found))
+                .wrap(from_fn(head_as_get))
+                .wrap(from_fn(problem_fallback))
+                .wrap(from_fn(request_log))
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.run();
+
+        let watch_conn =
+            SqliteConnection::connect_with(&db::connect_options(&settings.database)).await?;
+        let watcher = tokio::spawn(watch(
+            watch_conn,
+            pool.clone(),
+            read,
+            settings.reload_interval,
+        ));
+        Ok(Self {
+            port,
+            server,
+            pool,
+            watcher,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server (gracefully) when asked; SIGINT and SIGTERM do the same.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then lets in-flight requests finish and closes the database.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.watcher.abort();
+        self.pool.close().await;
+        result
+    }
+}
+
+/// HEAD is GET without the body (RFC 9110 §9.3.2). Routing it as GET gives every readable
+/// resource HEAD with identical headers; the HTTP layer leaves the body out.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
+/// Publishes content that another process (an `import`) committed to the same database file.
+async fn watch(
+    mut conn: SqliteConnection,
+    pool: SqlitePool,
+    read: web::Data<ReadModel>,
+    every: Duration,
+) {
+    let mut seen = storage::data_version(&mut conn).await.ok();
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let version = match storage::data_version(&mut conn).await {
+            Ok(version) => version,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot poll the database for changes");
+                continue;
+            }
+        };
+        if seen == Some(version) {
+            continue;
+        }
+        let lock = read.lock().await;
+        let loaded = match pool.acquire().await {
+            Ok(mut conn) => store::load(&mut conn).await,
+            Err(e) => Err(e.into()),
+        };
+        match loaded {
+            Ok(stored) => {
+                seen = Some(version);
+                if read.publish(stored, &lock) {
+                    tracing::info!("published content changed by another process");
+                }
+            }
+            Err(e) => tracing::error!(error = format!("{e:#}"), "cannot reload changed content"),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! SQL and nothing else. Every function takes a connection (or `&mut *tx`), so the caller decides
+//! what is one transaction.
+
+pub mod page;
+pub mod sections;
+
+use sqlx::SqliteConnection;
+
+/// Whether the database answers at all.
+pub async fn ping(conn: &mut SqliteConnection) -> sqlx::Result<()> {
+    sqlx::query_scalar!("SELECT 1")
+        .fetch_one(conn)
+        .await
+        .map(drop)
+}
+
+/// SQLite's counter of commits by other connections (`PRAGMA data_version`): how a server notices
+/// content written by another process.
+pub async fn data_version(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("PRAGMA data_version")
+        .fetch_one(conn)
+        .await
+}

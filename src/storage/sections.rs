@@ -1,0 +1,72 @@
+//! The `sections` and `revisions` tables.
+
+use sqlx::SqliteConnection;
+
+/// A section as it is now: its current revision's content.
+#[derive(Debug)]
+pub struct CurrentRow {
+    pub id: String,
+    pub revision: i64,
+    pub content: String,
+    pub updated_at: String,
+}
+
+/// Every section's current revision, in page order.
+pub async fn current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<CurrentRow>> {
+    sqlx::query_as!(
+        CurrentRow,
+        r#"SELECT s.id AS "id!", s.revision, r.content, r.created_at AS updated_at
+           FROM sections s
+           JOIN revisions r ON r.section_id = s.id AND r.revision = s.revision
+           ORDER BY s.position"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("SELECT COUNT(*) FROM sections")
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    id: &str,
+    kind: &str,
+    position: i64,
+    revision: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO sections (id, type, position, revision) VALUES (?, ?, ?, ?)",
+        id,
+        kind,
+        position,
+        revision
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_revision(
+    conn: &mut SqliteConnection,
+    section_id: &str,
+    revision: i64,
+    content: &str,
+    author: &str,
+    created_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO revisions (section_id, revision, content, author, created_at)
+         VALUES (?, ?, ?, ?, ?)",
+        section_id,
+        revision,
+        content,
+        author,
+        created_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

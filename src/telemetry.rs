@@ -1,0 +1,99 @@
+//! Logging: one line per request (method, path, status, latency, request id), written off the
+//! request path by a background thread so that logging never dominates a fast read.
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use actix_web::Error;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What an error response may say about the request it answers.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub id: String,
+    pub path: String,
+}
+
+tokio::task_local! {
+    static REQUEST: RequestContext;
+}
+
+/// The request being handled, if any.
+pub fn current_request() -> Option<RequestContext> {
+    REQUEST.try_with(Clone::clone).ok()
+}
+
+/// Installs the global subscriber. Keep the guard alive: dropping it flushes the log.
+pub fn init(filter: &str, format: LogFormat) -> anyhow::Result<WorkerGuard> {
+    let filter = EnvFilter::try_new(filter)
+        .map_err(|e| anyhow::anyhow!("bad --log filter {filter:?}: {e}"))?;
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stdout().is_terminal())
+        .with_writer(writer);
+    let result = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+    result.map_err(|e| anyhow::anyhow!("cannot install the logger: {e}"))?;
+    Ok(guard)
+}
+
+/// Takes `X-Request-Id` from the request when it is a sane token, else makes one; echoes it in
+/// the response; logs the request once it is answered.
+pub async fn request_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let start = Instant::now();
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| is_token(v))
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    let context = RequestContext {
+        id: id.clone(),
+        path: req.path().to_owned(),
+    };
+    let method = req.method().clone();
+    let path = context.path.clone();
+
+    let result = REQUEST.scope(context, next.call(req)).await;
+    let status = match &result {
+        Ok(res) => res.status(),
+        Err(e) => e.as_response_error().status_code(),
+    };
+    tracing::info!(
+        target: "gen3_content::request",
+        method = %method,
+        path = %path,
+        status = status.as_u16(),
+        latency_us = start.elapsed().as_micros() as u64,
+        request_id = %id,
+        "request"
+    );
+    let mut res = result?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(res)
+}
+
+/// Request ids come from clients: accept only short visible tokens, so they cannot forge log lines.
+fn is_token(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
