@@ -1,0 +1,79 @@
+//! Every error is `application/problem+json`, with the right status.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+async fn problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(
+        body["type"].is_string() && body["title"].is_string(),
+        "{body}"
+    );
+    body
+}
+
+#[tokio::test]
+async fn an_unknown_section_is_a_404_problem() {
+    let app = spawn_app().await;
+    let body = problem(app.get("/sections/teasr").await, 404).await;
+    assert_eq!(body["title"], "Not Found");
+    assert_eq!(body["detail"], "there is no section named \"teasr\"");
+    assert_eq!(body["instance"], "/sections/teasr");
+}
+
+#[tokio::test]
+async fn unknown_routes_are_404_problems() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/nope",
+        "/sections/teaser/extra",
+        "/swagger-ui/no-such-file.js",
+    ] {
+        problem(app.get(path).await, 404).await;
+    }
+}
+
+#[tokio::test]
+async fn other_methods_are_405_with_allow() {
+    let app = spawn_app().await;
+    for (method, path) in [
+        (Method::DELETE, "/sections/teaser"),
+        (Method::POST, "/sections"),
+        (Method::PUT, "/_status"),
+        (Method::PATCH, "/_version"),
+    ] {
+        let r = app.request(method.clone(), path, Default::default()).await;
+        assert_eq!(r.headers()["allow"], "GET, HEAD", "{method} {path}");
+        let body = problem(r, 405).await;
+        assert_eq!(
+            body["detail"],
+            format!("{method} is not allowed here; allowed: GET, HEAD")
+        );
+    }
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_made() {
+    let app = spawn_app().await;
+    let r = app
+        .get_with("/sections/vision", &[("X-Request-Id", "abc-123")])
+        .await;
+    assert_eq!(r.headers()["x-request-id"], "abc-123");
+    let r = app.get("/nope").await;
+    let made = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(made.len(), 36, "a UUID: {made}");
+    // A value that could forge log lines is replaced, not echoed.
+    let r = app
+        .get_with("/sections", &[("X-Request-Id", "a b\"c")])
+        .await;
+    assert_ne!(r.headers()["x-request-id"], "a b\"c");
+}

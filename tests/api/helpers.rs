@@ -1,0 +1,161 @@
+//! `spawn_app()`: the real application on 127.0.0.1:0 with its own database file.
+
+use std::path::{Path, PathBuf};
+
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use gen3_content::config::{ServeArgs, Settings};
+use gen3_content::startup::Application;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, Response};
+use serde_json::Value;
+use sqlx::SqlitePool;
+use sqlx::sqlite::SqlitePoolOptions;
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    handle: ServerHandle,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    pub database: PathBuf,
+    // The temp dir of the database, when the app owns it; removed on drop.
+    _dir: Option<TempDir>,
+}
+
+pub fn settings(database: &Path) -> Settings {
+    let args = ServeArgs {
+        bind: "127.0.0.1:0".to_owned(),
+        workers: Some(2),
+        reload_interval_ms: 50,
+        ..ServeArgs::default()
+    };
+    Settings::new(database.to_path_buf(), args).expect("valid test settings")
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("content.db");
+    spawn_with(Some(dir), settings(&database)).await
+}
+
+/// Starts the application with `settings`, keeping `dir` alive as long as it runs.
+pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
+    let database = settings.database.clone();
+    let app = Application::build(settings)
+        .await
+        .expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let server = tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        handle,
+        server: Some(server),
+        database,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, HeaderMap::new()).await
+    }
+
+    pub async fn request(&self, method: Method, path: &str, headers: HeaderMap) -> Response {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+            .headers(headers)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// GET with headers given as pairs.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        self.request(Method::GET, path, map).await
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    /// Stops the server gracefully and waits until it has closed the database.
+    pub async fn stop(mut self) {
+        self.handle.stop(true).await;
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+
+    /// Another process on the same database file, as an `import` would be.
+    pub async fn other_process(&self) -> SqlitePool {
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(gen3_content::db::connect_options(&self.database))
+            .await
+            .unwrap()
+    }
+
+    /// Waits until `path` answers something other than `etag`, for at most `limit`.
+    pub async fn wait_for_change(&self, path: &str, etag: &str, limit: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < deadline {
+            let response = self.get(path).await;
+            if response.headers()["etag"] != etag {
+                return Some(response.json().await.unwrap());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the workers end with it.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// Writes a new revision of `section` from another connection, as another process would.
+pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let revision: i64 = sqlx::query_scalar("SELECT revision + 1 FROM sections WHERE id = ?")
+        .bind(section)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO revisions (section_id, revision, content, author, created_at)
+         VALUES (?, ?, ?, 'test', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    )
+    .bind(section)
+    .bind(revision)
+    .bind(content.to_string())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE sections SET revision = ? WHERE id = ?")
+        .bind(revision)
+        .bind(section)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}

@@ -1,0 +1,96 @@
+//! The committed OpenAPI document is exactly what the code generates and what the server serves.
+
+use gen3_content::openapi::openapi;
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+const COMMITTED: &str = "openapi/openapi.json";
+
+fn generated() -> String {
+    openapi().to_pretty_json().expect("the document serialises") + "\n"
+}
+
+#[test]
+fn committed_document_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(COMMITTED);
+    let generated = generated();
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &generated).expect("write openapi/openapi.json");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{COMMITTED} differs from what the code generates; regenerate it with \
+         `UPDATE_OPENAPI=1 cargo test --test api openapi` and commit the result"
+    );
+}
+
+#[tokio::test]
+async fn served_document_is_the_committed_one() {
+    let app = spawn_app().await;
+    let served: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let generated: Value = serde_json::from_str(&generated()).unwrap();
+    assert_eq!(served, generated);
+}
+
+#[test]
+fn a_section_is_a_tagged_union_over_the_nine_types() {
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    let content = &doc["components"]["schemas"]["SectionContent"];
+    assert_eq!(content["discriminator"]["propertyName"], "type");
+    let mapping = content["discriminator"]["mapping"].as_object().unwrap();
+    let mut types: Vec<&str> = mapping.keys().map(String::as_str).collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        [
+            "commons",
+            "company",
+            "contributor",
+            "entrance",
+            "features",
+            "roles",
+            "teaser",
+            "users",
+            "vision"
+        ]
+    );
+    let variants = content["oneOf"].as_array().unwrap();
+    assert_eq!(variants.len(), 9);
+    for (tag, target) in mapping {
+        let name = target.as_str().unwrap().rsplit('/').next().unwrap();
+        assert!(
+            variants.iter().any(|v| v["$ref"] == *target),
+            "{tag} is not in oneOf"
+        );
+        let schema = &doc["components"]["schemas"][name];
+        assert_eq!(
+            schema["properties"]["type"]["enum"],
+            serde_json::json!([tag]),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_error_response_is_a_problem_document() {
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = response["content"]
+                        .as_object()
+                        .unwrap_or_else(|| panic!("{method} {path} {status}"));
+                    assert_eq!(
+                        content.keys().collect::<Vec<_>>(),
+                        ["application/problem+json"],
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+}
