@@ -148,3 +148,51 @@ pub async fn problem_fallback(
     }
     Ok(ServiceResponse::new(req, problem))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::telemetry::{RequestContext, scope};
+
+    /// Renders `error` as it would be while handling a request to `/sections`.
+    async fn render(error: ApiError) -> serde_json::Value {
+        let context = RequestContext {
+            id: "req-42".to_owned(),
+            path: "/sections".to_owned(),
+        };
+        let response = scope(context, async { error.error_response() }).await;
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            PROBLEM_JSON
+        );
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    #[actix_web::test]
+    async fn a_500_names_the_request_and_hides_the_cause() {
+        let body = render(ApiError::Internal(anyhow::anyhow!("secret table name"))).await;
+        assert_eq!(body["status"], 500);
+        assert_eq!(body["title"], "Internal Server Error");
+        assert_eq!(body["request_id"], "req-42");
+        assert_eq!(body["instance"], "/sections");
+        assert!(body.get("detail").is_none());
+        assert!(!body.to_string().contains("secret"));
+    }
+
+    #[actix_web::test]
+    async fn a_422_lists_its_fields_and_a_404_has_no_request_id() {
+        let field = FieldError {
+            pointer: "/items/3/link".to_owned(),
+            detail: "bad".to_owned(),
+        };
+        let body = render(ApiError::InvalidFields(vec![field])).await;
+        assert_eq!(body["type"], INVALID_FIELDS_TYPE);
+        assert_eq!(body["errors"][0]["pointer"], "/items/3/link");
+        let body = render(ApiError::NotFound("gone".to_owned())).await;
+        assert!(body.get("request_id").is_none());
+        assert_eq!(body["detail"], "gone");
+    }
+}

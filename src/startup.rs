@@ -74,7 +74,9 @@ impl Application {
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(request_log))
         })
-        .listen(listener)?;
+        .listen(listener)?
+        // Finish in-flight requests on SIGTERM before a container runtime's usual 10 s kill.
+        .shutdown_timeout(8);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

@@ -2,7 +2,7 @@
 //! rows. Transactions are the caller's; SQL stays in `storage`.
 
 use anyhow::{Context, anyhow};
-use sqlx::SqliteConnection;
+use sqlx::{Connection, SqliteConnection};
 
 use crate::domain::{Errors, Page, PageMeta, Parse, Pointer, SectionContent, SectionId, Timestamp};
 use crate::storage::{self, page::PageRow};
@@ -46,9 +46,17 @@ pub async fn is_empty(conn: &mut SqliteConnection) -> anyhow::Result<bool> {
     Ok(storage::sections::count(conn).await? == 0 && storage::page::get(conn).await?.is_none())
 }
 
-/// Reads the whole page. Stored content is parsed like any input: a row that is not valid
+/// Reads the whole page in one read transaction, so that a concurrent writer's commit is seen
+/// entirely or not at all. Stored content is parsed like any input: a row that is not valid
 /// content is an error, never served.
 pub async fn load(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
+    let mut tx = conn.begin().await?;
+    let stored = load_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     let row = storage::page::get(conn)
         .await?
         .ok_or_else(|| anyhow!("the database holds no page"))?;

@@ -27,6 +27,11 @@ tokio::task_local! {
     static REQUEST: RequestContext;
 }
 
+/// Runs `future` as the handling of the request `context`.
+pub async fn scope<F: std::future::Future>(context: RequestContext, future: F) -> F::Output {
+    REQUEST.scope(context, future).await
+}
+
 /// The request being handled, if any.
 pub fn current_request() -> Option<RequestContext> {
     REQUEST.try_with(Clone::clone).ok()
@@ -69,7 +74,7 @@ pub async fn request_log(
     let method = req.method().clone();
     let path = context.path.clone();
 
-    let result = REQUEST.scope(context, next.call(req)).await;
+    let result = scope(context, next.call(req)).await;
     let status = match &result {
         Ok(res) => res.status(),
         Err(e) => e.as_response_error().status_code(),
