@@ -38,6 +38,15 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+/// Client input quoted in an error detail, cut short: an error must not echo a 40 kB path.
+pub fn excerpt(input: &str) -> String {
+    const MAX: usize = 80;
+    match input.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &input[..cut]),
+        None => input.to_owned(),
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         Self::Internal(e.into())
@@ -107,7 +116,7 @@ impl ResponseError for ApiError {
                 Self::Internal(_) | Self::Status(_) => None,
                 other => Some(other.to_string()),
             },
-            instance: context.as_ref().map(|c| c.path.clone()),
+            instance: context.as_ref().map(|c| excerpt(&c.path)),
             request_id: context.filter(|_| server_error).map(|c| c.id),
             errors,
         };

@@ -8,7 +8,7 @@ use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, web};
 use utoipa::IntoParams;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, excerpt};
 
 /// What the handlers need to know about how to answer.
 pub struct HttpSettings {
@@ -62,8 +62,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// Anything that matched no route.
 pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!(
-        "nothing is served at {}",
-        req.path()
-    )))
+    let path = excerpt(req.path());
+    Err(ApiError::NotFound(format!("nothing is served at {path}")))
 }

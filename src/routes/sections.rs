@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{PageMeta, SectionContent, SectionId, Timestamp};
-use crate::error::{ApiError, Problem, Result};
+use crate::error::{ApiError, Problem, Result, excerpt};
 use crate::routes::HttpSettings;
 use crate::snapshot::ReadModel;
 use crate::store::Version;
@@ -118,7 +118,7 @@ async fn get_section(
 
 pub fn parse_id(name: &str) -> Result<SectionId> {
     SectionId::from_name(name)
-        .ok_or_else(|| ApiError::NotFound(format!("there is no section named {name:?}")))
+        .ok_or_else(|| ApiError::NotFound(format!("there is no section named {:?}", excerpt(name))))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

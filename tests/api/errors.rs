@@ -77,3 +77,14 @@ async fn request_ids_are_echoed_or_made() {
         .await;
     assert_ne!(r.headers()["x-request-id"], "a b\"c");
 }
+
+#[tokio::test]
+async fn errors_quote_client_input_only_briefly() {
+    let app = spawn_app().await;
+    let long = "a".repeat(20_000);
+    for path in [format!("/sections/{long}"), format!("/{long}")] {
+        let body = problem(app.get(&path).await, 404).await;
+        let size = body.to_string().len();
+        assert!(size < 600, "{size} bytes");
+    }
+}
