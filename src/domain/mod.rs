@@ -1,5 +1,6 @@
 //! The page and its sections as types that can only hold valid content. No HTTP, no SQL here.
 
+pub mod content;
 pub mod hugo;
 pub mod page;
 pub mod parse;
