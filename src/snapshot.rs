@@ -2,14 +2,19 @@
 //! published atomically. A GET loads one `Arc` and writes bytes; it never touches the database.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web;
 
 use arc_swap::{ArcSwap, Guard};
+use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::domain::SectionId;
 use crate::representation::Representation;
 use crate::routes::sections::{SectionResource, SectionsDocument};
-use crate::store::Stored;
+use crate::storage;
+use crate::store::{self, Stored};
 
 const JSON: &str = "application/json";
 
@@ -93,5 +98,46 @@ impl ReadModel {
         }
         self.current.store(Arc::new(Snapshot::build(stored)));
         true
+    }
+}
+
+/// Publishes content that another process (an `import`) committed to the same database file.
+/// `baseline` is `PRAGMA data_version` on `conn` from before the read model was loaded.
+pub async fn follow_database(
+    mut conn: SqliteConnection,
+    baseline: i64,
+    pool: SqlitePool,
+    read: web::Data<ReadModel>,
+    every: Duration,
+) {
+    let mut seen = baseline;
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let version = match storage::data_version(&mut conn).await {
+            Ok(version) => version,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot poll the database for changes");
+                continue;
+            }
+        };
+        if seen == version {
+            continue;
+        }
+        let lock = read.lock().await;
+        let loaded = match pool.acquire().await {
+            Ok(mut conn) => store::load(&mut conn).await,
+            Err(e) => Err(e.into()),
+        };
+        match loaded {
+            Ok(stored) => {
+                seen = version;
+                if read.publish(stored, &lock) {
+                    tracing::info!("published content changed by another process");
+                }
+            }
+            Err(e) => tracing::error!(error = format!("{e:#}"), "cannot reload changed content"),
+        }
     }
 }

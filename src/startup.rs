@@ -1,7 +1,6 @@
 //! Builds the application: seed check, database, read model, HTTP server. Tests build it on port 0.
 
 use std::net::TcpListener;
-use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
@@ -18,7 +17,7 @@ use crate::config::Settings;
 use crate::error::{ApiError, problem_fallback};
 use crate::openapi::ApiDoc;
 use crate::routes::{self, HttpSettings};
-use crate::snapshot::ReadModel;
+use crate::snapshot::{self, ReadModel};
 use crate::telemetry::request_log;
 use crate::{db, seed, storage, store};
 use utoipa::OpenApi;
@@ -39,6 +38,11 @@ impl Application {
         if seed::seed_if_empty(&pool, &seed_page).await? {
             tracing::info!(database = %settings.database.display(), "seeded an empty database");
         }
+        // The change counter's baseline comes first: a commit after it, even one racing this
+        // start-up, is noticed by the watcher.
+        let mut watch_conn =
+            SqliteConnection::connect_with(&db::connect_options(&settings.database)).await?;
+        let baseline = storage::data_version(&mut watch_conn).await?;
         let stored = store::load(&mut *pool.acquire().await?).await?;
         let read = web::Data::new(ReadModel::new(stored));
 
@@ -82,10 +86,9 @@ impl Application {
         }
         let server = server.run();
 
-        let watch_conn =
-            SqliteConnection::connect_with(&db::connect_options(&settings.database)).await?;
-        let watcher = tokio::spawn(watch(
+        let watcher = tokio::spawn(snapshot::follow_database(
             watch_conn,
+            baseline,
             pool.clone(),
             read,
             settings.reload_interval,
@@ -126,43 +129,4 @@ async fn head_as_get(
         req.head_mut().method = Method::GET;
     }
     next.call(req).await
-}
-
-/// Publishes content that another process (an `import`) committed to the same database file.
-async fn watch(
-    mut conn: SqliteConnection,
-    pool: SqlitePool,
-    read: web::Data<ReadModel>,
-    every: Duration,
-) {
-    let mut seen = storage::data_version(&mut conn).await.ok();
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        let version = match storage::data_version(&mut conn).await {
-            Ok(version) => version,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot poll the database for changes");
-                continue;
-            }
-        };
-        if seen == Some(version) {
-            continue;
-        }
-        let lock = read.lock().await;
-        let loaded = match pool.acquire().await {
-            Ok(mut conn) => store::load(&mut conn).await,
-            Err(e) => Err(e.into()),
-        };
-        match loaded {
-            Ok(stored) => {
-                seen = Some(version);
-                if read.publish(stored, &lock) {
-                    tracing::info!("published content changed by another process");
-                }
-            }
-            Err(e) => tracing::error!(error = format!("{e:#}"), "cannot reload changed content"),
-        }
-    }
 }
