@@ -1,7 +1,8 @@
 //! `GET /sections` and `GET /sections/{id}`.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
 use crate::domain::{PageMeta, SectionContent, SectionId, Timestamp};
@@ -12,7 +13,7 @@ use crate::store::Version;
 
 /// A section of the landing page: its system fields, then its content, whose `type` tells which of
 /// the nine section types it is.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, ToSchema)]
 pub struct SectionResource {
     /// The section's id; each section type occurs once, so the id equals the type.
     #[schema(read_only)]
@@ -28,6 +29,28 @@ pub struct SectionResource {
     pub updated_at: Timestamp,
     #[serde(flatten)]
     pub content: SectionContent,
+}
+
+/// By hand for the contract's key order: `id`, `type`, the other system fields, then the content.
+/// (The derived form would put `type` among the content fields.) Runs once per change.
+impl Serialize for SectionResource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let serde_json::Value::Object(content) = self.content.to_value() else {
+            return Err(serde::ser::Error::custom(
+                "section content is always an object",
+            ));
+        };
+        let mut map = serializer.serialize_map(Some(content.len() + 4))?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &content["type"])?;
+        map.serialize_entry("position", &self.position)?;
+        map.serialize_entry("revision", &self.revision)?;
+        map.serialize_entry("updated_at", &self.updated_at)?;
+        for (key, value) in content.iter().filter(|(key, _)| *key != "type") {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 impl SectionResource {

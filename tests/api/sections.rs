@@ -143,6 +143,18 @@ async fn the_nine_sections_come_in_page_order_with_their_system_fields() {
     let ids: Vec<&str> = sections.iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ORDER);
     for (i, s) in sections.iter().enumerate() {
+        let keys: Vec<&str> = s
+            .as_object()
+            .unwrap()
+            .keys()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            ["id", "type", "position", "revision", "updated_at"],
+            "as API.md shows them"
+        );
         assert_eq!(s["type"], s["id"]);
         assert_eq!(s["position"], i + 1);
         assert_eq!(s["revision"], 1);
