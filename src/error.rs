@@ -24,7 +24,7 @@ pub enum ApiError {
     #[error("{0}")]
     NotFound(String),
     #[error("{method} is not allowed here; allowed: {allow}")]
-    MethodNotAllowed { method: String, allow: &'static str },
+    MethodNotAllowed { method: String, allow: String },
     #[error("{0}")]
     BadRequest(String),
     #[error("{} field(s) are invalid", .0.len())]
@@ -123,8 +123,10 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         response.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-        if let Self::MethodNotAllowed { allow, .. } = self {
-            response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
+        if let Self::MethodNotAllowed { allow, .. } = self
+            && let Ok(allow) = HeaderValue::from_str(allow)
+        {
+            response.insert_header((header::ALLOW, allow));
         }
         response.body(serde_json::to_vec(&problem).expect("a problem always serialises"))
     }

@@ -15,12 +15,10 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::error::{ApiError, problem_fallback};
-use crate::openapi::ApiDoc;
 use crate::routes::{self, HttpSettings};
 use crate::snapshot::{self, ReadModel};
 use crate::telemetry::request_log;
-use crate::{db, seed, storage, store};
-use utoipa::OpenApi;
+use crate::{db, openapi, seed, storage, store};
 
 pub struct Application {
     port: u16,
@@ -53,11 +51,12 @@ impl Application {
             cache_control: settings.cache_control.clone(),
         });
         let pool_data = web::Data::new(pool.clone());
+        let api = openapi::openapi();
+        let allowed = routes::allowed_methods(&api);
         let app_read = read.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .into_utoipa_app()
-                .openapi(ApiDoc::openapi())
                 .app_data(app_read.clone())
                 .app_data(http.clone())
                 .app_data(pool_data.clone())
@@ -68,10 +67,9 @@ impl Application {
                     ApiError::BadRequest(format!("bad query string: {e}")).into()
                 }))
                 .configure(routes::configure)
-                .openapi_service(|api| {
-                    SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", api)
-                })
                 .into_app()
+                .configure(|cfg| routes::method_not_allowed(cfg, &allowed))
+                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", api.clone()))
                 .service(web::redirect("/swagger-ui", "/swagger-ui/"))
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(head_as_get))

@@ -7,6 +7,7 @@ pub mod sections;
 use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, web};
 use utoipa::IntoParams;
+use utoipa::openapi::OpenApi;
 
 use crate::error::{ApiError, excerpt};
 
@@ -32,29 +33,49 @@ pub struct ConditionalHeaders {
     accept_encoding: Option<String>,
 }
 
-/// Every path the API serves and the methods it allows there: the one list behind `405`'s
-/// `Allow`. HEAD is served wherever GET is.
-const RESOURCES: &[(&str, &str)] = &[
-    ("/sections", "GET, HEAD"),
-    ("/sections/{id}", "GET, HEAD"),
-    ("/_status", "GET, HEAD"),
-    ("/_version", "GET, HEAD"),
-];
-
-/// Registers every documented operation, then a `405` for other methods on the same paths.
+/// Registers every documented operation.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     sections::configure(cfg);
     ops::configure(cfg);
-    for &(path, allow) in RESOURCES {
-        // Routes are not collected into the OpenAPI document; they only answer what the
-        // services above did not.
+}
+
+/// Each documented path with the methods it allows, read from the OpenAPI document that the
+/// handlers themselves produce, so `Allow` can never disagree with what is served. HEAD is
+/// allowed wherever GET is (see `startup::head_as_get`).
+pub fn allowed_methods(api: &OpenApi) -> Vec<(String, String)> {
+    api.paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let operations = [
+                (&item.get, "GET, HEAD"),
+                (&item.post, "POST"),
+                (&item.put, "PUT"),
+                (&item.patch, "PATCH"),
+                (&item.delete, "DELETE"),
+            ];
+            let allow: Vec<&str> = operations
+                .into_iter()
+                .filter_map(|(operation, methods)| operation.as_ref().map(|_| methods))
+                .collect();
+            (path.clone(), allow.join(", "))
+        })
+        .collect()
+}
+
+/// A `405` with `Allow` for any other method on a documented path. Register after the handlers:
+/// routes are tried in order, so these only answer what no handler took.
+pub fn method_not_allowed(cfg: &mut web::ServiceConfig, allowed: &[(String, String)]) {
+    for (path, allow) in allowed {
+        let allow = allow.clone();
         cfg.route(
             path,
-            web::route().to(move |req: HttpRequest| async move {
-                Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed {
+            web::route().to(move |req: HttpRequest| {
+                let error = ApiError::MethodNotAllowed {
                     method: req.method().to_string(),
-                    allow,
-                })
+                    allow: allow.clone(),
+                };
+                async move { Err::<actix_web::HttpResponse, _>(error) }
             }),
         );
     }
