@@ -275,3 +275,118 @@ macro_rules! keyed_by_key_field {
     )*};
 }
 keyed_by_key_field!(Feature, Role, DataCommons, EntranceCard);
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn errors<T: Parse>(value: Value) -> Vec<(String, String)> {
+        let mut errors = Errors::default();
+        let parsed = T::parse(&value, &Pointer::root(), &mut errors);
+        let errors: Vec<_> = errors
+            .into_vec()
+            .into_iter()
+            .map(|e| (e.pointer, e.detail))
+            .collect();
+        assert_eq!(
+            parsed.is_none(),
+            !errors.is_empty(),
+            "fails exactly when it reports"
+        );
+        errors
+    }
+
+    fn teaser() -> Value {
+        json!({
+            "fig": "figs/kv.svg", "title": "T", "detail": "D",
+            "button1": {"caption": "A", "link": "https://a.example", "target": "_blank"},
+            "button2": {"caption": "B", "link": "/b"},
+        })
+    }
+
+    #[test]
+    fn a_valid_teaser_parses_with_or_without_its_type() {
+        assert!(errors::<Teaser>(teaser()).is_empty());
+        let mut typed = teaser();
+        typed["type"] = json!("teaser");
+        assert!(errors::<Teaser>(typed).is_empty());
+    }
+
+    #[test]
+    fn every_offending_field_is_reported_with_its_pointer() {
+        let mut body = teaser();
+        body["type"] = json!("vision");
+        body["detial"] = json!("typo");
+        body["button1"]["link"] = json!("javascript:alert(1)");
+        body["button2"]["target"] = json!(1);
+        body.as_object_mut().unwrap().remove("title");
+        let found = errors::<Teaser>(body);
+        let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/type",
+                "/title",
+                "/button1/link",
+                "/button2/target",
+                "/detial"
+            ],
+            "{found:?}"
+        );
+        assert_eq!(found[0].1, "must be \"teaser\", the section's type");
+        assert_eq!(found[1].1, "is required");
+        assert_eq!(found[4].1, "is not a known field");
+    }
+
+    #[test]
+    fn items_are_counted_and_their_keys_unique() {
+        let item = |key: &str| json!({"key": key, "title": "T", "detail": "D"});
+        let none = errors::<Features>(json!({"items": []}));
+        assert_eq!(
+            none,
+            [(
+                "/items".to_owned(),
+                "must hold 1 to 100 items, not 0".to_owned()
+            )]
+        );
+        let many: Vec<Value> = (1..=101).map(|n| item(&format!("f{n}"))).collect();
+        assert_eq!(errors::<Features>(json!({ "items": many }))[0].0, "/items");
+        let hundred: Vec<Value> = (1..=100).map(|n| item(&format!("f{n}"))).collect();
+        assert!(errors::<Features>(json!({ "items": hundred })).is_empty());
+
+        let duplicated = json!({"items": [item("f1"), item("f2"), item("f1"), item("f2")]});
+        let found = errors::<Features>(duplicated);
+        assert_eq!(
+            found,
+            [
+                (
+                    "/items/2/key".to_owned(),
+                    "duplicates the key f1 of an earlier item".to_owned()
+                ),
+                (
+                    "/items/3/key".to_owned(),
+                    "duplicates the key f2 of an earlier item".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn pointers_escape_slashes_and_tildes_in_unknown_keys() {
+        let found = errors::<Vision>(json!({"quote": "Q", "a/b~c": 1}));
+        assert_eq!(
+            found,
+            [("/a~1b~0c".to_owned(), "is not a known field".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_reported_at_the_root() {
+        assert_eq!(
+            errors::<Vision>(json!([1])),
+            [(String::new(), "must be an object, not an array".to_owned())]
+        );
+    }
+}

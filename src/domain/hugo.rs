@@ -384,6 +384,16 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_field_alone_is_still_an_error() {
+        let text = SEED.replace("g3RLG:\n  quote:", "g3RLG:\n  qoute: typo\n  quote:");
+        let line = text.lines().position(|l| l.contains("qoute")).unwrap() + 1;
+        assert_eq!(
+            findings(&text),
+            [format!("g3RLG.qoute (line {line}): is not a known field")]
+        );
+    }
+
+    #[test]
     fn yaml_syntax_errors_carry_a_line() {
         let text = SEED.replace("g3RLG:\n", "g3RLG: [\n");
         match parse_page(&text) {

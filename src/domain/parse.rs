@@ -129,13 +129,16 @@ impl<'a> Fields<'a> {
         Some(value)
     }
 
-    /// Reports every field nobody took.
-    pub fn finish(self, errors: &mut Errors) {
+    /// Reports every field nobody took; `None` if there was one.
+    pub fn finish(self, errors: &mut Errors) -> Option<()> {
+        let mut clean = true;
         for key in self.map.keys() {
             if !self.taken.contains(&key.as_str()) {
                 errors.push(&self.at.child(key), "is not a known field");
+                clean = false;
             }
         }
+        clean.then_some(())
     }
 }
 
@@ -188,7 +191,7 @@ macro_rules! record {
                 // `r#type` is the field `type`.
                 $( let $field = <$ty as $crate::domain::parse::Parse>::field(
                     &mut fields, stringify!($field).trim_start_matches("r#"), errors); )*
-                fields.finish(errors);
+                fields.finish(errors)?;
                 Some(Self { $( $field: $field?, )* })
             }
         }
