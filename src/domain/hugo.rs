@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::page::{Page, PageMeta};
 use super::parse::{Errors, Parse, Pointer};
 use super::section::{SectionContent, SectionId};
+use super::text::is_item_key;
 
 /// How a section is written in the front matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,12 +210,6 @@ fn reshape(value: &Value, shape: Shape) -> (Value, Vec<String>) {
         }
         _ => (value.clone(), vec![]),
     }
-}
-
-/// Whether a front matter key names an item (`f1`, `c24`) rather than a field.
-pub fn is_item_key(key: &str) -> bool {
-    let digits = key.trim_start_matches(|c: char| c.is_ascii_lowercase());
-    digits.len() < key.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The YAML path of an error found at `tokens` in the reshaped section.

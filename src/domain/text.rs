@@ -124,13 +124,17 @@ fn check_fig(s: &str) -> Result<(), &'static str> {
 }
 
 fn check_key(s: &str) -> Result<(), &'static str> {
-    let digits = s.trim_start_matches(|c: char| c.is_ascii_lowercase());
-    let letters = s.len() - digits.len();
-    if letters > 0 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+    if is_item_key(s) {
         Ok(())
     } else {
         Err("must be lower-case letters followed by digits, such as c12")
     }
+}
+
+/// `^[a-z]+[0-9]+$`: how items are named (`f1`, `c24`), in the API and in the front matter.
+pub fn is_item_key(s: &str) -> bool {
+    let digits = s.trim_start_matches(|c: char| c.is_ascii_lowercase());
+    digits.len() < s.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_clean(s: &str) -> bool {
