@@ -87,15 +87,6 @@ impl Representation {
         }
     }
 
-    pub fn body(&self) -> &Bytes {
-        &self.identity
-    }
-
-    /// The entity tag of the identity coding, quoted.
-    pub fn etag(&self) -> &HeaderValue {
-        &self.etags[0]
-    }
-
     /// Whether `etag` (quoted, possibly weak) names this version in any coding.
     pub fn matches(&self, opaque: &str) -> bool {
         let Some(rest) = opaque.strip_prefix(self.tag.as_str()) else {
@@ -234,7 +225,7 @@ mod tests {
     #[test]
     fn every_coding_of_a_version_matches_and_nothing_else() {
         let r = Representation::new("application/json", b"{}".to_vec(), SystemTime::UNIX_EPOCH);
-        let tag = r.etag().to_str().unwrap().trim_matches('"').to_owned();
+        let tag = r.etags[0].to_str().unwrap().trim_matches('"').to_owned();
         assert!(r.matches(&tag));
         assert!(r.matches(&format!("{tag}-gz")));
         assert!(r.matches(&format!("{tag}-br")));

@@ -51,10 +51,6 @@ impl Snapshot {
         }
     }
 
-    pub fn stored(&self) -> &Stored {
-        &self.stored
-    }
-
     /// `GET /sections`.
     pub fn collection(&self) -> &Representation {
         &self.collection

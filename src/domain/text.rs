@@ -19,8 +19,6 @@ macro_rules! text_type {
         pub struct $name(String);
 
         impl $name {
-            pub const MAX_CHARS: usize = $max;
-
             pub fn as_str(&self) -> &str {
                 &self.0
             }
