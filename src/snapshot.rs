@@ -12,7 +12,7 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use crate::domain::SectionId;
 use crate::representation::Representation;
-use crate::routes::sections::{SectionResource, SectionsDocument};
+use crate::routes::documents::{Section, SectionsDocument};
 use crate::storage;
 use crate::store::{self, Stored};
 
@@ -27,15 +27,15 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn build(stored: Stored) -> Self {
-        let resources: Vec<SectionResource> = SectionId::ALL
+        let resources: Vec<Section> = SectionId::ALL
             .iter()
-            .map(|&id| SectionResource::new(id, stored.version(id), stored.section(id).clone()))
+            .map(|&id| Section::new(id, stored.version(id), stored.section(id).clone()))
             .collect();
         let sections = resources
             .iter()
             .map(|r| {
                 let body = serde_json::to_vec(r).expect("sections always serialise");
-                Representation::new(JSON, body, r.updated_at.to_system_time())
+                Representation::new(JSON, body, r.meta.updated_at.to_system_time())
             })
             .collect();
         let document = SectionsDocument {

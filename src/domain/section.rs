@@ -1,5 +1,7 @@
 //! A section: one of the nine content types, told apart by `type`, and its id.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -84,6 +86,21 @@ impl SectionId {
             .iter()
             .position(|&id| id == self)
             .map_or(0, |i| i as u32 + 1)
+    }
+
+    /// The name of this section type's content schema in the OpenAPI document.
+    pub fn content_schema_name(self) -> Cow<'static, str> {
+        match self {
+            Self::Teaser => Teaser::name(),
+            Self::Features => Features::name(),
+            Self::Roles => Roles::name(),
+            Self::Vision => Vision::name(),
+            Self::Users => Users::name(),
+            Self::Company => Company::name(),
+            Self::Commons => Commons::name(),
+            Self::Contributor => Contributor::name(),
+            Self::Entrance => Entrance::name(),
+        }
     }
 
     pub fn from_name(name: &str) -> Option<Self> {

@@ -1,6 +1,7 @@
 //! The HTTP API: one file per resource, each with a `configure` that registers its handlers
 //! (and so their OpenAPI operations).
 
+pub mod documents;
 pub mod ops;
 pub mod sections;
 

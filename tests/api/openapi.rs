@@ -35,8 +35,82 @@ async fn served_document_is_the_committed_one() {
     assert_eq!(served, generated);
 }
 
+/// Validates `instance` against the component schema `name` of the generated document.
+fn assert_matches_schema(doc: &Value, name: &str, instance: &Value) {
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).expect("the document's schemas compile");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}");
+}
+
+#[tokio::test]
+async fn every_response_body_matches_its_schema() {
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    let app = spawn_app().await;
+    let all: Value = app.get_json("/sections").await;
+    assert_matches_schema(&doc, "SectionsDocument", &all);
+    for section in all["sections"].as_array().unwrap() {
+        let id = section["id"].as_str().unwrap();
+        assert_matches_schema(
+            &doc,
+            "Section",
+            &app.get_json(&format!("/sections/{id}")).await,
+        );
+    }
+    assert_matches_schema(&doc, "Status", &app.get_json("/_status").await);
+    assert_matches_schema(&doc, "VersionInfo", &app.get_json("/_version").await);
+    let problem: Value = app.get("/sections/nope").await.json().await.unwrap();
+    assert_matches_schema(&doc, "Problem", &problem);
+
+    // And the schema is not vacuous: a section with a wrong type or a missing field fails it.
+    let mut wrong = all["sections"][0].clone();
+    wrong["type"] = "vision".into();
+    let schema = serde_json::json!({"$ref": "#/components/schemas/Section", "components": doc["components"]});
+    assert!(!jsonschema::is_valid(&schema, &wrong));
+    let mut missing = all["sections"][0].clone();
+    missing.as_object_mut().unwrap().remove("title");
+    assert!(!jsonschema::is_valid(&schema, &missing));
+}
+
 #[test]
 fn a_section_is_a_tagged_union_over_the_nine_types() {
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let section = &schemas["Section"];
+    assert_eq!(section["discriminator"]["propertyName"], "type");
+    let members = section["oneOf"].as_array().unwrap();
+    assert_eq!(members.len(), 9);
+    for (tag, target) in section["discriminator"]["mapping"].as_object().unwrap() {
+        assert!(
+            members.iter().any(|m| m["$ref"] == *target),
+            "{tag} is not in oneOf"
+        );
+        let name = target.as_str().unwrap().rsplit('/').next().unwrap();
+        let parts: Vec<&str> = schemas[name]["allOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["$ref"].as_str().unwrap())
+            .collect();
+        assert_eq!(parts[0], "#/components/schemas/SectionMeta", "{name}");
+        let content = parts[1].rsplit('/').next().unwrap();
+        assert_eq!(
+            schemas[content]["properties"]["type"]["enum"],
+            serde_json::json!([tag]),
+            "{content}"
+        );
+    }
+}
+
+#[test]
+fn section_content_is_a_tagged_union_over_the_nine_types() {
     let doc: Value = serde_json::from_str(&generated()).unwrap();
     let content = &doc["components"]["schemas"]["SectionContent"];
     assert_eq!(content["discriminator"]["propertyName"], "type");
