@@ -58,7 +58,8 @@ pub struct Representation {
     /// Opaque part of the entity tag, without quotes or coding suffix.
     tag: String,
     etags: [HeaderValue; 3],
-    last_modified: SystemTime,
+    /// Seconds since the epoch: HTTP dates have one-second resolution.
+    last_modified: u64,
     last_modified_header: HeaderValue,
 }
 
@@ -82,12 +83,12 @@ impl Representation {
             brotli: OnceLock::new(),
             tag,
             etags,
-            last_modified,
+            last_modified: unix_seconds(last_modified),
             last_modified_header,
         }
     }
 
-    /// Whether `etag` (quoted, possibly weak) names this version in any coding.
+    /// Whether the opaque tag `opaque` (no quotes, no `W/`) names this version in any coding.
     pub fn matches(&self, opaque: &str) -> bool {
         let Some(rest) = opaque.strip_prefix(self.tag.as_str()) else {
             return false;
@@ -140,20 +141,8 @@ impl Representation {
             return value.trim() == "*"
                 || entity_tags(value).any(|(_, opaque)| self.matches(opaque));
         }
-        match req.get_header::<IfModifiedSince>() {
-            Some(IfModifiedSince(since)) => {
-                let since: SystemTime = since.into();
-                let modified_secs = self
-                    .last_modified
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .map(|d| d.as_secs());
-                let since_secs = since
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .map(|d| d.as_secs());
-                matches!((modified_secs, since_secs), (Ok(m), Ok(s)) if m <= s)
-            }
-            None => false,
-        }
+        req.get_header::<IfModifiedSince>()
+            .is_some_and(|IfModifiedSince(since)| self.last_modified <= unix_seconds(since.into()))
     }
 }
 
@@ -175,6 +164,11 @@ pub fn entity_tags(list: &str) -> impl Iterator<Item = (bool, &str)> {
         rest = &inner[end + 1..];
         Some((weak, &inner[..end]))
     })
+}
+
+fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn negotiate(req: &HttpRequest) -> Coding {
