@@ -4,14 +4,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use actix_web::http::header::HeaderValue;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::auth::admin::TokenCommand;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "gen3-content",
     version,
-    about = "The Gen3 landing page as a typed JSON content API",
-    args_conflicts_with_subcommands = true
+    about = "The Gen3 landing page as a typed JSON content API"
 )]
 pub struct Cli {
     /// The SQLite database file (created, migrated and seeded on first start).
@@ -45,6 +48,11 @@ pub enum Command {
     Serve(ServeArgs),
     /// Exit 0 if a running server's /_status answers 200 (for container health checks).
     Healthcheck(HealthcheckArgs),
+    /// Create, list and revoke the bearer tokens editors write with.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -91,6 +99,11 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub reload_interval_ms: u64,
 
+    /// Largest request body accepted, in bytes; bigger ones get 413.
+    #[arg(long, env = "GEN3_CONTENT_MAX_BODY", default_value_t = 64 * 1024,
+          value_parser = clap::value_parser!(u32).range(1024..=16 * 1024 * 1024))]
+    pub max_body: u32,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "GEN3_CONTENT_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: Option<u16>,
@@ -104,6 +117,32 @@ impl Default for ServeArgs {
 }
 
 impl Cli {
+    /// Parses `args`. Serve flags belong either before any subcommand (meaning `serve`) or
+    /// after `serve`; with another subcommand they would be silently ignored, so they are an
+    /// error. (clap's `args_conflicts_with_subcommands` would also refuse `--database` before a
+    /// subcommand, which the contract allows.)
+    pub fn try_parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut command = Self::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        if matches.subcommand_name().is_some() {
+            let serve_flags = ServeArgs::augment_args(clap::Command::new("serve"));
+            for arg in serve_flags.get_arguments() {
+                if matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine) {
+                    let flag = arg.get_long().unwrap_or_default();
+                    return Err(command.error(
+                        ErrorKind::ArgumentConflict,
+                        format!("--{flag} is a flag of `serve`: give it after `serve`, or with no subcommand"),
+                    ));
+                }
+            }
+        }
+        Self::from_arg_matches(&matches)
+    }
+
     /// The subcommand; none means `serve`, with the serve flags given at the top level.
     pub fn into_command(self) -> Command {
         self.command.unwrap_or(Command::Serve(self.serve))
@@ -118,6 +157,7 @@ pub struct Settings {
     pub seed: Option<PathBuf>,
     pub cache_control: HeaderValue,
     pub reload_interval: Duration,
+    pub max_body: usize,
     pub workers: Option<usize>,
 }
 
@@ -135,6 +175,7 @@ impl Settings {
             seed: args.seed,
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
+            max_body: args.max_body as usize,
             workers: args.workers.map(usize::from),
         })
     }

@@ -9,12 +9,16 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::Scope;
 use crate::domain::FieldError;
 use crate::telemetry;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The media type of a JSON Merge Patch (RFC 7396), the body of `PATCH`.
+pub const MERGE_PATCH_JSON: &str = "application/merge-patch+json";
 
 /// The problem type of a 422: its `errors` member lists the offending fields.
 pub const INVALID_FIELDS_TYPE: &str = "tag:gen3-content,2026:problems/invalid-fields";
@@ -27,6 +31,23 @@ pub enum ApiError {
     MethodNotAllowed { method: String, allow: String },
     #[error("{0}")]
     BadRequest(String),
+    /// No usable token; `token_sent` says whether one was presented (RFC 6750 `invalid_token`).
+    #[error("{detail}")]
+    Unauthorized { detail: String, token_sent: bool },
+    #[error("this needs a token with the {} scope", .0.as_str())]
+    Forbidden(Scope),
+    #[error(
+        "this request needs If-Match: send the ETag of the version you edited, or * to \
+         overwrite whatever is current"
+    )]
+    PreconditionRequired,
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("the body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    /// `accept` is the one media type this request may carry.
+    #[error("the body must be {accept}")]
+    UnsupportedMediaType { accept: &'static str },
     #[error("{} field(s) are invalid", .0.len())]
     InvalidFields(Vec<FieldError>),
     #[error("the database is unavailable")]
@@ -48,8 +69,23 @@ pub fn excerpt(input: &str) -> String {
 }
 
 impl From<sqlx::Error> for ApiError {
+    /// A database that stays locked (another process holding the write lock past the busy
+    /// timeout) or a pool with no free connection is a temporary condition, not a bug.
     fn from(e: sqlx::Error) -> Self {
-        Self::Internal(e.into())
+        let busy = match &e {
+            sqlx::Error::PoolTimedOut => true,
+            // SQLITE_BUSY and its extended codes (the low byte is the primary code).
+            sqlx::Error::Database(db) => db
+                .code()
+                .and_then(|c| c.parse::<i32>().ok())
+                .is_some_and(|c| c & 0xff == 5),
+            _ => false,
+        };
+        if busy {
+            Self::Unavailable(e)
+        } else {
+            Self::Internal(e.into())
+        }
     }
 }
 
@@ -89,6 +125,12 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Status(status) => *status,
@@ -123,12 +165,55 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         response.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-        if let Self::MethodNotAllowed { allow, .. } = self
-            && let Ok(allow) = HeaderValue::from_str(allow)
-        {
-            response.insert_header((header::ALLOW, allow));
+        for (name, value) in self.headers() {
+            response.insert_header((name, value));
         }
         response.body(serde_json::to_vec(&problem).expect("a problem always serialises"))
+    }
+}
+
+impl ApiError {
+    /// The headers RFC 9110 and RFC 6750 ask for with this status.
+    fn headers(&self) -> Vec<(header::HeaderName, HeaderValue)> {
+        const CHALLENGE: &str = r#"Bearer realm="gen3-content""#;
+        let value = |v: String| HeaderValue::from_str(&v).ok();
+        let pairs = match self {
+            Self::MethodNotAllowed { allow, .. } => vec![(header::ALLOW, value(allow.clone()))],
+            Self::Unauthorized { token_sent, .. } => {
+                let error = if *token_sent {
+                    r#", error="invalid_token""#
+                } else {
+                    ""
+                };
+                vec![(
+                    header::WWW_AUTHENTICATE,
+                    value(format!("{CHALLENGE}{error}")),
+                )]
+            }
+            Self::Forbidden(scope) => vec![(
+                header::WWW_AUTHENTICATE,
+                value(format!(
+                    r#"{CHALLENGE}, error="insufficient_scope", scope="{}""#,
+                    scope.as_str()
+                )),
+            )],
+            Self::UnsupportedMediaType { accept } => {
+                let mut pairs = vec![(header::ACCEPT, value((*accept).to_owned()))];
+                if *accept == MERGE_PATCH_JSON {
+                    pairs.push((
+                        header::HeaderName::from_static("accept-patch"),
+                        value((*accept).to_owned()),
+                    ));
+                }
+                pairs
+            }
+            Self::Unavailable(_) => vec![(header::RETRY_AFTER, value("1".to_owned()))],
+            _ => Vec::new(),
+        };
+        pairs
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value?)))
+            .collect()
     }
 }
 

@@ -1,8 +1,10 @@
 //! gen3-content: the Gen3 landing page stored in SQLite and served as typed JSON sections.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod edit;
 pub mod error;
 pub mod healthcheck;
 pub mod openapi;

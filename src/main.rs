@@ -1,13 +1,23 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use gen3_content::auth;
 use gen3_content::config::{Cli, Command, Settings};
 use gen3_content::startup::Application;
 use gen3_content::{healthcheck, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse_args(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            // One line, like every other failure; `--help` has the rest.
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or("bad arguments");
+            eprintln!("gen3-content: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -19,15 +29,18 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let _log = telemetry::init(&cli.log, cli.log_format)?;
     let database = cli.database.clone();
-    match cli.into_command() {
+    let (log, format) = (cli.log.clone(), cli.log_format);
+    let command = cli.into_command();
+    let _log = telemetry::init(&log, format, !matches!(command, Command::Serve(_)))?;
+    match command {
         Command::Serve(args) => {
             let app = Application::build(Settings::new(database, args)?).await?;
             tracing::info!(port = app.port(), "serving");
             app.run_until_stopped().await?;
             Ok(())
         }
+        Command::Token { command } => auth::admin::run(&database, command).await,
         Command::Healthcheck(args) => {
             healthcheck::check(&args.url, std::time::Duration::from_secs(args.timeout))
         }

@@ -1,7 +1,8 @@
 //! The OpenAPI document: info, tags and shared schemas here; every operation comes from the
 //! `#[utoipa::path]` beside its handler, collected by the same `configure` the server runs.
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::domain::FieldError;
@@ -17,11 +18,34 @@ use crate::error::Problem;
     ),
     tags(
         (name = "sections", description = "The landing page's nine sections"),
+        (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
+        (name = "history", description = "Every revision of every section; restoring one is a new revision"),
         (name = "operations", description = "Health and version, as every Gen3 service has them"),
     ),
-    components(schemas(Problem, FieldError))
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme that writes and history reads name. Swagger UI's "Authorize"
+/// button takes a token for it.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("g3c_ followed by 64 hex digits")
+            .description(Some(
+                "A token from `gen3-content token create`. `read` scope: history; `write` \
+                 scope: history and every write.",
+            ))
+            .build();
+        api.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The document exactly as the server serves it at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {

@@ -96,6 +96,14 @@ impl Representation {
         Coding::ALL.iter().any(|c| c.tag_suffix() == rest)
     }
 
+    /// Whether a write conditional on `precondition` may replace this version.
+    pub fn satisfies(&self, precondition: &IfMatch) -> bool {
+        match precondition {
+            IfMatch::Any => true,
+            IfMatch::Tags(tags) => tags.iter().any(|tag| self.matches(tag)),
+        }
+    }
+
     /// The body in `coding`, compressed on first use and kept until the content changes.
     fn encoded(&self, coding: Coding) -> Bytes {
         match coding {
@@ -108,8 +116,21 @@ impl Representation {
     /// Answers a GET (or HEAD) for this representation: 304 when the client's copy is current,
     /// else 200 with the best coding the client accepts.
     pub fn respond(&self, req: &HttpRequest, cache_control: &HeaderValue) -> HttpResponse {
+        self.answer(req, cache_control, self.not_modified(req))
+    }
+
+    /// Answers a write with the representation it produced: always 200, never cached.
+    pub fn respond_to_write(&self, req: &HttpRequest) -> HttpResponse {
+        self.answer(req, &HeaderValue::from_static("no-store"), false)
+    }
+
+    fn answer(
+        &self,
+        req: &HttpRequest,
+        cache_control: &HeaderValue,
+        not_modified: bool,
+    ) -> HttpResponse {
         let coding = negotiate(req);
-        let not_modified = self.not_modified(req);
         let mut response = if not_modified {
             HttpResponse::NotModified()
         } else {
@@ -143,6 +164,36 @@ impl Representation {
         }
         req.get_header::<IfModifiedSince>()
             .is_some_and(|IfModifiedSince(since)| self.last_modified <= unix_seconds(since.into()))
+    }
+}
+
+/// An `If-Match` precondition (RFC 9110 §13.1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: whatever is current.
+    Any,
+    /// The strong tags listed; weak ones can never match (If-Match compares strongly).
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// The request's `If-Match`, all its lines together; `None` if it has none.
+    pub fn from_request(req: &HttpRequest) -> Option<Self> {
+        let mut lines = req.headers().get_all(header::IF_MATCH).peekable();
+        lines.peek()?;
+        let mut tags = Vec::new();
+        for line in lines {
+            let text = line.to_str().unwrap_or_default();
+            if text.trim() == "*" {
+                return Some(Self::Any);
+            }
+            tags.extend(
+                entity_tags(text)
+                    .filter(|(weak, _)| !weak)
+                    .map(|(_, opaque)| opaque.to_owned()),
+            );
+        }
+        Some(Self::Tags(tags))
     }
 }
 

@@ -10,6 +10,7 @@ use arc_swap::{ArcSwap, Guard};
 use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::auth::Tokens;
 use crate::domain::SectionId;
 use crate::representation::Representation;
 use crate::routes::documents::{Section, SectionsDocument};
@@ -51,6 +52,11 @@ impl Snapshot {
         }
     }
 
+    /// What this snapshot shows.
+    pub fn stored(&self) -> &Stored {
+        &self.stored
+    }
+
     /// `GET /sections`.
     pub fn collection(&self) -> &Representation {
         &self.collection
@@ -87,23 +93,38 @@ impl ReadModel {
         self.publishing.lock().await
     }
 
-    /// Publishes `stored` unless it is what is already served. Call with the lock held.
-    pub fn publish(&self, stored: Stored, _lock: &MutexGuard<'_, ()>) -> bool {
-        if self.current.load().stored == stored {
+    /// A snapshot of `stored`: the current one if it shows exactly that, else a new one.
+    pub fn snapshot_of(&self, stored: Stored) -> Arc<Snapshot> {
+        let current = self.current.load_full();
+        if current.stored == stored {
+            current
+        } else {
+            Arc::new(Snapshot::build(stored))
+        }
+    }
+
+    /// Serves `snapshot` from now on, unless it is what is already served; returns whether it
+    /// changed anything. Call with the lock held.
+    pub fn publish(&self, snapshot: Arc<Snapshot>, _lock: &MutexGuard<'_, ()>) -> bool {
+        if Arc::ptr_eq(&self.current.load(), &snapshot)
+            || self.current.load().stored == snapshot.stored
+        {
             return false;
         }
-        self.current.store(Arc::new(Snapshot::build(stored)));
+        self.current.store(snapshot);
         true
     }
 }
 
-/// Publishes content that another process (an `import`) committed to the same database file.
+/// Publishes content that another process (an `import`) committed to the same database file,
+/// and reloads the tokens (a `token create` or `revoke`).
 /// `baseline` is `PRAGMA data_version` on `conn` from before the read model was loaded.
 pub async fn follow_database(
     mut conn: SqliteConnection,
     baseline: i64,
     pool: SqlitePool,
     read: web::Data<ReadModel>,
+    tokens: web::Data<Tokens>,
     every: Duration,
 ) {
     let mut seen = baseline;
@@ -123,13 +144,16 @@ pub async fn follow_database(
         }
         let lock = read.lock().await;
         let loaded = match pool.acquire().await {
-            Ok(mut conn) => store::load(&mut conn).await,
+            Ok(mut conn) => match tokens.reload(&mut conn).await {
+                Ok(()) => store::load(&mut conn).await,
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e.into()),
         };
         match loaded {
             Ok(stored) => {
                 seen = version;
-                if read.publish(stored, &lock) {
+                if read.publish(read.snapshot_of(stored), &lock) {
                     tracing::info!("published content changed by another process");
                 }
             }

@@ -1,6 +1,7 @@
 //! Builds the application: seed check, database, read model, HTTP server. Tests build it on port 0.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
@@ -13,6 +14,7 @@ use tokio::task::JoinHandle;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::Tokens;
 use crate::config::Settings;
 use crate::error::{ApiError, problem_fallback};
 use crate::routes::{self, HttpSettings};
@@ -24,7 +26,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: SqlitePool,
-    watcher: JoinHandle<()>,
+    tokens: web::Data<Tokens>,
+    background: [JoinHandle<()>; 2],
 }
 
 impl Application {
@@ -43,21 +46,26 @@ impl Application {
         let baseline = storage::data_version(&mut watch_conn).await?;
         let stored = store::load(&mut *pool.acquire().await?).await?;
         let read = web::Data::new(ReadModel::new(stored));
+        let tokens = web::Data::new(Tokens::default());
+        tokens.reload(&mut *pool.acquire().await?).await?;
 
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let http = web::Data::new(HttpSettings {
             cache_control: settings.cache_control.clone(),
+            max_body: settings.max_body,
         });
         let pool_data = web::Data::new(pool.clone());
         let api = openapi::openapi();
         let allowed = routes::allowed_methods(&api);
         let app_read = read.clone();
+        let app_tokens = tokens.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .into_utoipa_app()
                 .app_data(app_read.clone())
+                .app_data(app_tokens.clone())
                 .app_data(http.clone())
                 .app_data(pool_data.clone())
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
@@ -89,13 +97,16 @@ impl Application {
             baseline,
             pool.clone(),
             read,
+            tokens.clone(),
             settings.reload_interval,
         ));
+        let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));
         Ok(Self {
             port,
             server,
             pool,
-            watcher,
+            tokens,
+            background: [watcher, flusher],
         })
     }
 
@@ -111,9 +122,33 @@ impl Application {
     /// Serves until stopped, then lets in-flight requests finish and closes the database.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.watcher.abort();
+        for task in &self.background {
+            task.abort();
+        }
+        if let Err(e) = self.tokens.flush(&self.pool).await {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "cannot record when tokens were last used"
+            );
+        }
         self.pool.close().await;
         result
+    }
+}
+
+/// How often token uses are written to `tokens.last_used_at` (and once more at shutdown).
+const TOKEN_USE_FLUSH: Duration = Duration::from_secs(60);
+
+async fn record_token_use(pool: SqlitePool, tokens: web::Data<Tokens>) {
+    let mut ticker = tokio::time::interval(TOKEN_USE_FLUSH);
+    loop {
+        ticker.tick().await;
+        if let Err(e) = tokens.flush(&pool).await {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "cannot record when tokens were last used"
+            );
+        }
     }
 }
 

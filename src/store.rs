@@ -41,6 +41,46 @@ impl Stored {
     }
 }
 
+impl Stored {
+    /// This page with `content` as its section, at `version`.
+    pub fn with_section(&self, content: SectionContent, version: Version) -> Self {
+        let id = content.id();
+        let mut next = self.clone();
+        next.versions[id.position() as usize - 1] = version;
+        next.page.replace_section(content);
+        next
+    }
+}
+
+/// Stores `content` as the next revision of its section and makes it current; `previous` is the
+/// current revision. The caller's transaction makes both one change.
+pub async fn save_section(
+    conn: &mut SqliteConnection,
+    content: &SectionContent,
+    previous: i64,
+    author: &str,
+) -> anyhow::Result<Version> {
+    let id = content.id().as_str();
+    let version = Version {
+        revision: previous + 1,
+        updated_at: Timestamp::now(),
+    };
+    let json = content.to_value().to_string();
+    let at = version.updated_at.to_rfc3339();
+    storage::revisions::insert(conn, id, version.revision, &json, author, &at).await?;
+    storage::sections::set_revision(conn, id, version.revision).await?;
+    Ok(version)
+}
+
+/// Parses a stored revision's content as section `id`.
+pub fn parse_content(id: SectionId, json: &str) -> anyhow::Result<SectionContent> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).with_context(|| format!("stored section {id} is not JSON"))?;
+    let mut errors = Errors::default();
+    SectionContent::parse_as(id, &value, &Pointer::root(), &mut errors)
+        .ok_or_else(|| anyhow!("stored section {id} is invalid: {:?}", errors.into_vec()))
+}
+
 /// Whether the database holds no page yet.
 pub async fn is_empty(conn: &mut SqliteConnection) -> anyhow::Result<bool> {
     Ok(storage::sections::count(conn).await? == 0 && storage::page::get(conn).await?.is_none())
@@ -56,7 +96,8 @@ pub async fn load(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     Ok(stored)
 }
 
-async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
+/// Reads the whole page inside the caller's transaction.
+pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     let row = storage::page::get(conn)
         .await?
         .ok_or_else(|| anyhow!("the database holds no page"))?;
@@ -73,17 +114,8 @@ async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     for row in rows {
         let id = SectionId::from_name(&row.id)
             .ok_or_else(|| anyhow!("unknown stored section {}", row.id))?;
-        let value: serde_json::Value = serde_json::from_str(&row.content)
-            .with_context(|| format!("stored section {id} is not JSON"))?;
-        let mut errors = Errors::default();
-        let content = SectionContent::parse_as(id, &value, &Pointer::root(), &mut errors)
-            .ok_or_else(|| {
-                anyhow!(
-                    "stored section {id} revision {} is invalid: {:?}",
-                    row.revision,
-                    errors.into_vec()
-                )
-            })?;
+        let content = parse_content(id, &row.content)
+            .with_context(|| format!("revision {} of section {id}", row.revision))?;
         sections.push(content);
         versions.push(Version {
             revision: row.revision,
@@ -122,7 +154,7 @@ pub async fn insert_page(
         let id = content.id();
         storage::sections::insert(conn, id.as_str(), id.as_str(), id.position().into(), 1).await?;
         let json = content.to_value().to_string();
-        storage::sections::insert_revision(conn, id.as_str(), 1, &json, author, &now).await?;
+        storage::revisions::insert(conn, id.as_str(), 1, &json, author, &now).await?;
     }
     Ok(())
 }

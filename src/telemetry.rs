@@ -38,13 +38,21 @@ pub fn current_request() -> Option<RequestContext> {
 }
 
 /// Installs the global subscriber. Keep the guard alive: dropping it flushes the log.
-pub fn init(filter: &str, format: LogFormat) -> anyhow::Result<WorkerGuard> {
+/// The server logs to stdout; the other commands to stderr, so that their stdout holds only
+/// their output (`token create` prints the token and nothing else).
+pub fn init(filter: &str, format: LogFormat, to_stderr: bool) -> anyhow::Result<WorkerGuard> {
     let filter = EnvFilter::try_new(filter)
         .map_err(|e| anyhow::anyhow!("bad --log filter {filter:?}: {e}"))?;
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stdout());
+    let (writer, guard, tty) = if to_stderr {
+        let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+        (writer, guard, std::io::stderr().is_terminal())
+    } else {
+        let (writer, guard) = tracing_appender::non_blocking(std::io::stdout());
+        (writer, guard, std::io::stdout().is_terminal())
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::stdout().is_terminal())
+        .with_ansi(tty)
         .with_writer(writer);
     let result = match format {
         LogFormat::Text => builder.try_init(),

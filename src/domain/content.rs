@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::parse::{Errors, Fields, Parse, Pointer, record, string};
-use super::text::{Detail, Fig, ItemKey, Link, Target, Title};
+use super::text::{Detail, Fig, ItemKey, Link, Target, Title, is_item_key};
 
 /// Declares the `type` marker of one section type: serialised as its name, optional on input
 /// (it is a read-only field), and when present it must name this type.
@@ -92,22 +92,30 @@ impl<T: Parse + Item> Parse for Vec<T> {
             return None;
         }
         let mut items: Vec<T> = Vec::with_capacity(elements.len());
+        let mut keys: Vec<&str> = Vec::with_capacity(elements.len());
         let mut valid = true;
         for (i, element) in elements.iter().enumerate() {
             let at = at.child(i);
-            let Some(item) = T::parse(element, &at, errors) else {
-                valid = false;
-                continue;
-            };
-            if items.iter().any(|earlier| earlier.key() == item.key()) {
-                let key = item.key().as_str();
-                errors.push(
-                    &at.child("key"),
-                    format!("duplicates the key {key} of an earlier item"),
-                );
-                valid = false;
+            // Judged on the raw key, so that a duplicate is reported even when something else
+            // in the same item is wrong too.
+            let key = element
+                .get("key")
+                .and_then(Value::as_str)
+                .filter(|k| is_item_key(k));
+            if let Some(key) = key {
+                if keys.contains(&key) {
+                    errors.push(
+                        &at.child("key"),
+                        format!("duplicates the key {key} of an earlier item"),
+                    );
+                    valid = false;
+                }
+                keys.push(key);
             }
-            items.push(item);
+            match T::parse(element, &at, errors) {
+                Some(item) => items.push(item),
+                None => valid = false,
+            }
         }
         valid.then_some(items)
     }

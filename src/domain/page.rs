@@ -38,4 +38,10 @@ impl Page {
     pub fn sections(&self) -> &[SectionContent] {
         &self.sections
     }
+
+    /// Replaces the section of `content`'s type; the page keeps its nine sections in order.
+    pub fn replace_section(&mut self, content: SectionContent) {
+        let at = content.id().position() as usize - 1;
+        self.sections[at] = content;
+    }
 }

@@ -28,6 +28,11 @@ impl Timestamp {
         ))
     }
 
+    /// `days` (at most 100 years) later.
+    pub fn plus_days(self, days: u16) -> Self {
+        Self(self.0 + time::Duration::days(days.into()))
+    }
+
     pub fn to_rfc3339(self) -> String {
         self.0.format(&Rfc3339).expect("UTC times always format")
     }

@@ -8,7 +8,9 @@ use utoipa::openapi::schema::{AllOfBuilder, Discriminator, OneOfBuilder, Schema}
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::domain::{PageMeta, SectionContent, SectionId, Timestamp};
+use serde_json::Value;
+
+use crate::domain::{Errors, FieldError, PageMeta, Pointer, SectionContent, SectionId, Timestamp};
 use crate::store::Version;
 
 /// The whole landing page: its metadata and its nine sections in page order.
@@ -51,6 +53,39 @@ impl Section {
             updated_at: version.updated_at,
         };
         Self { meta, content }
+    }
+}
+
+/// System fields a client may send back exactly as `GET` returned them. A write ignores them,
+/// except that an `id` other than the section's is an error.
+const READ_ONLY: [&str; 4] = ["id", "position", "revision", "updated_at"];
+
+impl Section {
+    /// The content that a `PUT` body, or a `PATCH` merged onto the current content, asks section
+    /// `id` to hold. Every offending field is reported, each with a pointer into `body`.
+    pub fn parse_body(id: SectionId, body: &Value) -> Result<SectionContent, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let root = Pointer::root();
+        let content = match body {
+            Value::Object(fields) => {
+                if let Some(sent) = fields.get("id")
+                    && sent.as_str() != Some(id.as_str())
+                {
+                    errors.push(
+                        &root.child("id"),
+                        format!("must be \"{id}\", the id of the section being written"),
+                    );
+                }
+                let mut fields = fields.clone();
+                fields.retain(|key, _| !READ_ONLY.contains(&key.as_str()));
+                SectionContent::parse_as(id, &Value::Object(fields), &root, &mut errors)
+            }
+            other => SectionContent::parse_as(id, other, &root, &mut errors),
+        };
+        match content {
+            Some(content) if errors.is_empty() => Ok(content),
+            _ => Err(errors.into_vec()),
+        }
     }
 }
 

@@ -1,20 +1,30 @@
 //! The HTTP API: one file per resource, each with a `configure` that registers its handlers
 //! (and so their OpenAPI operations).
 
+mod body;
 pub mod documents;
+pub mod history;
 pub mod ops;
 pub mod sections;
+pub mod writes;
+
+use std::collections::BTreeMap;
 
 use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, web};
-use utoipa::IntoParams;
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::{OpenApi, Ref, RefOr};
+use utoipa::{IntoParams, IntoResponses, PartialSchema, ToSchema};
 
-use crate::error::{ApiError, excerpt};
+use crate::error::{ApiError, PROBLEM_JSON, Problem, excerpt};
 
 /// What the handlers need to know about how to answer.
 pub struct HttpSettings {
     pub cache_control: HeaderValue,
+    /// Largest write body, in bytes.
+    pub max_body: usize,
 }
 
 /// Conditional request headers of the cacheable reads.
@@ -34,9 +44,130 @@ pub struct ConditionalHeaders {
     accept_encoding: Option<String>,
 }
 
+/// The request headers of a write.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code, non_snake_case)]
+pub struct WriteHeaders {
+    /// The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+    /// or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+    #[param(
+        rename = "If-Match",
+        required = true,
+        nullable = false,
+        example = "\"3f9a1c0de2b4a5968e07\""
+    )]
+    if_match: String,
+    /// `gzip` and `br` are offered for the response.
+    #[param(rename = "Accept-Encoding", nullable = false)]
+    accept_encoding: Option<String>,
+}
+
+/// A response whose body is a problem document.
+fn problem(description: &str) -> RefOr<Response> {
+    let mut response = ResponseBuilder::new().description(description).content(
+        PROBLEM_JSON,
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name(Problem::name())))
+            .build(),
+    );
+    if description.starts_with("No token") {
+        let challenge = HeaderBuilder::new()
+            .schema(Some(String::schema()))
+            .description(Some(r#"`Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent"#))
+            .build();
+        response = response.header("WWW-Authenticate", challenge);
+    }
+    response.build().into()
+}
+
+fn problems(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    list.iter()
+        .map(|(status, description)| ((*status).to_owned(), problem(description)))
+        .collect()
+}
+
+const UNAUTHORIZED: &str = "No token, or a bad, expired or revoked one";
+const UNEXPECTED: &str = "Unexpected error (logged with the `request_id` it carries)";
+const UNAVAILABLE: &str =
+    "The database stayed locked by another process; retry after `Retry-After`";
+
+/// Every answer of a write (`PUT`, `PATCH`, restore).
+pub struct WriteResponses;
+
+impl IntoResponses for WriteResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let header = |description: &str| {
+            HeaderBuilder::new()
+                .schema(Some(String::schema()))
+                .description(Some(description))
+                .build()
+        };
+        let ok = ResponseBuilder::new()
+            .description("The section as it now is (unchanged if the write changed nothing)")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(documents::Section::name())))
+                    .build(),
+            )
+            .header(
+                "ETag",
+                header("The new version's strong validator, for the next `If-Match`"),
+            )
+            .header("Last-Modified", header("When the section last changed"))
+            .header("Content-Location", header("The section's URL"))
+            .build();
+        let mut responses = problems(&[
+            (
+                "400",
+                "The body is not JSON, or a query parameter is malformed",
+            ),
+            ("401", UNAUTHORIZED),
+            ("403", "The token lacks the `write` scope"),
+            ("404", "No such section (or revision)"),
+            (
+                "412",
+                "`If-Match` names no current version: reload, reapply, retry",
+            ),
+            ("413", "The body is over the size limit"),
+            (
+                "415",
+                "The body's `Content-Type` is not the one this operation takes (see `Accept`)",
+            ),
+            (
+                "422",
+                "Invalid fields: `errors` has one entry per field, with a JSON Pointer",
+            ),
+            ("428", "`If-Match` is missing"),
+            ("500", UNEXPECTED),
+            ("503", UNAVAILABLE),
+        ]);
+        responses.insert("200".to_owned(), ok.into());
+        responses
+    }
+}
+
+/// The problems a history read can answer with.
+pub struct HistoryProblems;
+
+impl IntoResponses for HistoryProblems {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        problems(&[
+            ("400", "A query parameter is malformed or out of range"),
+            ("401", UNAUTHORIZED),
+            ("404", "No such section or revision"),
+            ("500", UNEXPECTED),
+            ("503", UNAVAILABLE),
+        ])
+    }
+}
+
 /// Registers every documented operation.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     sections::configure(cfg);
+    writes::configure(cfg);
+    history::configure(cfg);
     ops::configure(cfg);
 }
 

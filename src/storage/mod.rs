@@ -2,7 +2,9 @@
 //! what is one transaction.
 
 pub mod page;
+pub mod revisions;
 pub mod sections;
+pub mod tokens;
 
 use sqlx::SqliteConnection;
 

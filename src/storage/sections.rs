@@ -1,4 +1,4 @@
-//! The `sections` and `revisions` tables.
+//! The `sections` table: which revision of each section is current.
 
 use sqlx::SqliteConnection;
 
@@ -49,22 +49,16 @@ pub async fn insert(
     Ok(())
 }
 
-pub async fn insert_revision(
+/// Points `id` at `revision`, which must exist by the end of the transaction.
+pub async fn set_revision(
     conn: &mut SqliteConnection,
-    section_id: &str,
+    id: &str,
     revision: i64,
-    content: &str,
-    author: &str,
-    created_at: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO revisions (section_id, revision, content, author, created_at)
-         VALUES (?, ?, ?, ?, ?)",
-        section_id,
+        "UPDATE sections SET revision = ? WHERE id = ?",
         revision,
-        content,
-        author,
-        created_at
+        id
     )
     .execute(conn)
     .await?;

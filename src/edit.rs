@@ -1,0 +1,59 @@
+//! The one way a section changes: a conditional write in one `BEGIN IMMEDIATE` transaction,
+//! published to readers before the writer hears back.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use crate::domain::{SectionContent, SectionId};
+use crate::error::{ApiError, Result};
+use crate::representation::IfMatch;
+use crate::snapshot::{ReadModel, Snapshot};
+use crate::store;
+
+/// Replaces section `id` with `change(current content)` if `precondition` holds for the section
+/// as it is in the database at that moment, storing a revision by `author`. A result equal to
+/// the current content changes nothing. Returns the snapshot that shows the outcome, already
+/// published: a reader who hears of the write sees it (read-your-writes).
+///
+/// The publishing lock is taken before `BEGIN IMMEDIATE` and held until the new snapshot is
+/// published, so that writes are published in commit order. Any error rolls the transaction
+/// back (it is dropped uncommitted) and publishes nothing.
+pub async fn write_section(
+    pool: &SqlitePool,
+    read: &ReadModel,
+    id: SectionId,
+    precondition: &IfMatch,
+    author: &str,
+    change: impl FnOnce(&SectionContent) -> Result<SectionContent>,
+) -> Result<Arc<Snapshot>> {
+    let lock = read.lock().await;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // The database, not the published snapshot, decides: another process may have written.
+    let current = read.snapshot_of(store::load_in(&mut tx).await?);
+    check(&current, id, precondition)?;
+    let stored = current.stored();
+    let content = change(stored.section(id))?;
+    if &content == stored.section(id) {
+        drop(tx);
+        read.publish(current.clone(), &lock);
+        return Ok(current);
+    }
+    let version =
+        store::save_section(&mut tx, &content, stored.version(id).revision, author).await?;
+    let next = Arc::new(Snapshot::build(stored.with_section(content, version)));
+    tx.commit().await?;
+    read.publish(next.clone(), &lock);
+    Ok(next)
+}
+
+/// `412` unless `precondition` holds for section `id` in `snapshot`.
+pub fn check(snapshot: &Snapshot, id: SectionId, precondition: &IfMatch) -> Result<()> {
+    if snapshot.section(id).satisfies(precondition) {
+        return Ok(());
+    }
+    Err(ApiError::PreconditionFailed(format!(
+        "If-Match names no current version of section {id}: it has changed since (or the tag \
+         is weak or malformed). GET it again, reapply the edit and send the new ETag."
+    )))
+}

@@ -1,0 +1,121 @@
+//! `PUT` and `PATCH /sections/{id}`: editors' writes.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, patch, put, web};
+use serde_json::Value;
+use sqlx::SqlitePool;
+use utoipa::ToSchema;
+
+use crate::auth::Editor;
+use crate::domain::{SectionContent, SectionId};
+use crate::edit;
+use crate::error::{ApiError, MERGE_PATCH_JSON, Result};
+use crate::representation::IfMatch;
+use crate::routes::HttpSettings;
+use crate::routes::body::read_json;
+use crate::routes::documents::Section;
+use crate::routes::sections::parse_id;
+use crate::snapshot::{ReadModel, Snapshot};
+
+/// A JSON Merge Patch (RFC 7396) of a section: members to set, `null` to remove an optional
+/// one (`target`). Arrays such as `items` are replaced whole. The patch is merged onto the
+/// current content and the result is validated exactly like a `PUT` body; error pointers refer
+/// to that merged result.
+#[derive(ToSchema)]
+#[schema(as = SectionPatch, value_type = Object, example = json!({"title": "A new headline"}))]
+pub struct SectionPatch(#[allow(dead_code)] Value);
+
+/// The `If-Match` a write needs, checked against what readers are served now: `428` without
+/// one, `412` if it is stale. The write checks it again inside its transaction.
+pub fn precondition(req: &HttpRequest, id: SectionId, read: &ReadModel) -> Result<IfMatch> {
+    let precondition = IfMatch::from_request(req).ok_or(ApiError::PreconditionRequired)?;
+    edit::check(&read.load(), id, &precondition)?;
+    Ok(precondition)
+}
+
+/// The response to a write: the section as it now is, with its new `ETag`.
+pub fn written(req: &HttpRequest, snapshot: &Snapshot, id: SectionId) -> HttpResponse {
+    let mut response = snapshot.section(id).respond_to_write(req);
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/sections/{id}")) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LOCATION, location);
+    }
+    response
+}
+
+/// Replace a section
+///
+/// The body is the section as `GET` returns it, edited: read-only fields (`id`, `position`,
+/// `revision`, `updated_at`) may be left out and are ignored when present, except that an `id`
+/// or `type` other than the section's is a `422`. Unknown fields are errors. Needs the `write`
+/// scope and `If-Match` (an `ETag` of the version edited, or `*`). A body equal to the current
+/// content changes nothing: same revision, same `ETag`.
+#[utoipa::path(
+    tag = "editing",
+    operation_id = "put_section",
+    params(("id" = SectionId, Path, description = "The section's id"), super::WriteHeaders),
+    request_body(content = SectionContent, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(super::WriteResponses),
+)]
+#[put("/sections/{id}")]
+async fn put_section(
+    editor: Editor,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Payload,
+    read: web::Data<ReadModel>,
+    pool: web::Data<SqlitePool>,
+    http: web::Data<HttpSettings>,
+) -> Result<HttpResponse> {
+    let id = parse_id(&id)?;
+    let precondition = precondition(&req, id, &read)?;
+    let body = read_json(&req, body, "application/json", http.max_body).await?;
+    let content = Section::parse_body(id, &body).map_err(ApiError::InvalidFields)?;
+    let snapshot = edit::write_section(&pool, &read, id, &precondition, &editor.0.name, |_| {
+        Ok(content)
+    })
+    .await?;
+    Ok(written(&req, &snapshot, id))
+}
+
+/// Change part of a section
+///
+/// A JSON Merge Patch (RFC 7396, `Content-Type: application/merge-patch+json`) merged onto the
+/// section's current content; the result is validated exactly like a `PUT` body, and error
+/// pointers refer to that merged result. Needs the `write` scope and `If-Match`.
+#[utoipa::path(
+    tag = "editing",
+    operation_id = "patch_section",
+    params(("id" = SectionId, Path, description = "The section's id"), super::WriteHeaders),
+    request_body(content = SectionPatch, content_type = "application/merge-patch+json"),
+    security(("bearer" = [])),
+    responses(super::WriteResponses),
+)]
+#[patch("/sections/{id}")]
+async fn patch_section(
+    editor: Editor,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Payload,
+    read: web::Data<ReadModel>,
+    pool: web::Data<SqlitePool>,
+    http: web::Data<HttpSettings>,
+) -> Result<HttpResponse> {
+    let id = parse_id(&id)?;
+    let precondition = precondition(&req, id, &read)?;
+    let patch = read_json(&req, body, MERGE_PATCH_JSON, http.max_body).await?;
+    let merge = |current: &SectionContent| {
+        let mut merged = current.to_value();
+        json_patch::merge(&mut merged, &patch);
+        Section::parse_body(id, &merged).map_err(ApiError::InvalidFields)
+    };
+    let snapshot =
+        edit::write_section(&pool, &read, id, &precondition, &editor.0.name, merge).await?;
+    Ok(written(&req, &snapshot, id))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(put_section).service(patch_section);
+}

@@ -1,0 +1,76 @@
+//! The `revisions` table: every version of every section, never updated or deleted.
+
+use sqlx::SqliteConnection;
+
+/// A revision without its content.
+#[derive(Debug, Clone)]
+pub struct RevisionMeta {
+    pub revision: i64,
+    pub created_at: String,
+    pub author: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RevisionRow {
+    pub revision: i64,
+    pub created_at: String,
+    pub author: String,
+    pub content: String,
+}
+
+/// Up to `limit` revisions of `section_id` older than `before`, newest first.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    section_id: &str,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<RevisionMeta>> {
+    sqlx::query_as!(
+        RevisionMeta,
+        "SELECT revision, created_at, author FROM revisions
+         WHERE section_id = ? AND revision < ? ORDER BY revision DESC LIMIT ?",
+        section_id,
+        before,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn get(
+    conn: &mut SqliteConnection,
+    section_id: &str,
+    revision: i64,
+) -> sqlx::Result<Option<RevisionRow>> {
+    sqlx::query_as!(
+        RevisionRow,
+        "SELECT revision, created_at, author, content FROM revisions
+         WHERE section_id = ? AND revision = ?",
+        section_id,
+        revision
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    section_id: &str,
+    revision: i64,
+    content: &str,
+    author: &str,
+    created_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO revisions (section_id, revision, content, author, created_at)
+         VALUES (?, ?, ?, ?, ?)",
+        section_id,
+        revision,
+        content,
+        author,
+        created_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
