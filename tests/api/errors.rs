@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::helpers::spawn_app;
 
-async fn problem(response: reqwest::Response, status: u16) -> Value {
+pub async fn problem(response: reqwest::Response, status: u16) -> Value {
     assert_eq!(response.status(), status);
     assert_eq!(
         response.headers()["content-type"],
@@ -45,18 +45,20 @@ async fn unknown_routes_are_404_problems() {
 #[tokio::test]
 async fn other_methods_are_405_with_allow() {
     let app = spawn_app().await;
-    for (method, path) in [
-        (Method::DELETE, "/sections/teaser"),
-        (Method::POST, "/sections"),
-        (Method::PUT, "/_status"),
-        (Method::PATCH, "/_version"),
+    for (method, path, allow) in [
+        (Method::DELETE, "/sections/teaser", "GET, HEAD, PUT, PATCH"),
+        (Method::POST, "/sections", "GET, HEAD"),
+        (Method::PUT, "/_status", "GET, HEAD"),
+        (Method::PATCH, "/_version", "GET, HEAD"),
+        (Method::DELETE, "/sections/teaser/revisions/1", "GET, HEAD"),
+        (Method::GET, "/sections/teaser/revisions/1/restore", "POST"),
     ] {
         let r = app.request(method.clone(), path, Default::default()).await;
-        assert_eq!(r.headers()["allow"], "GET, HEAD", "{method} {path}");
+        assert_eq!(r.headers()["allow"], allow, "{method} {path}");
         let body = problem(r, 405).await;
         assert_eq!(
             body["detail"],
-            format!("{method} is not allowed here; allowed: GET, HEAD")
+            format!("{method} is not allowed here; allowed: {allow}")
         );
     }
 }

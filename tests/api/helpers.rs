@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use gen3_content::auth::{Scope, admin};
 use gen3_content::config::{ServeArgs, Settings};
 use gen3_content::startup::Application;
 use reqwest::header::HeaderMap;
-use reqwest::{Method, Response};
+use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
 use sqlx::SqlitePool;
 use sqlx::sqlite::SqlitePoolOptions;
@@ -20,6 +21,11 @@ pub struct TestApp {
     handle: ServerHandle,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub database: PathBuf,
+    /// Tokens created before start: `write` and `read` scope.
+    pub editor: String,
+    pub reader: String,
+    /// The editor token's name: the author of what it writes.
+    pub editor_name: String,
     // The temp dir of the database, when the app owns it; removed on drop.
     _dir: Option<TempDir>,
 }
@@ -43,6 +49,14 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the application with `settings`, keeping `dir` alive as long as it runs.
 pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
     let database = settings.database.clone();
+    let n = TOKENS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (editor_name, reader_name) = (format!("editor{n}"), format!("reader{n}"));
+    let pool = gen3_content::db::connect(&database)
+        .await
+        .expect("database");
+    let editor = create_token(&pool, &editor_name, Scope::Write).await;
+    let reader = create_token(&pool, &reader_name, Scope::Read).await;
+    pool.close().await;
     let app = Application::build(settings)
         .await
         .expect("the application starts");
@@ -59,8 +73,23 @@ pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
         handle,
         server: Some(server),
         database,
+        editor,
+        reader,
+        editor_name,
         _dir: dir,
     }
+}
+
+/// Makes token names unique across restarts on one database.
+static TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+/// Creates a token as `gen3-content token create` does; returns its secret.
+pub async fn create_token(pool: &SqlitePool, name: &str, scope: Scope) -> String {
+    admin::create(pool, name, scope, None)
+        .await
+        .expect("token created")
+        .expose()
+        .to_owned()
 }
 
 impl TestApp {
@@ -93,6 +122,76 @@ impl TestApp {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");
         response.json().await.unwrap()
+    }
+
+    /// A request to `path` carrying `token` (if any).
+    pub fn with_token(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    /// The current `ETag` of `path`.
+    pub async fn etag(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.headers()["etag"].to_str().unwrap().to_owned()
+    }
+
+    /// `PUT /sections/{id}` as the editor.
+    pub async fn put(&self, id: &str, if_match: &str, body: &Value) -> Response {
+        self.with_token(Method::PUT, &format!("/sections/{id}"), Some(&self.editor))
+            .header("If-Match", if_match)
+            .json(body)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// `PATCH /sections/{id}` with a merge patch, as the editor.
+    pub async fn patch(&self, id: &str, if_match: &str, patch: &Value) -> Response {
+        self.with_token(
+            Method::PATCH,
+            &format!("/sections/{id}"),
+            Some(&self.editor),
+        )
+        .header("If-Match", if_match)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(patch.to_string())
+        .send()
+        .await
+        .expect("the server answers")
+    }
+
+    /// `GET /sections/{id}/revisions` as the reader.
+    pub async fn history(&self, id: &str) -> Value {
+        let path = format!("/sections/{id}/revisions");
+        let response = self
+            .with_token(Method::GET, &path, Some(&self.reader))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    /// Everything a rejected write must leave alone: the section, its `ETag`, the collection's
+    /// `ETag` and the section's history.
+    pub async fn state_of(&self, id: &str) -> (Value, String, String, Value) {
+        let path = format!("/sections/{id}");
+        let response = self.get(&path).await;
+        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+        let section = response.json().await.unwrap();
+        (
+            section,
+            etag,
+            self.etag("/sections").await,
+            self.history(id).await,
+        )
     }
 
     /// Stops the server gracefully and waits until it has closed the database.

@@ -2,9 +2,14 @@
 
 mod caching;
 mod cli;
+mod concurrency;
 mod errors;
 mod helpers;
+mod history;
 mod openapi;
 mod ops;
 mod sections;
 mod startup;
+mod tokens;
+mod write_errors;
+mod writes;

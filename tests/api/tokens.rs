@@ -1,0 +1,162 @@
+//! `gen3-content token …` and what the server does with tokens.
+
+use std::process::Command;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{settings, spawn_with};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gen3-content");
+
+fn token(database: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("token")
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn create_prints_the_token_once_and_only_its_hash_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let out = stdout(&token(&db, &["create", "--name", "ci", "--scope", "write"]));
+    let secret = out.trim_end_matches('\n');
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(secret.starts_with("g3c_") && secret.len() == 68, "{secret}");
+    let stored = std::fs::read(&db).unwrap();
+    let wal = std::fs::read(dir.path().join("t.db-wal")).unwrap_or_default();
+    for bytes in [&stored, &wal] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains(&secret[4..]),
+            "the secret is in the database file"
+        );
+    }
+    let list = stdout(&token(&db, &["list"]));
+    assert!(
+        list.contains("ci") && list.contains("write") && list.contains("active"),
+        "{list}"
+    );
+    assert!(!list.contains(&secret[4..]));
+}
+
+#[test]
+fn bad_names_duplicates_and_non_positive_expiry_fail_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    stdout(&token(&db, &["create", "--name", "ci", "--scope", "read"]));
+    for args in [
+        &["create", "--name", "ci", "--scope", "read"][..],
+        &[
+            "create",
+            "--name",
+            "x",
+            "--scope",
+            "read",
+            "--expires-in",
+            "0",
+        ],
+        &[
+            "create",
+            "--name",
+            "x",
+            "--scope",
+            "read",
+            "--expires-in",
+            "-3",
+        ],
+        &["create", "--name", "has space", "--scope", "read"],
+        &["create", "--name", "x", "--scope", "admin"],
+        &["revoke", "nobody"],
+    ] {
+        let out = token(&db, args);
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // `--database` before the subcommand works too.
+    let out = Command::new(BIN)
+        .arg("--database")
+        .arg(&db)
+        .args(["token", "list"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("ci"));
+}
+
+#[tokio::test]
+async fn revoking_takes_effect_on_a_running_server_and_last_use_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let secret = stdout(&token(
+        &db,
+        &[
+            "create",
+            "--name",
+            "alice",
+            "--scope",
+            "write",
+            "--expires-in",
+            "30",
+        ],
+    ));
+    let secret = secret.trim();
+    let app = spawn_with(None, settings(&db)).await;
+    let write = |quote: &'static str| {
+        app.with_token(Method::PUT, "/sections/vision", Some(secret))
+            .header("If-Match", "*")
+            .json(&json!({"quote": quote}))
+            .send()
+    };
+    assert_eq!(write("by alice").await.unwrap().status(), 200);
+    let history = app.history("vision").await;
+    assert_eq!(history["revisions"][0]["author"], "alice");
+
+    let list = stdout(&token(&db, &["list"]));
+    let alice = list
+        .lines()
+        .find(|l| l.starts_with("alice"))
+        .unwrap()
+        .to_owned();
+    assert!(
+        alice.ends_with(" -"),
+        "last use is not written per request: {alice}"
+    );
+
+    stdout(&token(&db, &["revoke", "alice"]));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let status = write("after revoke").await.unwrap().status();
+        if status == 401 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still {status} 2 s after revoke"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    app.stop().await;
+    let list = stdout(&token(&db, &["list"]));
+    let alice = list.lines().find(|l| l.starts_with("alice")).unwrap();
+    assert!(alice.contains("revoked"), "{alice}");
+    assert!(
+        alice.trim_end().ends_with('Z'),
+        "last use recorded at shutdown: {alice}"
+    );
+}

@@ -1,0 +1,294 @@
+//! Every way a write can be refused: the right status, a problem document, the checks in the
+//! contract's order, and nothing changed afterwards (section, `ETag`s, history).
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder};
+use serde_json::{Value, json};
+
+use crate::errors::problem;
+use crate::helpers::{TestApp, create_token, spawn_app};
+
+/// Sends `request`, expects `status` as a problem, and checks that section `id` is untouched.
+async fn refused(app: &TestApp, id: &str, request: RequestBuilder, status: u16) -> Value {
+    let before = app.state_of(id).await;
+    let body = problem(request.send().await.unwrap(), status).await;
+    assert_eq!(
+        app.state_of(id).await,
+        before,
+        "a {status} changed something"
+    );
+    body
+}
+
+fn put(app: &TestApp, id: &str, token: Option<&str>) -> RequestBuilder {
+    app.with_token(Method::PUT, &format!("/sections/{id}"), token)
+}
+
+fn valid_vision() -> Value {
+    json!({"quote": "A valid new quote."})
+}
+
+#[tokio::test]
+async fn malformed_json_or_invalid_utf8_is_400() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/vision").await;
+    for body in [&b"{\"quote\": "[..], b"\xff\xfe{}", b""] {
+        let request = put(&app, "vision", Some(&app.editor))
+            .header("If-Match", &etag)
+            .header("Content-Type", "application/json")
+            .body(body.to_vec());
+        refused(&app, "vision", request, 400).await;
+    }
+    let request = app
+        .with_token(Method::PATCH, "/sections/vision", Some(&app.editor))
+        .header("If-Match", &etag)
+        .header("Content-Type", "application/merge-patch+json")
+        .body("{,}");
+    refused(&app, "vision", request, 400).await;
+}
+
+#[tokio::test]
+async fn missing_bad_revoked_or_expired_tokens_are_401_with_a_challenge() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/vision").await;
+    let pool = app.other_process().await;
+    let revoked = create_token(&pool, "gone", gen3_content::auth::Scope::Write).await;
+    gen3_content::auth::admin::revoke(&pool, "gone")
+        .await
+        .unwrap();
+    let expired = create_token(&pool, "old", gen3_content::auth::Scope::Write).await;
+    sqlx::query("UPDATE tokens SET expires_at = '2020-01-01T00:00:00Z' WHERE name = 'old'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // The server reloads tokens when the database changes.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let r = put(&app, "vision", None)
+        .header("If-Match", &etag)
+        .json(&valid_vision());
+    let before = app.state_of("vision").await;
+    let response = r.send().await.unwrap();
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        "Bearer realm=\"gen3-content\""
+    );
+    problem(response, 401).await;
+    assert_eq!(app.state_of("vision").await, before);
+
+    let forged = format!("g3c_{}", "0".repeat(64));
+    for token in [forged.as_str(), "not-even-a-token", &revoked, &expired] {
+        let response = put(&app, "vision", Some(token))
+            .header("If-Match", &etag)
+            .json(&valid_vision())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            "Bearer realm=\"gen3-content\", error=\"invalid_token\""
+        );
+        problem(response, 401).await;
+    }
+    let basic = put(&app, "vision", None)
+        .header("Authorization", "Basic YWxpY2U6cHc=")
+        .header("If-Match", &etag)
+        .json(&valid_vision());
+    refused(&app, "vision", basic, 401).await;
+    assert_eq!(app.state_of("vision").await, before);
+}
+
+#[tokio::test]
+async fn a_read_token_cannot_write_403() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/vision").await;
+    let request = put(&app, "vision", Some(&app.reader))
+        .header("If-Match", &etag)
+        .json(&valid_vision());
+    let before = app.state_of("vision").await;
+    let response = request.send().await.unwrap();
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        "Bearer realm=\"gen3-content\", error=\"insufficient_scope\", scope=\"write\""
+    );
+    problem(response, 403).await;
+    assert_eq!(app.state_of("vision").await, before);
+    let restore = app
+        .with_token(
+            Method::POST,
+            "/sections/vision/revisions/1/restore",
+            Some(&app.reader),
+        )
+        .header("If-Match", "*");
+    refused(&app, "vision", restore, 403).await;
+}
+
+#[tokio::test]
+async fn unknown_sections_and_revisions_are_404_after_authentication() {
+    let app = spawn_app().await;
+    let r = put(&app, "visoin", Some(&app.editor))
+        .header("If-Match", "*")
+        .json(&valid_vision());
+    refused(&app, "vision", r, 404).await;
+    let r = app
+        .with_token(
+            Method::POST,
+            "/sections/vision/revisions/7/restore",
+            Some(&app.editor),
+        )
+        .header("If-Match", "*");
+    refused(&app, "vision", r, 404).await;
+    let r = app
+        .with_token(
+            Method::POST,
+            "/sections/vision/revisions/x/restore",
+            Some(&app.editor),
+        )
+        .header("If-Match", "*");
+    refused(&app, "vision", r, 404).await;
+    // Authentication comes first: without a token the unknown section is a 401.
+    let r = put(&app, "visoin", None)
+        .header("If-Match", "*")
+        .json(&valid_vision());
+    refused(&app, "vision", r, 401).await;
+}
+
+#[tokio::test]
+async fn other_methods_on_a_section_are_405_even_with_a_token() {
+    let app = spawn_app().await;
+    let r = app
+        .with_token(Method::DELETE, "/sections/vision", Some(&app.editor))
+        .header("If-Match", "*");
+    refused(&app, "vision", r, 405).await;
+    let r = app.with_token(Method::POST, "/sections/vision", Some(&app.editor));
+    refused(&app, "vision", r, 405).await;
+}
+
+#[tokio::test]
+async fn a_stale_if_match_is_412_and_is_checked_before_the_body() {
+    let app = spawn_app().await;
+    let stale = app.etag("/sections/vision").await;
+    assert_eq!(
+        app.put("vision", &stale, &json!({"quote": "first"}))
+            .await
+            .status(),
+        200
+    );
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("If-Match", &stale)
+        .json(&valid_vision());
+    refused(&app, "vision", r, 412).await;
+    // A bad body behind a stale precondition: the precondition answers.
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("If-Match", &stale)
+        .json(&json!({"quote": ""}));
+    refused(&app, "vision", r, 412).await;
+    let r = app
+        .with_token(
+            Method::POST,
+            "/sections/vision/revisions/1/restore",
+            Some(&app.editor),
+        )
+        .header("If-Match", &stale);
+    refused(&app, "vision", r, 412).await;
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("If-Match", "garbage")
+        .json(&valid_vision());
+    refused(&app, "vision", r, 412).await;
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/vision").await;
+    let huge = json!({"quote": "x".repeat(70 * 1024)});
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("If-Match", &etag)
+        .json(&huge);
+    let body = refused(&app, "vision", r, 413).await;
+    assert_eq!(
+        body["detail"],
+        "the body is larger than the limit of 65536 bytes"
+    );
+    // Without a Content-Length (chunked), the limit holds while reading.
+    let chunks = (0..2).map(|_| Ok::<_, std::io::Error>(vec![b' '; 40 * 1024]));
+    let stream = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("If-Match", &etag)
+        .header("Content-Type", "application/json")
+        .body(stream);
+    refused(&app, "vision", r, 413).await;
+}
+
+#[tokio::test]
+async fn the_wrong_content_type_is_415_naming_the_right_one() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/vision").await;
+    let before = app.state_of("vision").await;
+    let cases = [
+        (Method::PUT, "text/plain", "application/json"),
+        (
+            Method::PUT,
+            "application/json; charset=latin1",
+            "application/json",
+        ),
+        (
+            Method::PATCH,
+            "application/json",
+            "application/merge-patch+json",
+        ),
+    ];
+    for (method, sent, accepted) in cases {
+        let response = app
+            .with_token(method.clone(), "/sections/vision", Some(&app.editor))
+            .header("If-Match", &etag)
+            .header("Content-Type", sent)
+            .body(valid_vision().to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["accept"], accepted, "{method} {sent}");
+        problem(response, 415).await;
+    }
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("If-Match", &etag)
+        .body("{}");
+    refused(&app, "vision", r, 415).await;
+    assert_eq!(app.state_of("vision").await, before);
+}
+
+#[tokio::test]
+async fn invalid_fields_are_422_and_store_nothing() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/vision").await;
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("If-Match", &etag)
+        .json(&json!({"quote": "", "qoute": "typo"}));
+    let body = refused(&app, "vision", r, 422).await;
+    assert_eq!(
+        body["errors"],
+        json!([
+            {"pointer": "/quote", "detail": "must not be blank"},
+            {"pointer": "/qoute", "detail": "is not a known field"},
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_write_without_if_match_is_428_before_its_body_is_judged() {
+    let app = spawn_app().await;
+    let r = put(&app, "vision", Some(&app.editor)).json(&valid_vision());
+    let body = refused(&app, "vision", r, 428).await;
+    assert!(body["detail"].as_str().unwrap().contains("If-Match"));
+    let r = put(&app, "vision", Some(&app.editor))
+        .header("Content-Type", "text/plain")
+        .body("{");
+    refused(&app, "vision", r, 428).await;
+    let r = app.with_token(
+        Method::POST,
+        "/sections/vision/revisions/1/restore",
+        Some(&app.editor),
+    );
+    refused(&app, "vision", r, 428).await;
+}
