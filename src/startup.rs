@@ -12,7 +12,7 @@ use anyhow::Context;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::task::JoinHandle;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::Tokens;
 use crate::config::Settings;
@@ -77,7 +77,12 @@ impl Application {
                 .configure(routes::configure)
                 .into_app()
                 .configure(|cfg| routes::method_not_allowed(cfg, &allowed))
-                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", api.clone()))
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/openapi.json", api.clone())
+                        // "Authorize" once; the token survives a reload of the page.
+                        .config(Config::default().persist_authorization(true)),
+                )
                 .service(web::redirect("/swagger-ui", "/swagger-ui/"))
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(head_as_get))

@@ -10,7 +10,7 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_gen3-content");
 
 /// Kills the child by its PID if a test fails before it stopped it.
-struct Running(std::process::Child);
+pub struct Running(pub std::process::Child);
 
 impl Drop for Running {
     fn drop(&mut self) {

@@ -168,3 +168,100 @@ fn every_error_response_is_a_problem_document() {
         }
     }
 }
+
+#[tokio::test]
+async fn write_and_history_responses_match_their_schemas() {
+    use reqwest::Method;
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    let app = spawn_app().await;
+    let written = app
+        .put("vision", "*", &serde_json::json!({"quote": "Q"}))
+        .await;
+    assert_eq!(written.status(), 200);
+    assert_matches_schema(&doc, "Section", &written.json().await.unwrap());
+    let patched = app
+        .patch("teaser", "*", &serde_json::json!({"title": "T"}))
+        .await;
+    assert_matches_schema(&doc, "Section", &patched.json().await.unwrap());
+    assert_matches_schema(&doc, "RevisionList", &app.history("vision").await);
+    let revision: Value = app
+        .with_token(
+            Method::GET,
+            "/sections/vision/revisions/1",
+            Some(&app.reader),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_matches_schema(&doc, "Revision", &revision);
+    let invalid: Value = app
+        .put("vision", "*", &serde_json::json!({"quote": ""}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_matches_schema(&doc, "Problem", &invalid);
+    // A revision's content is a valid PUT body by the document too.
+    assert_matches_schema(&doc, "SectionContent", &revision["content"]);
+}
+
+#[test]
+fn writes_and_history_need_the_bearer_scheme_and_document_every_status() {
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    let scheme = &doc["components"]["securitySchemes"]["bearer"];
+    assert_eq!(
+        (scheme["type"].as_str(), scheme["scheme"].as_str()),
+        (Some("http"), Some("bearer"))
+    );
+    let writes = [
+        ("/sections/{id}", "put", "application/json"),
+        ("/sections/{id}", "patch", "application/merge-patch+json"),
+        ("/sections/{id}/revisions/{revision}/restore", "post", ""),
+    ];
+    for (path, method, media_type) in writes {
+        let op = &doc["paths"][path][method];
+        assert_eq!(
+            op["security"],
+            serde_json::json!([{"bearer": []}]),
+            "{method} {path}"
+        );
+        let statuses: Vec<&str> = op["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for status in [
+            "200", "400", "401", "403", "404", "412", "413", "415", "422", "428", "500",
+        ] {
+            assert!(statuses.contains(&status), "{method} {path} lacks {status}");
+        }
+        let if_match = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "If-Match")
+            .unwrap_or_else(|| panic!("{method} {path} has no If-Match"));
+        assert_eq!(if_match["required"], true);
+        if !media_type.is_empty() {
+            assert!(
+                op["requestBody"]["content"][media_type].is_object(),
+                "{method} {path}"
+            );
+        }
+    }
+    for path in [
+        "/sections/{id}/revisions",
+        "/sections/{id}/revisions/{revision}",
+    ] {
+        assert_eq!(
+            doc["paths"][path]["get"]["security"],
+            serde_json::json!([{"bearer": []}])
+        );
+    }
+    // Public reads name no security requirement.
+    assert!(doc["paths"]["/sections"]["get"].get("security").is_none());
+}

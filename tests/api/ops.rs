@@ -36,7 +36,29 @@ async fn swagger_ui_is_served_from_the_binary() {
     assert!(r.text().await.unwrap().contains("swagger-ui"));
     let r = app.get("/swagger-ui/swagger-initializer.js").await;
     assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains("/openapi.json"));
+    let initializer = r.text().await.unwrap();
+    assert!(initializer.contains(r#""url": "/openapi.json""#));
+    // "Authorize" keeps the token across page loads.
+    assert!(initializer.contains(r#""persistAuthorization": true"#));
+}
+
+/// What Swagger UI sends for "Try it out" on PUT after "Authorize": the bearer header and the
+/// If-Match parameter the document declares. The browser adds an Origin of the same site.
+#[tokio::test]
+async fn a_write_as_swagger_ui_sends_it_works() {
+    let app = spawn_app().await;
+    let r = app
+        .with_token(reqwest::Method::PUT, "/sections/vision", None)
+        .header("Authorization", format!("Bearer {}", app.editor))
+        .header("If-Match", "*")
+        .header("accept", "application/json")
+        .header("Content-Type", "application/json")
+        .header("Origin", &app.address)
+        .body(r#"{"type":"vision","quote":"From Swagger UI"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]

@@ -160,3 +160,80 @@ async fn revoking_takes_effect_on_a_running_server_and_last_use_is_recorded() {
         "last use recorded at shutdown: {alice}"
     );
 }
+
+#[tokio::test]
+async fn tokens_never_reach_the_log_even_at_trace_level() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let secret = stdout(&token(&db, &["create", "--name", "ci", "--scope", "write"]));
+    let secret = secret.trim().to_owned();
+    let mut child = Command::new(BIN)
+        .args([
+            "--bind",
+            "127.0.0.1:0",
+            "--log",
+            "trace",
+            "--log-format",
+            "json",
+            "--database",
+        ])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut child = crate::cli::Running(child);
+    let mut seen = String::new();
+    let port = loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "no port logged: {seen}"
+        );
+        seen.push_str(&line);
+        let log: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if let Some(port) = log["port"].as_u64() {
+            break port;
+        }
+    };
+    let client = reqwest::Client::new();
+    for token in [secret.clone(), format!("{secret}0")] {
+        let r = client
+            .put(format!("http://127.0.0.1:{port}/sections/vision"))
+            .bearer_auth(&token)
+            .header("If-Match", "*")
+            .json(&json!({"quote": "logged?"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status() == 200 || r.status() == 401);
+    }
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    out.read_to_string(&mut seen).unwrap();
+    let mut errors = String::new();
+    child
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut errors)
+        .unwrap();
+    assert!(child.0.wait().unwrap().success());
+    assert!(
+        seen.contains("\"status\":200") && seen.contains("\"status\":401"),
+        "{seen}"
+    );
+    let hex = &secret[4..];
+    assert!(
+        !seen.contains(hex) && !errors.contains(hex),
+        "a token is in the log"
+    );
+}
