@@ -65,19 +65,19 @@ async fn put_section(
     req: HttpRequest,
     id: web::Path<String>,
     body: web::Payload,
-    read: web::Data<ReadModel>,
-    pool: web::Data<SqlitePool>,
-    http: web::Data<HttpSettings>,
+    app: Writing,
 ) -> Result<HttpResponse> {
-    let id = parse_id(&id)?;
-    let precondition = precondition(&req, id, &read)?;
-    let body = read_json(&req, body, "application/json", http.max_body).await?;
-    let content = Section::parse_body(id, &body).map_err(ApiError::InvalidFields)?;
-    let snapshot = edit::write_section(&pool, &read, id, &precondition, &editor.0.name, |_| {
-        Ok(content)
-    })
-    .await?;
-    Ok(written(&req, &snapshot, id))
+    // The body is the whole new content.
+    write_from_body(
+        editor,
+        req,
+        &id,
+        body,
+        "application/json",
+        app,
+        |body, _| body,
+    )
+    .await
 }
 
 /// Change part of a section
@@ -99,20 +99,43 @@ async fn patch_section(
     req: HttpRequest,
     id: web::Path<String>,
     body: web::Payload,
-    read: web::Data<ReadModel>,
-    pool: web::Data<SqlitePool>,
-    http: web::Data<HttpSettings>,
+    app: Writing,
 ) -> Result<HttpResponse> {
-    let id = parse_id(&id)?;
-    let precondition = precondition(&req, id, &read)?;
-    let patch = read_json(&req, body, MERGE_PATCH_JSON, http.max_body).await?;
-    let merge = |current: &SectionContent| {
+    let merge = |patch: Value, current: &SectionContent| {
         let mut merged = current.to_value();
         json_patch::merge(&mut merged, &patch);
-        Section::parse_body(id, &merged).map_err(ApiError::InvalidFields)
+        merged
+    };
+    write_from_body(editor, req, &id, body, MERGE_PATCH_JSON, app, merge).await
+}
+
+/// What every write handler needs from the application.
+type Writing = (
+    web::Data<ReadModel>,
+    web::Data<SqlitePool>,
+    web::Data<HttpSettings>,
+);
+
+/// A write whose new content is `document(body, current content)`, validated as a `PUT` body:
+/// the checks in the contract's order, then one conditional transaction. The document is made
+/// inside the transaction, from the content as it is there.
+async fn write_from_body(
+    editor: Editor,
+    req: HttpRequest,
+    id: &str,
+    body: web::Payload,
+    media_type: &'static str,
+    (read, pool, http): Writing,
+    document: impl FnOnce(Value, &SectionContent) -> Value,
+) -> Result<HttpResponse> {
+    let id = parse_id(id)?;
+    let precondition = precondition(&req, id, &read)?;
+    let body = read_json(&req, body, media_type, http.max_body).await?;
+    let change = |current: &SectionContent| {
+        Section::parse_body(id, &document(body, current)).map_err(ApiError::InvalidFields)
     };
     let snapshot =
-        edit::write_section(&pool, &read, id, &precondition, &editor.0.name, merge).await?;
+        edit::write_section(&pool, &read, id, &precondition, &editor.0.name, change).await?;
     Ok(written(&req, &snapshot, id))
 }
 

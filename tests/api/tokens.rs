@@ -60,30 +60,15 @@ fn bad_names_duplicates_and_non_positive_expiry_fail_with_one_line() {
     let db = dir.path().join("t.db");
     stdout(&token(&db, &["create", "--name", "ci", "--scope", "read"]));
     for args in [
-        &["create", "--name", "ci", "--scope", "read"][..],
-        &[
-            "create",
-            "--name",
-            "x",
-            "--scope",
-            "read",
-            "--expires-in",
-            "0",
-        ],
-        &[
-            "create",
-            "--name",
-            "x",
-            "--scope",
-            "read",
-            "--expires-in",
-            "-3",
-        ],
-        &["create", "--name", "has space", "--scope", "read"],
-        &["create", "--name", "x", "--scope", "admin"],
-        &["revoke", "nobody"],
+        "create --name ci --scope read",
+        "create --name x --scope read --expires-in 0",
+        "create --name x --scope read --expires-in -3",
+        "create --name a/b --scope read",
+        "create --name x --scope admin",
+        "revoke nobody",
     ] {
-        let out = token(&db, args);
+        let args: Vec<&str> = args.split(' ').collect();
+        let out = token(&db, &args);
         assert!(!out.status.success(), "{args:?}");
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
