@@ -9,6 +9,7 @@ use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::auth::admin::TokenCommand;
+use crate::db::Synchronous;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -104,6 +105,12 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1024..=16 * 1024 * 1024))]
     pub max_body: u32,
 
+    /// When a write counts as stored: `full` fsyncs every commit (an acknowledged write survives
+    /// a power loss); `normal` does not (it survives a crash of the process, and writes are
+    /// several times faster). See the README's design notes.
+    #[arg(long, env = "GEN3_CONTENT_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Full)]
+    pub synchronous: Synchronous,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "GEN3_CONTENT_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: Option<u16>,
@@ -158,6 +165,7 @@ pub struct Settings {
     pub cache_control: HeaderValue,
     pub reload_interval: Duration,
     pub max_body: usize,
+    pub synchronous: Synchronous,
     pub workers: Option<usize>,
 }
 
@@ -176,6 +184,7 @@ impl Settings {
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
             max_body: args.max_body as usize,
+            synchronous: args.synchronous,
             workers: args.workers.map(usize::from),
         })
     }

@@ -6,25 +6,39 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub fn connect_options(path: &Path) -> SqliteConnectOptions {
+/// When a commit counts as done: SQLite's `synchronous` pragma, in WAL mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    /// The WAL is fsynced at every commit: an acknowledged write survives a power loss.
+    #[default]
+    Full,
+    /// No fsync per commit: an acknowledged write survives a crash of the process (it is in the
+    /// operating system's cache), but the last ones can be lost with the machine's power. The
+    /// database stays consistent either way.
+    Normal,
+}
+
+pub fn connect_options(path: &Path, synchronous: Synchronous) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
         // WAL: readers never block the writer and the writer never blocks readers.
         .journal_mode(SqliteJournalMode::Wal)
-        // FULL: a commit is on disk before an editor hears 200, even if the machine loses power.
-        .synchronous(SqliteSynchronous::Full)
+        .synchronous(match synchronous {
+            Synchronous::Full => SqliteSynchronous::Full,
+            Synchronous::Normal => SqliteSynchronous::Normal,
+        })
         .foreign_keys(true)
         // Another process (an `import`) may hold the write lock for a moment.
         .busy_timeout(Duration::from_secs(5))
 }
 
 /// Opens (creating if needed) and migrates the database.
-pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
+pub async fn connect(path: &Path, synchronous: Synchronous) -> anyhow::Result<SqlitePool> {
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .acquire_timeout(Duration::from_secs(5))
-        .connect_with(connect_options(path))
+        .connect_with(connect_options(path, synchronous))
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
     sqlx::migrate!()

@@ -9,7 +9,7 @@ use crate::domain::{SectionContent, SectionId};
 use crate::error::{ApiError, Result};
 use crate::representation::IfMatch;
 use crate::snapshot::{ReadModel, Snapshot};
-use crate::store;
+use crate::{storage, store};
 
 /// Replaces section `id` with `change(current content)` if `precondition` holds for the section
 /// as it is in the database at that moment, storing a revision by `author`. A result equal to
@@ -29,8 +29,18 @@ pub async fn write_section(
 ) -> Result<Arc<Snapshot>> {
     let lock = read.lock().await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    // The database, not the published snapshot, decides: another process may have written.
-    let current = read.snapshot_of(store::load_in(&mut tx).await?);
+    // The database decides, not the published snapshot: another process may have written. A
+    // revision number names one content forever, so while the section's current revision is
+    // the published one, the published snapshot is the truth for this section; only if not is
+    // the whole page read and parsed. (A change another process made to *other* sections is
+    // published by `snapshot::follow_database`, under this same lock.)
+    let published = read.load_full();
+    let revision = storage::sections::revision(&mut tx, id.as_str()).await?;
+    let current = if revision == Some(published.stored().version(id).revision) {
+        published
+    } else {
+        read.snapshot_of(store::load_in(&mut tx).await?)
+    };
     check(&current, id, precondition)?;
     let stored = current.stored();
     let content = change(stored.section(id))?;
@@ -41,7 +51,7 @@ pub async fn write_section(
     }
     let version =
         store::save_section(&mut tx, &content, stored.version(id).revision, author).await?;
-    let next = Arc::new(Snapshot::build(stored.with_section(content, version)));
+    let next = Arc::new(current.with_section(content, version));
     tx.commit().await?;
     read.publish(next.clone(), &lock);
     Ok(next)

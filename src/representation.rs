@@ -88,6 +88,11 @@ impl Representation {
         }
     }
 
+    /// The body, uncompressed.
+    pub fn body(&self) -> &Bytes {
+        &self.identity
+    }
+
     /// Whether the opaque tag `opaque` (no quotes, no `W/`) names this version in any coding.
     pub fn matches(&self, opaque: &str) -> bool {
         let Some(rest) = opaque.strip_prefix(self.tag.as_str()) else {

@@ -11,11 +11,11 @@ use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::auth::Tokens;
-use crate::domain::SectionId;
+use crate::domain::{SectionContent, SectionId};
 use crate::representation::Representation;
-use crate::routes::documents::{Section, SectionsDocument};
+use crate::routes::documents::Section;
 use crate::storage;
-use crate::store::{self, Stored};
+use crate::store::{self, Stored, Version};
 
 const JSON: &str = "application/json";
 
@@ -23,27 +23,45 @@ const JSON: &str = "application/json";
 pub struct Snapshot {
     stored: Stored,
     collection: Representation,
-    sections: Vec<Representation>,
+    /// Shared between snapshots while a section is unchanged, with its compressed forms.
+    sections: Vec<Arc<Representation>>,
 }
 
 impl Snapshot {
     pub fn build(stored: Stored) -> Self {
-        let resources: Vec<Section> = SectionId::ALL
+        let sections = SectionId::ALL
             .iter()
-            .map(|&id| Section::new(id, stored.version(id), stored.section(id).clone()))
+            .map(|&id| Arc::new(section_representation(&stored, id)))
             .collect();
-        let sections = resources
-            .iter()
-            .map(|r| {
-                let body = serde_json::to_vec(r).expect("sections always serialise");
-                Representation::new(JSON, body, r.meta.updated_at.to_system_time())
-            })
-            .collect();
-        let document = SectionsDocument {
-            page: stored.page.meta.clone(),
-            sections: resources,
-        };
-        let body = serde_json::to_vec(&document).expect("sections always serialise");
+        Self::assemble(stored, sections)
+    }
+
+    /// This snapshot with one section's content replaced: a write serialises, hashes and later
+    /// compresses only what changed.
+    pub fn with_section(&self, content: SectionContent, version: Version) -> Self {
+        let id = content.id();
+        let stored = self.stored.with_section(content, version);
+        let mut sections = self.sections.clone();
+        sections[id.position() as usize - 1] = Arc::new(section_representation(&stored, id));
+        Self::assemble(stored, sections)
+    }
+
+    /// The collection is the page's metadata and the section bodies exactly as they are served
+    /// one by one, put together rather than serialised again (a test checks that this is what
+    /// serialising a [`SectionsDocument`](crate::routes::documents::SectionsDocument) gives).
+    fn assemble(stored: Stored, sections: Vec<Arc<Representation>>) -> Self {
+        let size: usize = sections.iter().map(|s| s.body().len() + 1).sum();
+        let mut body = Vec::with_capacity(size + 512);
+        body.extend_from_slice(br#"{"page":"#);
+        serde_json::to_writer(&mut body, &stored.page.meta).expect("metadata always serialises");
+        body.extend_from_slice(br#","sections":["#);
+        for (i, section) in sections.iter().enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(section.body());
+        }
+        body.extend_from_slice(b"]}");
         let collection = Representation::new(JSON, body, stored.last_modified().to_system_time());
         Self {
             stored,
@@ -68,6 +86,12 @@ impl Snapshot {
     }
 }
 
+fn section_representation(stored: &Stored, id: SectionId) -> Representation {
+    let section = Section::new(id, stored.version(id), stored.section(id).clone());
+    let body = serde_json::to_vec(&section).expect("sections always serialise");
+    Representation::new(JSON, body, section.meta.updated_at.to_system_time())
+}
+
 /// The current snapshot, and the lock that orders everything that publishes a new one.
 pub struct ReadModel {
     current: ArcSwap<Snapshot>,
@@ -85,6 +109,11 @@ impl ReadModel {
     /// The current snapshot; wait-free.
     pub fn load(&self) -> Guard<Arc<Snapshot>> {
         self.current.load()
+    }
+
+    /// The current snapshot, to keep.
+    pub fn load_full(&self) -> Arc<Snapshot> {
+        self.current.load_full()
     }
 
     /// Held from reading the database to publishing what was read (or from a write's `BEGIN` to
@@ -142,6 +171,7 @@ pub async fn follow_database(
         if seen == version {
             continue;
         }
+
         let lock = read.lock().await;
         let loaded = match pool.acquire().await {
             Ok(mut conn) => match tokens.reload(&mut conn).await {
@@ -159,5 +189,62 @@ pub async fn follow_database(
             }
             Err(e) => tracing::error!(error = format!("{e:#}"), "cannot reload changed content"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+    use crate::routes::documents::SectionsDocument;
+
+    fn seeded() -> Stored {
+        let page = crate::seed::load(None).unwrap();
+        let version = Version {
+            revision: 1,
+            updated_at: Timestamp::parse("2026-11-25T12:00:00Z").unwrap(),
+        };
+        Stored {
+            versions: vec![version; page.sections().len()],
+            page,
+            page_updated_at: version.updated_at,
+        }
+    }
+
+    fn document(stored: &Stored) -> Vec<u8> {
+        let sections = SectionId::ALL
+            .iter()
+            .map(|&id| Section::new(id, stored.version(id), stored.section(id).clone()))
+            .collect();
+        let page = stored.page.meta.clone();
+        serde_json::to_vec(&SectionsDocument { page, sections }).unwrap()
+    }
+
+    #[test]
+    fn the_assembled_collection_is_the_serialised_document() {
+        let stored = seeded();
+        let snapshot = Snapshot::build(stored.clone());
+        assert_eq!(snapshot.collection().body()[..], document(&stored)[..]);
+
+        // After a change, too; and unchanged sections keep their representation.
+        let vision = serde_json::json!({"type": "vision", "quote": "New."});
+        let mut errors = crate::domain::Errors::default();
+        let content = SectionContent::parse_as(
+            SectionId::Vision,
+            &vision,
+            &crate::domain::Pointer::root(),
+            &mut errors,
+        )
+        .unwrap();
+        let version = Version {
+            revision: 2,
+            updated_at: Timestamp::parse("2026-11-25T13:00:00Z").unwrap(),
+        };
+        let next = snapshot.with_section(content.clone(), version);
+        let expected = stored.with_section(content, version);
+        assert_eq!(next.collection().body()[..], document(&expected)[..]);
+        assert!(Arc::ptr_eq(&snapshot.sections[0], &next.sections[0]));
+        assert!(!Arc::ptr_eq(&snapshot.sections[3], &next.sections[3]));
+        assert_eq!(next.stored(), &expected);
     }
 }

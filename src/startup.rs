@@ -35,14 +35,17 @@ impl Application {
     /// and binds the listener. Nothing is written if the seed is invalid.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let seed_page = seed::load(settings.seed.as_ref())?;
-        let pool = db::connect(&settings.database).await?;
+        let pool = db::connect(&settings.database, settings.synchronous).await?;
         if seed::seed_if_empty(&pool, &seed_page).await? {
             tracing::info!(database = %settings.database.display(), "seeded an empty database");
         }
         // The change counter's baseline comes first: a commit after it, even one racing this
         // start-up, is noticed by the watcher.
-        let mut watch_conn =
-            SqliteConnection::connect_with(&db::connect_options(&settings.database)).await?;
+        let mut watch_conn = SqliteConnection::connect_with(&db::connect_options(
+            &settings.database,
+            settings.synchronous,
+        ))
+        .await?;
         let baseline = storage::data_version(&mut watch_conn).await?;
         let stored = store::load(&mut *pool.acquire().await?).await?;
         let read = web::Data::new(ReadModel::new(stored));

@@ -41,7 +41,8 @@ pub enum TokenCommand {
 
 /// Runs a `token` subcommand against the database at `database`.
 pub async fn run(database: &Path, command: TokenCommand) -> anyhow::Result<()> {
-    let pool = db::connect(database).await?;
+    // Token changes are rare: always the most durable setting.
+    let pool = db::connect(database, db::Synchronous::Full).await?;
     let result = match command {
         TokenCommand::Create {
             name,

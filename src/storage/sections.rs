@@ -24,6 +24,13 @@ pub async fn current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<CurrentRow
     .await
 }
 
+/// The current revision of section `id`.
+pub async fn revision(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!("SELECT revision FROM sections WHERE id = ?", id)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar!("SELECT COUNT(*) FROM sections")
         .fetch_one(conn)

@@ -292,3 +292,37 @@ async fn a_write_without_if_match_is_428_before_its_body_is_judged() {
     );
     refused(&app, "vision", r, 428).await;
 }
+
+/// The published snapshot may lag behind another process's commit (here: it is never reloaded);
+/// the write's transaction checks `If-Match` against the database itself.
+#[tokio::test]
+async fn if_match_is_checked_against_the_database_not_the_published_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = crate::helpers::settings(&dir.path().join("c.db"));
+    settings.reload_interval = Duration::from_secs(3600);
+    let app = crate::helpers::spawn_with(Some(dir), settings).await;
+    let served = app.etag("/sections/vision").await;
+    let other = app.other_process().await;
+    crate::helpers::write_revision(
+        &other,
+        "vision",
+        &json!({"type": "vision", "quote": "Elsewhere."}),
+    )
+    .await;
+    assert_eq!(
+        app.etag("/sections/vision").await,
+        served,
+        "not reloaded yet"
+    );
+
+    let r = app.put("vision", &served, &valid_vision()).await;
+    problem(r, 412).await;
+    // With `*` the write goes on top of the other process's revision, and what is then served
+    // is the database's state.
+    let r = app.put("vision", "*", &valid_vision()).await;
+    assert_eq!(r.status(), 200);
+    let written: Value = r.json().await.unwrap();
+    assert_eq!(written["revision"], 3);
+    let history = app.history("vision").await;
+    assert_eq!(history["revisions"][1]["author"], "test");
+}

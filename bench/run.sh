@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The read and write benchmark of bench/RESULTS.md: gen3-content against nginx serving the same
+# bytes from files, and its writes against the same transaction run directly on SQLite.
+#
+#   bench/run.sh            # 3 rounds of 10 s per case; ROUNDS, DURATION, CONNECTIONS override
+#
+# Builds the release binary, installs wrk and nginx (Debian packages) if missing, pins both
+# servers to core 0 and wrk to core 1, runs every read case A/B/A/B, and prints the medians and
+# per-round ratios. Talks only to 127.0.0.1; stops every process it started, by its PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=${ROUNDS:-3}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-64}
+write_seconds=${WRITE_SECONDS:-10}
+app_port=${APP_PORT:-18481}
+nginx_port=${NGINX_PORT:-18482}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need nginx; then
+  echo "installing wrk and nginx (Debian packages)…" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
+  # The package may start its own nginx on port 80: this script runs only its own.
+  if [ -f /run/nginx.pid ]; then kill "$(cat /run/nginx.pid)" 2>/dev/null || true; fi
+fi
+for tool in wrk nginx taskset curl; do need "$tool" || { echo "missing $tool" >&2; exit 1; }; done
+
+cargo build --release --quiet --bin gen3-content --example write_reference
+bin=target/release/gen3-content
+reference=target/release/examples/write_reference
+
+work=$(mktemp -d)
+chmod 755 "$work"  # nginx's worker runs as another user and must read the files
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 500); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done; echo "no answer from $1" >&2; exit 1; }
+
+# --- gen3-content on core 0: one worker, logging every request to a file (as in production).
+token=$("$bin" --database "$work/app.db" token create --name bench --scope write)
+taskset -c 0 "$bin" serve --bind "127.0.0.1:$app_port" --database "$work/app.db" --workers 1 \
+  --log info >"$work/app.log" 2>&1 &
+app_pid=$!; pids+=("$app_pid")
+app="http://127.0.0.1:$app_port/sections"
+wait_for "$app"
+
+# --- nginx on core 0, serving the exact bytes gen3-content serves, with its own ETag.
+mkdir -p "$work/www"
+curl -s "$app" -o "$work/www/sections"
+curl -s -H 'Accept-Encoding: gzip' "$app" -o "$work/www/sections.gz"
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log $work/nginx-access.log combined buffer=64k flush=1s;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+    location = /sections {
+      default_type application/json;
+      gzip_static on;
+      gzip_vary on;
+      add_header Cache-Control "public, max-age=0, must-revalidate";
+    }
+  }
+}
+CONF
+taskset -c 0 nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+nginx_pid=$!; pids+=("$nginx_pid")
+ngx="http://127.0.0.1:$nginx_port/sections"
+wait_for "$ngx"
+etag_of() { curl -sI "$@" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
+app_etag=$(etag_of "$app"); ngx_etag=$(etag_of "$ngx")
+cmp -s <(curl -s "$app") <(curl -s "$ngx") || { echo "the two bodies differ" >&2; exit 1; }
+
+# wrk on core 1. Prints "req/s p50_ms p99_ms non2xx".
+load() {
+  local out
+  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency "$@")
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, bad + 0 }' <<<"$out"
+}
+
+declare -A results
+cases=("200 identity" "304 If-None-Match" "200 gzip")
+for round in $(seq "$rounds"); do
+  for case in "${cases[@]}"; do
+    for server in app nginx; do
+      if [ "$server" = app ]; then url=$app; etag=$app_etag; else url=$ngx; etag=$ngx_etag; fi
+      case $case in
+        "200 identity") r=$(load "$url") ;;
+        "304 If-None-Match") r=$(load -H "If-None-Match: $etag" "$url") ;;
+        "200 gzip") r=$(load -H "Accept-Encoding: gzip" "$url") ;;
+      esac
+      results["$case|$server|$round"]=$r
+      echo "round $round  $case  $server: $r (req/s p50 p99 non-2xx)" >&2
+    done
+  done
+done
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+field() { local c=$1 s=$2 f=$3; for r in $(seq "$rounds"); do echo "${results["$c|$s|$r"]}" | cut -d' ' -f"$f"; done; }
+
+echo
+echo "## Reads: GET /sections, $rounds rounds A/B of $duration, $connections connections, wrk on core 1, servers on core 0"
+echo
+echo "| case | gen3-content req/s | nginx req/s | ratio | per-round ratios | p50 ms (app / nginx) | p99 ms (app / nginx) |"
+echo "|---|---|---|---|---|---|---|"
+for case in "${cases[@]}"; do
+  a=$(field "$case" app 1 | median); n=$(field "$case" nginx 1 | median)
+  ratios=$(for r in $(seq "$rounds"); do
+    x=$(echo "${results["$case|app|$r"]}" | cut -d' ' -f1); y=$(echo "${results["$case|nginx|$r"]}" | cut -d' ' -f1)
+    awk -v x="$x" -v y="$y" 'BEGIN { printf "%.3f ", x / y }'; done)
+  printf "| %s | %.0f | %.0f | %.3f | %s| %s / %s | %s / %s |\n" "$case" "$a" "$n" "$(awk -v a="$a" -v n="$n" 'BEGIN { print a / n }')" "$ratios" \
+    "$(field "$case" app 2 | median)" "$(field "$case" nginx 2 | median)" \
+    "$(field "$case" app 3 | median)" "$(field "$case" nginx 3 | median)"
+done
+bad=$(for k in "${!results[@]}"; do echo "${results[$k]}" | cut -d' ' -f4; done | awk '{ s += $1 } END { print s + 0 }')
+echo
+echo "Unexpected statuses (non-2xx/3xx) across all read runs: $bad"
+
+# --- Writes: PUT /sections/vision with If-Match: *, alternating two bodies, one connection.
+cat >"$work/put.lua" <<'LUA'
+local token = os.getenv("BENCH_TOKEN")
+local bodies = { '{"quote":"Benchmark quote A."}', '{"quote":"Benchmark quote B."}' }
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("PUT", "/sections/vision", {
+    ["Authorization"] = "Bearer " .. token, ["If-Match"] = "*",
+    ["Content-Type"] = "application/json" }, bodies[n % 2 + 1])
+end
+LUA
+before=$(curl -s "$app/vision" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p')
+w=$(BENCH_TOKEN=$token connections=1 duration=${write_seconds}s load -s "$work/put.lua" "$app/vision")
+after=$(curl -s "$app/vision" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p')
+read -r w_rps w_p50 w_p99 w_bad <<<"$w"
+ref=$(taskset -c 0 "$reference" "$work/reference.db" "$write_seconds")
+echo
+echo "## Writes: PUT /sections/vision, If-Match: *, alternating two bodies, 1 connection, ${write_seconds} s"
+echo
+echo "| | writes/s | p50 ms | p99 ms |"
+echo "|---|---|---|---|"
+echo "| gen3-content over HTTP | $w_rps | $w_p50 | $w_p99 |"
+echo "| same transaction directly on SQLite (examples/write_reference.rs) | $(awk '{print $6}' <<<"$ref") | $(awk '{print $8}' <<<"$ref") | $(awk '{print $10}' <<<"$ref") |"
+echo
+echo "Revisions stored by the HTTP writes: $((after - before)); non-2xx answers: $w_bad"
+
+# --- Memory and start-up.
+echo
+echo "RSS of gen3-content after the load: $(awk '/VmRSS/ {print $2 " " $3}' "/proc/$app_pid/status"), peak $(awk '/VmHWM/ {print $2 " " $3}' "/proc/$app_pid/status")"
+bench/cold-start.sh 10 | head -1
