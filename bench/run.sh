@@ -26,7 +26,10 @@ if ! need wrk || ! need nginx; then
 fi
 for tool in wrk nginx taskset curl; do need "$tool" || { echo "missing $tool" >&2; exit 1; }; done
 
-cargo build --release --quiet --bin gen3-content --example write_reference
+# Two builds: the binary exactly as `cargo build --release` makes it (and cold-start.sh reuses),
+# and the reference, whose build unifies dev-dependency features and so has artifacts of its own.
+cargo build --release --quiet
+cargo build --release --quiet --example write_reference
 bin=target/release/gen3-content
 reference=target/release/examples/write_reference
 
@@ -143,22 +146,40 @@ request = function()
     ["Content-Type"] = "application/json" }, bodies[n % 2 + 1])
 end
 LUA
-before=$(curl -s "$app/vision" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p')
-w=$(BENCH_TOKEN=$token connections=1 duration=${write_seconds}s load -s "$work/put.lua" "$app/vision")
-after=$(curl -s "$app/vision" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p')
-read -r w_rps w_p50 w_p99 w_bad <<<"$w"
-ref=$(taskset -c 0 "$reference" "$work/reference.db" "$write_seconds")
+revision() { curl -s "$1/vision" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p'; }
+# Writes with one durability setting: the HTTP server at $1 (already running with it), then the
+# same transaction directly on SQLite. Prints a table row for each.
+writes() {
+  local base=$1 sync=$2 before after w ref
+  before=$(revision "$base")
+  w=$(BENCH_TOKEN=$token connections=1 duration=${write_seconds}s load -s "$work/put.lua" "$base/vision")
+  after=$(revision "$base")
+  read -r w_rps w_p50 w_p99 w_bad <<<"$w"
+  rm -f "$work"/reference.db*
+  ref=$(taskset -c 0 "$reference" "$work/reference.db" "$write_seconds" "$sync")
+  read -r r_rps r_p50 r_p99 <<<"$(awk '{print $6, $8, $10}' <<<"$ref")"
+  echo "| $sync | gen3-content, PUT over HTTP | $w_rps | $w_p50 | $w_p99 | $(awk -v a="$w_rps" -v b="$r_rps" 'BEGIN { printf "%.2f", a / b }') |"
+  echo "| $sync | the same transaction directly on SQLite | $r_rps | $r_p50 | $r_p99 | 1 |"
+  echo "(synchronous=$sync: $((after - before)) revisions stored by $w_rps x ${write_seconds} s of PUTs; non-2xx: $w_bad)" >&2
+}
+
 echo
 echo "## Writes: PUT /sections/vision, If-Match: *, alternating two bodies, 1 connection, ${write_seconds} s"
 echo
-echo "| | writes/s | p50 ms | p99 ms |"
-echo "|---|---|---|---|"
-echo "| gen3-content over HTTP | $w_rps | $w_p50 | $w_p99 |"
-echo "| same transaction directly on SQLite (examples/write_reference.rs) | $(awk '{print $6}' <<<"$ref") | $(awk '{print $8}' <<<"$ref") | $(awk '{print $10}' <<<"$ref") |"
-echo
-echo "Revisions stored by the HTTP writes: $((after - before)); non-2xx answers: $w_bad"
+echo "| synchronous | what | writes/s | p50 ms | p99 ms | ratio |"
+echo "|---|---|---|---|---|---|"
+writes "$app" full
+# The same with --synchronous normal, on a second server with its own database.
+normal_port=$((app_port + 2))
+"$bin" --database "$work/normal.db" token create --name bench --scope write >"$work/normal.token"
+taskset -c 0 "$bin" serve --bind "127.0.0.1:$normal_port" --database "$work/normal.db" --workers 1 \
+  --synchronous normal --log info >"$work/normal.log" 2>&1 &
+normal_pid=$!; pids+=("$normal_pid")
+wait_for "http://127.0.0.1:$normal_port/sections"
+token=$(cat "$work/normal.token") writes "http://127.0.0.1:$normal_port/sections" normal
+kill "$normal_pid"; wait "$normal_pid" 2>/dev/null || true
 
 # --- Memory and start-up.
 echo
 echo "RSS of gen3-content after the load: $(awk '/VmRSS/ {print $2 " " $3}' "/proc/$app_pid/status"), peak $(awk '/VmHWM/ {print $2 " " $3}' "/proc/$app_pid/status")"
-bench/cold-start.sh 10 | head -1
+bench/cold-start.sh 10

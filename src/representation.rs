@@ -4,9 +4,7 @@
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
-use actix_web::http::header::{
-    self, AcceptEncoding, Encoding, HeaderValue, HttpDate, IfModifiedSince,
-};
+use actix_web::http::header::{self, HeaderValue, HttpDate, IfModifiedSince};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
@@ -37,14 +35,6 @@ impl Coding {
             Self::Identity => None,
             Self::Gzip => Some("gzip"),
             Self::Brotli => Some("br"),
-        }
-    }
-
-    fn encoding(self) -> Encoding {
-        match self {
-            Self::Identity => Encoding::identity(),
-            Self::Gzip => Encoding::gzip(),
-            Self::Brotli => Encoding::brotli(),
         }
     }
 }
@@ -227,15 +217,46 @@ fn unix_seconds(time: SystemTime) -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The coding to answer in (RFC 9110 §12.5.3): the highest `q` among br and gzip (`*` stands for
+/// any not named), br on a tie, identity when neither is acceptable. It runs on every read, so
+/// it scans the header in place rather than building a parsed list.
 fn negotiate(req: &HttpRequest) -> Coding {
-    let Some(accept) = req.get_header::<AcceptEncoding>() else {
+    let Some(value) = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Coding::Identity;
     };
-    let supported = Coding::ALL.map(Coding::encoding);
-    match accept.negotiate(supported.iter()) {
-        Some(e) if e == Encoding::brotli() => Coding::Brotli,
-        Some(e) if e == Encoding::gzip() => Coding::Gzip,
-        _ => Coding::Identity,
+    let (mut br, mut gzip, mut any) = (None, None, None);
+    for element in value.split(',') {
+        let mut parts = element.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .find_map(|p| {
+                let (key, value) = p.split_once('=')?;
+                key.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+            })
+            .map_or(Some(1.0), |q| {
+                q.parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q))
+            });
+        let Some(q) = q else { continue };
+        if name.eq_ignore_ascii_case("br") {
+            br = Some(q);
+        } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(q);
+        } else if name == "*" {
+            any = Some(q);
+        }
+    }
+    let br = br.or(any).unwrap_or(0.0);
+    let gzip = gzip.or(any).unwrap_or(0.0);
+    if br > 0.0 && br >= gzip {
+        Coding::Brotli
+    } else if gzip > 0.0 {
+        Coding::Gzip
+    } else {
+        Coding::Identity
     }
 }
 
@@ -270,6 +291,26 @@ mod tests {
         assert_eq!(tags, vec![(true, "a"), (false, "b-gz"), (false, "c,d")]);
         let tags: Vec<_> = entity_tags(r#""a", nonsense, "b""#).collect();
         assert_eq!(tags, vec![(false, "a")]);
+    }
+
+    #[test]
+    fn negotiation_follows_q_values_and_prefers_br_on_a_tie() {
+        let coding = |accept: &str| {
+            let req = actix_web::test::TestRequest::default()
+                .insert_header((header::ACCEPT_ENCODING, accept))
+                .to_http_request();
+            negotiate(&req)
+        };
+        assert_eq!(coding("gzip"), Coding::Gzip);
+        assert_eq!(coding("gzip, deflate, br, zstd"), Coding::Brotli);
+        assert_eq!(coding("br;q=0.1, gzip"), Coding::Gzip);
+        assert_eq!(coding("GZIP;Q=0.5, br;q=0"), Coding::Gzip);
+        assert_eq!(coding("*"), Coding::Brotli);
+        assert_eq!(coding("*;q=0.5, br;q=0.2"), Coding::Gzip);
+        assert_eq!(coding("deflate, identity"), Coding::Identity);
+        assert_eq!(coding("gzip;q=0, br;q=0"), Coding::Identity);
+        assert_eq!(coding("gzip;q=nonsense"), Coding::Identity);
+        assert_eq!(coding(""), Coding::Identity);
     }
 
     #[test]
