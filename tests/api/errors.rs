@@ -72,7 +72,9 @@ async fn request_ids_are_echoed_or_made() {
     assert_eq!(r.headers()["x-request-id"], "abc-123");
     let r = app.get("/nope").await;
     let made = r.headers()["x-request-id"].to_str().unwrap().to_owned();
-    assert_eq!(made.len(), 36, "a UUID: {made}");
+    assert_eq!(made.len(), 36, "UUID-shaped: {made}");
+    let again = app.get("/nope").await.headers()["x-request-id"].clone();
+    assert_ne!(again.to_str().unwrap(), made, "a new id per request");
     // A value that could forge log lines is replaced, not echoed.
     let r = app
         .get_with("/sections", &[("X-Request-Id", "a b\"c")])
