@@ -7,6 +7,7 @@ pub mod domain;
 pub mod edit;
 pub mod error;
 pub mod healthcheck;
+pub mod log_output;
 pub mod openapi;
 pub mod representation;
 pub mod routes;

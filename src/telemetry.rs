@@ -1,7 +1,7 @@
 //! Logging: one line per request (method, path, status, latency, request id), written off the
-//! request path by a background thread so that logging never dominates a fast read.
+//! request path in batches (see `log_output`) so that logging never dominates a fast read.
 
-use std::io::{BufWriter, IsTerminal};
+use std::io::IsTerminal;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -11,10 +11,10 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+use crate::log_output::{self, Flusher};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -41,24 +41,22 @@ pub fn current_request() -> Option<RequestContext> {
 
 /// Installs the global subscriber. Keep the guard alive: dropping it flushes the log.
 /// The server logs to stdout; the other commands to stderr, so that their stdout holds only
-/// their output (`token create` prints the token and nothing else).
-pub fn init(filter: &str, format: LogFormat, to_stderr: bool) -> anyhow::Result<WorkerGuard> {
+/// their output (`token create` prints the token and nothing else). Keep the returned guard
+/// alive: dropping it writes out what is still buffered.
+pub fn init(filter: &str, format: LogFormat, to_stderr: bool) -> anyhow::Result<Flusher> {
     let filter = EnvFilter::try_new(filter)
         .map_err(|e| anyhow::anyhow!("bad --log filter {filter:?}: {e}"))?;
-    // The writer thread flushes whenever it has drained the queue: a line still goes out at once
-    // when the server is quiet, while under load one write(2) carries many lines.
     let (writer, guard, tty) = if to_stderr {
-        let (writer, guard) = tracing_appender::non_blocking(BufWriter::new(std::io::stderr()));
+        let (writer, guard) = log_output::batched(std::io::stderr())?;
         (writer, guard, std::io::stderr().is_terminal())
     } else {
-        let (writer, guard) =
-            tracing_appender::non_blocking(BufWriter::with_capacity(64 * 1024, std::io::stdout()));
+        let (writer, guard) = log_output::batched(std::io::stdout())?;
         (writer, guard, std::io::stdout().is_terminal())
     };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(tty)
-        .with_writer(writer);
+        .with_writer(move || writer.clone());
     let result = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
