@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The read and write benchmark of bench/RESULTS.md: gen3-content against nginx serving the same
-# bytes from files, and its writes against the same transaction run directly on SQLite.
+# bytes from files (and against actix-web alone, to tell the framework's cost from ours), and its
+# writes against the same transaction run directly on SQLite.
 #
 #   bench/run.sh            # 3 rounds of 10 s per case; ROUNDS, DURATION, CONNECTIONS override
 #
@@ -16,6 +17,7 @@ connections=${CONNECTIONS:-64}
 write_seconds=${WRITE_SECONDS:-10}
 app_port=${APP_PORT:-18481}
 nginx_port=${NGINX_PORT:-18482}
+floor_port=${FLOOR_PORT:-18484}
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx; then
@@ -29,9 +31,10 @@ for tool in wrk nginx taskset curl; do need "$tool" || { echo "missing $tool" >&
 # Two builds: the binary exactly as `cargo build --release` makes it (and cold-start.sh reuses),
 # and the reference, whose build unifies dev-dependency features and so has artifacts of its own.
 cargo build --release --quiet
-cargo build --release --quiet --example write_reference
+cargo build --release --quiet --example write_reference --example actix_floor
 bin=target/release/gen3-content
 reference=target/release/examples/write_reference
+floor_bin=target/release/examples/actix_floor
 
 work=$(mktemp -d)
 chmod 755 "$work"  # nginx's worker runs as another user and must read the files
@@ -89,6 +92,13 @@ ngx="http://127.0.0.1:$nginx_port/sections"
 wait_for "$ngx"
 etag_of() { curl -sI "$@" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
 app_etag=$(etag_of "$app"); ngx_etag=$(etag_of "$ngx")
+
+# --- actix-web alone on core 0 (examples/actix_floor.rs): the framework's own cost.
+taskset -c 0 "$floor_bin" "$work/www/sections" "$work/www/sections.gz" "$floor_port" >/dev/null 2>&1 &
+floor_pid=$!; pids+=("$floor_pid")
+flr="http://127.0.0.1:$floor_port/sections"
+wait_for "$flr"
+flr_etag='"floor"'
 cmp -s <(curl -s "$app") <(curl -s "$ngx") || { echo "the two bodies differ" >&2; exit 1; }
 
 # wrk on core 1. Prints "req/s p50_ms p99_ms non2xx".
@@ -107,8 +117,12 @@ declare -A results
 cases=("200 identity" "304 If-None-Match" "200 gzip")
 for round in $(seq "$rounds"); do
   for case in "${cases[@]}"; do
-    for server in app nginx; do
-      if [ "$server" = app ]; then url=$app; etag=$app_etag; else url=$ngx; etag=$ngx_etag; fi
+    for server in app nginx floor; do
+      case $server in
+        app) url=$app; etag=$app_etag ;;
+        nginx) url=$ngx; etag=$ngx_etag ;;
+        floor) url=$flr; etag=$flr_etag ;;
+      esac
       case $case in
         "200 identity") r=$(load "$url") ;;
         "304 If-None-Match") r=$(load -H "If-None-Match: $etag" "$url") ;;
@@ -124,10 +138,10 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 field() { local c=$1 s=$2 f=$3; for r in $(seq "$rounds"); do echo "${results["$c|$s|$r"]}" | cut -d' ' -f"$f"; done; }
 
 echo
-echo "## Reads: GET /sections, $rounds rounds A/B of $duration, $connections connections, wrk on core 1, servers on core 0"
+echo "## Reads: GET /sections, $rounds rounds of $duration per server, $connections connections, wrk on core 1, servers on core 0"
 echo
-echo "| case | gen3-content req/s (median) | nginx req/s (median) | ratio (median of rounds) | per-round ratios | p50 ms (app / nginx) | p99 ms (app / nginx) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| case | gen3-content req/s (median) | nginx req/s (median) | ratio (median of rounds) | per-round ratios | actix-web alone req/s (median) | gen3-content / actix-web alone | p50 ms (app / nginx) | p99 ms (app / nginx) |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for case in "${cases[@]}"; do
   a=$(field "$case" app 1 | median); n=$(field "$case" nginx 1 | median)
   # Each round's A and B ran back to back, so the paired ratio is the robust figure on a noisy
@@ -136,7 +150,11 @@ for case in "${cases[@]}"; do
     x=$(echo "${results["$case|app|$r"]}" | cut -d' ' -f1); y=$(echo "${results["$case|nginx|$r"]}" | cut -d' ' -f1)
     awk -v x="$x" -v y="$y" 'BEGIN { printf "%.3f ", x / y }'; done)
   ratio=$(tr ' ' '\n' <<<"$ratios" | grep . | median)
-  printf "| %s | %.0f | %.0f | %.3f | %s| %s / %s | %s / %s |\n" "$case" "$a" "$n" "$ratio" "$ratios" \
+  f=$(field "$case" floor 1 | median)
+  floor_ratio=$(for r in $(seq "$rounds"); do
+    x=$(echo "${results["$case|app|$r"]}" | cut -d' ' -f1); y=$(echo "${results["$case|floor|$r"]}" | cut -d' ' -f1)
+    awk -v x="$x" -v y="$y" 'BEGIN { print x / y }'; done | median)
+  printf "| %s | %.0f | %.0f | %.3f | %s| %.0f | %.3f | %s / %s | %s / %s |\n" "$case" "$a" "$n" "$ratio" "$ratios" "$f" "$floor_ratio" \
     "$(field "$case" app 2 | median)" "$(field "$case" nginx 2 | median)" \
     "$(field "$case" app 3 | median)" "$(field "$case" nginx 3 | median)"
 done
