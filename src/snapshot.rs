@@ -135,9 +135,8 @@ impl ReadModel {
     /// Serves `snapshot` from now on, unless it is what is already served; returns whether it
     /// changed anything. Call with the lock held.
     pub fn publish(&self, snapshot: Arc<Snapshot>, _lock: &MutexGuard<'_, ()>) -> bool {
-        if Arc::ptr_eq(&self.current.load(), &snapshot)
-            || self.current.load().stored == snapshot.stored
-        {
+        let current = self.current.load();
+        if Arc::ptr_eq(&current, &snapshot) || current.stored == snapshot.stored {
             return false;
         }
         self.current.store(snapshot);

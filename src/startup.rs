@@ -133,12 +133,7 @@ impl Application {
         for task in &self.background {
             task.abort();
         }
-        if let Err(e) = self.tokens.flush(&self.pool).await {
-            tracing::warn!(
-                error = format!("{e:#}"),
-                "cannot record when tokens were last used"
-            );
-        }
+        flush_token_use(&self.pool, &self.tokens).await;
         self.pool.close().await;
         result
     }
@@ -151,12 +146,16 @@ async fn record_token_use(pool: SqlitePool, tokens: web::Data<Tokens>) {
     let mut ticker = tokio::time::interval(TOKEN_USE_FLUSH);
     loop {
         ticker.tick().await;
-        if let Err(e) = tokens.flush(&pool).await {
-            tracing::warn!(
-                error = format!("{e:#}"),
-                "cannot record when tokens were last used"
-            );
-        }
+        flush_token_use(&pool, &tokens).await;
+    }
+}
+
+async fn flush_token_use(pool: &SqlitePool, tokens: &Tokens) {
+    if let Err(e) = tokens.flush(pool).await {
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "cannot record when tokens were last used"
+        );
     }
 }
 

@@ -32,16 +32,6 @@ impl Stored {
         &self.page.sections()[id.position() as usize - 1]
     }
 
-    /// When anything on the page last changed.
-    pub fn last_modified(&self) -> Timestamp {
-        self.versions
-            .iter()
-            .map(|v| v.updated_at)
-            .fold(self.page_updated_at, Ord::max)
-    }
-}
-
-impl Stored {
     /// This page with `content` as its section, at `version`.
     pub fn with_section(&self, content: SectionContent, version: Version) -> Self {
         let id = content.id();
@@ -49,6 +39,14 @@ impl Stored {
         next.versions[id.position() as usize - 1] = version;
         next.page.replace_section(content);
         next
+    }
+
+    /// When anything on the page last changed.
+    pub fn last_modified(&self) -> Timestamp {
+        self.versions
+            .iter()
+            .map(|v| v.updated_at)
+            .fold(self.page_updated_at, Ord::max)
     }
 }
 

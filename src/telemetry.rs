@@ -1,7 +1,7 @@
 //! Logging: one line per request (method, path, status, latency, request id), written off the
 //! request path in batches (see `log_output`) so that logging never dominates a fast read.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -39,20 +39,18 @@ pub fn current_request() -> Option<RequestContext> {
     REQUEST.try_with(Clone::clone).ok()
 }
 
-/// Installs the global subscriber. Keep the guard alive: dropping it flushes the log.
-/// The server logs to stdout; the other commands to stderr, so that their stdout holds only
+/// Installs the global subscriber. The server logs to stdout; the other commands to stderr, so that their stdout holds only
 /// their output (`token create` prints the token and nothing else). Keep the returned guard
 /// alive: dropping it writes out what is still buffered.
 pub fn init(filter: &str, format: LogFormat, to_stderr: bool) -> anyhow::Result<Flusher> {
     let filter = EnvFilter::try_new(filter)
         .map_err(|e| anyhow::anyhow!("bad --log filter {filter:?}: {e}"))?;
-    let (writer, guard, tty) = if to_stderr {
-        let (writer, guard) = log_output::batched(std::io::stderr())?;
-        (writer, guard, std::io::stderr().is_terminal())
+    let (out, tty): (Box<dyn Write + Send>, bool) = if to_stderr {
+        (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
     } else {
-        let (writer, guard) = log_output::batched(std::io::stdout())?;
-        (writer, guard, std::io::stdout().is_terminal())
+        (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
     };
+    let (writer, guard) = log_output::batched(out)?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(tty)

@@ -67,11 +67,23 @@ fn private(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
-/// A stored revision of section `id`, or `404`.
-async fn find(pool: &SqlitePool, id: SectionId, revision: i64) -> Result<RevisionRow> {
-    revisions::get(&mut *pool.acquire().await?, id.as_str(), revision)
+/// The section and the stored revision that a `/sections/{id}/revisions/{revision}` path
+/// names, or `404`.
+async fn find(
+    pool: &SqlitePool,
+    path: web::Path<(String, i64)>,
+) -> Result<(SectionId, RevisionRow)> {
+    let (name, revision) = path.into_inner();
+    let id = parse_id(&name)?;
+    let row = revisions::get(&mut *pool.acquire().await?, id.as_str(), revision)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("section {id} has no revision {revision}")))
+        .ok_or_else(|| ApiError::NotFound(format!("section {id} has no revision {revision}")))?;
+    Ok((id, row))
+}
+
+/// A stored time; one that does not parse is a bug, not a client error.
+fn stored_time(text: &str) -> Result<Timestamp> {
+    Ok(Timestamp::parse(text).map_err(anyhow::Error::from)?)
 }
 
 /// List a section's revisions
@@ -122,7 +134,7 @@ async fn list_revisions(
         .map(|r| {
             Ok(RevisionSummary {
                 revision: r.revision,
-                created_at: Timestamp::parse(&r.created_at).map_err(anyhow::Error::from)?,
+                created_at: stored_time(&r.created_at)?,
                 author: r.author,
             })
         })
@@ -154,12 +166,10 @@ async fn get_revision(
     path: web::Path<(String, i64)>,
     pool: web::Data<SqlitePool>,
 ) -> Result<HttpResponse> {
-    let (name, revision) = path.into_inner();
-    let id = parse_id(&name)?;
-    let row = find(&pool, id, revision).await?;
+    let (id, row) = find(&pool, path).await?;
     let revision = Revision {
         revision: row.revision,
-        created_at: Timestamp::parse(&row.created_at).map_err(anyhow::Error::from)?,
+        created_at: stored_time(&row.created_at)?,
         content: store::parse_content(id, &row.content)?,
         author: row.author,
     };
@@ -189,10 +199,9 @@ async fn restore_revision(
     read: web::Data<ReadModel>,
     pool: web::Data<SqlitePool>,
 ) -> Result<HttpResponse> {
-    let (name, revision) = path.into_inner();
-    let id = parse_id(&name)?;
     // Revisions never change once written, so this read needs no transaction with the write.
-    let content = store::parse_content(id, &find(&pool, id, revision).await?.content)?;
+    let (id, row) = find(&pool, path).await?;
+    let content = store::parse_content(id, &row.content)?;
     let precondition = precondition(&req, id, &read)?;
     let snapshot = edit::write_section(&pool, &read, id, &precondition, &editor.0.name, |_| {
         Ok(content)

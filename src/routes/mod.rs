@@ -63,27 +63,45 @@ pub struct WriteHeaders {
     accept_encoding: Option<String>,
 }
 
-/// A response whose body is a problem document.
-fn problem(description: &str) -> RefOr<Response> {
+/// A documented response header.
+fn header(description: &str) -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(Some(String::schema()))
+        .description(Some(description))
+        .build()
+}
+
+/// A response whose body is a problem document, with the header its status carries (as
+/// `ApiError::headers` sets it).
+fn problem(status: &str, description: &str) -> RefOr<Response> {
     let mut response = ResponseBuilder::new().description(description).content(
         PROBLEM_JSON,
         ContentBuilder::new()
             .schema(Some(Ref::from_schema_name(Problem::name())))
             .build(),
     );
-    if description.starts_with("No token") {
-        let challenge = HeaderBuilder::new()
-            .schema(Some(String::schema()))
-            .description(Some(r#"`Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent"#))
-            .build();
-        response = response.header("WWW-Authenticate", challenge);
+    let status_header = match status {
+        "401" => Some((
+            "WWW-Authenticate",
+            r#"`Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent"#,
+        )),
+        "403" => Some((
+            "WWW-Authenticate",
+            r#"`Bearer realm="gen3-content", error="insufficient_scope", scope="write"`"#,
+        )),
+        "415" => Some(("Accept", "The media type this operation takes")),
+        "503" => Some(("Retry-After", "Seconds to wait before retrying")),
+        _ => None,
+    };
+    if let Some((name, description)) = status_header {
+        response = response.header(name, header(description));
     }
     response.build().into()
 }
 
 fn problems(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
     list.iter()
-        .map(|(status, description)| ((*status).to_owned(), problem(description)))
+        .map(|(status, description)| ((*status).to_owned(), problem(status, description)))
         .collect()
 }
 
@@ -97,12 +115,6 @@ pub struct WriteResponses;
 
 impl IntoResponses for WriteResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let header = |description: &str| {
-            HeaderBuilder::new()
-                .schema(Some(String::schema()))
-                .description(Some(description))
-                .build()
-        };
         let ok = ResponseBuilder::new()
             .description("The section as it now is (unchanged if the write changed nothing)")
             .content(
