@@ -10,6 +10,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::auth::admin::TokenCommand;
 use crate::db::Synchronous;
+use crate::page_file::{CheckArgs, ExportArgs, ImportArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,6 +48,14 @@ pub struct Cli {
 pub enum Command {
     /// Migrate, seed an empty database and serve the API (the default).
     Serve(ServeArgs),
+    /// Replace the page from a Hugo page file, in one transaction (a new revision per changed
+    /// section). Prints the same warnings as `check`; on any error, nothing is written.
+    Import(ImportArgs),
+    /// Write the stored page as a Hugo page file, as `GET /export` serves it.
+    Export(ExportArgs),
+    /// Check a Hugo page file without storing it: types, links, and the body's `param`
+    /// references. Prints one line per finding; exits non-zero on errors.
+    Check(CheckArgs),
     /// Exit 0 if a running server's /_status answers 200 (for container health checks).
     Healthcheck(HealthcheckArgs),
     /// Create, list and revoke the bearer tokens editors write with.

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use gen3_content::auth;
 use gen3_content::config::{Cli, Command, Settings};
 use gen3_content::startup::Application;
-use gen3_content::{healthcheck, telemetry};
+use gen3_content::{healthcheck, page_file, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -40,6 +40,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
             Ok(())
         }
+        Command::Import(args) => page_file::import(&database, &args).await,
+        Command::Export(args) => page_file::export(&database, &args).await,
+        Command::Check(args) => page_file::check(&args),
         Command::Token { command } => auth::admin::run(&database, command).await,
         Command::Healthcheck(args) => {
             healthcheck::check(&args.url, std::time::Duration::from_secs(args.timeout))

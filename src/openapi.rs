@@ -20,6 +20,7 @@ use crate::error::Problem;
         (name = "sections", description = "The landing page's nine sections"),
         (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
         (name = "history", description = "Every revision of every section; restoring one is a new revision"),
+        (name = "export", description = "The page as a Hugo page file, for building the site"),
         (name = "operations", description = "Health and version, as every Gen3 service has them"),
     ),
     components(schemas(Problem, FieldError)),

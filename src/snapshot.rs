@@ -1,7 +1,7 @@
 //! The read model: every body the read endpoints serve, built once per committed change and
 //! published atomically. A GET loads one `Arc` and writes bytes; it never touches the database.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use actix_web::web;
@@ -11,6 +11,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::auth::Tokens;
+use crate::domain::hugo::write_page;
 use crate::domain::{SectionContent, SectionId};
 use crate::representation::Representation;
 use crate::routes::documents::Section;
@@ -18,6 +19,7 @@ use crate::storage;
 use crate::store::{self, Stored, Version};
 
 const JSON: &str = "application/json";
+const MARKDOWN: &str = "text/markdown; charset=utf-8";
 
 /// One consistent version of everything the read endpoints serve.
 pub struct Snapshot {
@@ -25,6 +27,8 @@ pub struct Snapshot {
     collection: Representation,
     /// Shared between snapshots while a section is unchanged, with its compressed forms.
     sections: Vec<Arc<Representation>>,
+    /// The Hugo page, written on first request: edits need not pay for it.
+    export: OnceLock<Representation>,
 }
 
 impl Snapshot {
@@ -67,6 +71,7 @@ impl Snapshot {
             stored,
             collection,
             sections,
+            export: OnceLock::new(),
         }
     }
 
@@ -78,6 +83,15 @@ impl Snapshot {
     /// `GET /sections`.
     pub fn collection(&self) -> &Representation {
         &self.collection
+    }
+
+    /// `GET /export`.
+    pub fn export(&self) -> &Representation {
+        self.export.get_or_init(|| {
+            let text = write_page(&self.stored.page);
+            let modified = self.stored.last_modified().to_system_time();
+            Representation::new(MARKDOWN, text.into_bytes(), modified)
+        })
     }
 
     /// `GET /sections/{id}`.

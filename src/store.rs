@@ -136,18 +136,7 @@ pub async fn insert_page(
     author: &str,
 ) -> anyhow::Result<()> {
     let now = Timestamp::now().to_rfc3339();
-    storage::page::insert(
-        conn,
-        &PageRow {
-            identifier: page.meta.identifier.as_str().to_owned(),
-            title: page.meta.title.as_str().to_owned(),
-            linktitle: page.meta.linktitle.as_str().to_owned(),
-            date: page.meta.date.as_str().to_owned(),
-            body: page.body.clone(),
-            updated_at: now.clone(),
-        },
-    )
-    .await?;
+    storage::page::insert(conn, &page_row(page, &now)).await?;
     for content in page.sections() {
         let id = content.id();
         storage::sections::insert(conn, id.as_str(), id.as_str(), id.position().into(), 1).await?;
@@ -155,6 +144,65 @@ pub async fn insert_page(
         storage::revisions::insert(conn, id.as_str(), 1, &json, author, &now).await?;
     }
     Ok(())
+}
+
+/// What [`replace_page`] changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// The database held no page: every section is new, at revision 1.
+    pub created: bool,
+    /// The sections that got a new revision, in page order.
+    pub changed: Vec<SectionId>,
+    /// Whether the page's metadata or body changed.
+    pub page_changed: bool,
+}
+
+/// Makes `page` the stored page: a new revision by `author` for each section whose content
+/// differs, the metadata and body updated if they differ, nothing written for what is equal.
+/// Into an empty database, it stores the page as revision 1. The caller's transaction makes
+/// it one change.
+pub async fn replace_page(
+    conn: &mut SqliteConnection,
+    page: &Page,
+    author: &str,
+) -> anyhow::Result<Replaced> {
+    if is_empty(conn).await? {
+        insert_page(conn, page, author).await?;
+        return Ok(Replaced {
+            created: true,
+            changed: SectionId::ALL.to_vec(),
+            page_changed: true,
+        });
+    }
+    let current = load_in(conn).await?;
+    let mut changed = Vec::new();
+    for content in page.sections() {
+        let id = content.id();
+        if content != current.section(id) {
+            save_section(conn, content, current.version(id).revision, author).await?;
+            changed.push(id);
+        }
+    }
+    let page_changed = page.meta != current.page.meta || page.body != current.page.body;
+    if page_changed {
+        storage::page::update(conn, &page_row(page, &Timestamp::now().to_rfc3339())).await?;
+    }
+    Ok(Replaced {
+        created: false,
+        changed,
+        page_changed,
+    })
+}
+
+fn page_row(page: &Page, updated_at: &str) -> PageRow {
+    PageRow {
+        identifier: page.meta.identifier.as_str().to_owned(),
+        title: page.meta.title.as_str().to_owned(),
+        linktitle: page.meta.linktitle.as_str().to_owned(),
+        date: page.meta.date.as_str().to_owned(),
+        body: page.body.clone(),
+        updated_at: updated_at.to_owned(),
+    }
 }
 
 fn parse_time(text: &str) -> anyhow::Result<Timestamp> {

@@ -3,6 +3,7 @@
 
 mod body;
 pub mod documents;
+pub mod export;
 pub mod history;
 pub mod ops;
 pub mod sections;
@@ -180,6 +181,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     sections::configure(cfg);
     writes::configure(cfg);
     history::configure(cfg);
+    export::configure(cfg);
     ops::configure(cfg);
 }
 

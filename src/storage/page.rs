@@ -36,3 +36,20 @@ pub async fn insert(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<
     .await?;
     Ok(())
 }
+
+/// Replaces the page's metadata and body.
+pub async fn update(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE page SET identifier = ?, title = ?, linktitle = ?, date = ?, body = ?,
+         updated_at = ? WHERE id = 1",
+        row.identifier,
+        row.title,
+        row.linktitle,
+        row.date,
+        row.body,
+        row.updated_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -261,3 +261,27 @@ pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
         .unwrap();
     tx.commit().await.unwrap();
 }
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_gen3-content");
+
+/// Runs `gen3-content --database DATABASE ARGS…` to completion.
+pub fn gen3(database: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Standard output and standard error of a finished command, as text.
+pub fn outputs(out: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr"),
+    )
+}
+
+/// The built-in seed page.
+pub const SEED: &str = include_str!("../../seed/about.md");

@@ -7,112 +7,58 @@
 
 use serde_json::{Map, Value};
 
-use super::page::{Page, PageMeta};
-use super::parse::{Errors, Parse, Pointer};
-use super::section::{SectionContent, SectionId};
-use super::text::is_item_key;
+use super::{Finding, HugoError, META_KEYS, Shape, front_matter_key, split};
+use crate::domain::page::{Page, PageMeta};
+use crate::domain::parse::{Errors, Parse, Pointer};
+use crate::domain::section::{SectionContent, SectionId};
+use crate::domain::text::is_item_key;
 
-/// How a section is written in the front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// An object with the same fields as the API's.
-    Fields,
-    /// An object whose numbered keys (`f1`, `c24`) are the items, in order; other keys are fields.
-    NumberedItems,
-    /// A bare string that is the API's field of this name.
-    Bare(&'static str),
+/// A page file split into its parts, its front matter parsed as YAML but not yet checked.
+#[derive(Debug, Clone)]
+pub struct PageFile<'a> {
+    /// The front matter's text, without the `---` lines.
+    pub front: &'a str,
+    /// The front matter as data.
+    pub data: Value,
+    /// Everything after the closing `---` line, byte for byte.
+    pub body: &'a str,
 }
 
-/// The front matter key and shape of each section.
-pub fn front_matter_key(id: SectionId) -> (&'static str, Shape) {
-    match id {
-        SectionId::Teaser => ("g3Teaser", Shape::Fields),
-        SectionId::Features => ("g3Feature", Shape::NumberedItems),
-        SectionId::Roles => ("g3Roles", Shape::NumberedItems),
-        SectionId::Vision => ("g3RLG", Shape::Fields),
-        SectionId::Users => ("g3User", Shape::Fields),
-        SectionId::Company => ("g3Company", Shape::Bare("title")),
-        SectionId::Commons => ("g3Commons", Shape::NumberedItems),
-        SectionId::Contributor => ("g3Contributor", Shape::Fields),
-        SectionId::Entrance => ("g3Entrance", Shape::NumberedItems),
+impl<'a> PageFile<'a> {
+    /// Splits `text` and parses its front matter as YAML.
+    pub fn read(text: &'a str) -> Result<Self, HugoError> {
+        let (front, body) = split(text)?;
+        let data = serde_yaml::from_str(front).map_err(|e| HugoError::Syntax {
+            // libyaml counts lines from 1; +1 for the opening `---` line.
+            line: e.location().map_or(1, |l| l.line() + 1),
+            message: e.to_string(),
+        })?;
+        Ok(Self { front, data, body })
     }
-}
 
-/// The page metadata keys, in their usual order.
-pub const META_KEYS: [&str; 4] = ["identifier", "title", "linktitle", "date"];
+    /// The page, or every problem with it at its YAML path and line.
+    pub fn page(&self) -> Result<Page, Vec<Finding>> {
+        parse_front_matter(&self.data, self.body).map_err(|findings| {
+            findings
+                .into_iter()
+                .map(|(path, detail)| self.finding(&path, detail))
+                .collect()
+        })
+    }
 
-/// One problem with a page file, at a YAML path such as `g3Commons.c5.link`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub path: String,
-    /// 1-based line in the file, where it can be told.
-    pub line: Option<usize>,
-    pub detail: String,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let path = if self.path.is_empty() {
-            "front matter"
-        } else {
-            &self.path
-        };
-        match self.line {
-            Some(line) => write!(f, "{path} (line {line}): {}", self.detail),
-            None => write!(f, "{path}: {}", self.detail),
+    /// A finding at `path`, with the line of the file where that path is written.
+    pub fn finding(&self, path: &[String], detail: String) -> Finding {
+        Finding {
+            line: line_of(self.front, path).map(|n| n + 1),
+            path: path.join("."),
+            detail,
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum HugoError {
-    #[error("line 1: a Hugo page must start with a `---` line that opens YAML front matter")]
-    NoFrontMatter,
-    #[error("the front matter has no closing `---` line")]
-    Unclosed,
-    #[error("front matter (line {line}): invalid YAML: {message}")]
-    Syntax { line: usize, message: String },
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<Finding>),
-}
-
-/// Splits a Hugo page into its front matter text and its body (everything after the closing
-/// `---` line, byte for byte).
-pub fn split(text: &str) -> Result<(&str, &str), HugoError> {
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or(HugoError::NoFrontMatter)?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end_matches(['\n', '\r']) == "---" {
-            return Ok((&rest[..offset], &rest[offset + line.len()..]));
-        }
-        offset += line.len();
-    }
-    Err(HugoError::Unclosed)
 }
 
 /// Parses a whole Hugo page file.
 pub fn parse_page(text: &str) -> Result<Page, HugoError> {
-    let (front, body) = split(text)?;
-    let data: Value = serde_yaml::from_str(front).map_err(|e| HugoError::Syntax {
-        // libyaml counts lines from 1; +1 for the opening `---` line.
-        line: e.location().map_or(1, |l| l.line() + 1),
-        message: e.to_string(),
-    })?;
-    parse_front_matter(&data, body).map_err(|findings| {
-        HugoError::Invalid(
-            findings
-                .into_iter()
-                .map(|(path, detail)| Finding {
-                    line: line_of(front, &path).map(|n| n + 1),
-                    path: path.join("."),
-                    detail,
-                })
-                .collect(),
-        )
-    })
+    PageFile::read(text)?.page().map_err(HugoError::Invalid)
 }
 
 type YamlFindings = Vec<(Vec<String>, String)>;
@@ -285,7 +231,7 @@ pub fn line_of(yaml: &str, path: &[String]) -> Option<usize> {
 mod tests {
     use super::*;
 
-    const SEED: &str = include_str!("../../seed/about.md");
+    const SEED: &str = include_str!("../../../seed/about.md");
 
     fn findings(text: &str) -> Vec<String> {
         match parse_page(text) {
