@@ -1,7 +1,9 @@
 //! The OpenAPI document: info, tags and shared schemas here; every operation comes from the
 //! `#[utoipa::path]` beside its handler, collected by the same `configure` the server runs.
 
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{PathItem, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -55,5 +57,38 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    let mut api = api;
+    link_writes(&mut api);
     api
+}
+
+/// OpenAPI links from every answer that carries a section's `ETag` (a GET, and the writes
+/// themselves) to the writes it enables: the same `id`, with that `ETag` as `If-Match`. Client
+/// generators and stateful testers (schemathesis) follow them to chain a read and its edits.
+fn link_writes(api: &mut utoipa::openapi::OpenApi) {
+    const SECTION: &str = "/sections/{id}";
+    let Some(item) = api.paths.paths.get_mut(SECTION) else {
+        return;
+    };
+    let link = |operation_id: &str| {
+        LinkBuilder::new()
+            .operation_id(operation_id)
+            .parameter("path.id", "$request.path.id")
+            .parameter("header.If-Match", "$response.header.ETag")
+            .description(format!(
+                "Edit the section just read or written, with its new `ETag` as `If-Match` ({operation_id})"
+            ))
+            .build()
+    };
+    let PathItem {
+        get, put, patch, ..
+    } = item;
+    for operation in [get, put, patch].into_iter().flatten() {
+        if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") {
+            ok.links
+                .insert("PutSection".to_owned(), RefOr::T(link("put_section")));
+            ok.links
+                .insert("PatchSection".to_owned(), RefOr::T(link("patch_section")));
+        }
+    }
 }

@@ -249,7 +249,10 @@ fn negotiate(req: &HttpRequest) -> Coding {
             any = Some(q);
         }
     }
-    let br = br.or(any).unwrap_or(0.0);
+    // `*` stands for gzip only: every HTTP client decodes gzip, while clients that say `*`
+    // without naming br (schemathesis's, for one) often cannot decode br. Serving any acceptable
+    // coding is the server's choice (RFC 9110 §12.5.3).
+    let br = br.unwrap_or(0.0);
     let gzip = gzip.or(any).unwrap_or(0.0);
     if br > 0.0 && br >= gzip {
         Coding::Brotli
@@ -305,7 +308,8 @@ mod tests {
         assert_eq!(coding("gzip, deflate, br, zstd"), Coding::Brotli);
         assert_eq!(coding("br;q=0.1, gzip"), Coding::Gzip);
         assert_eq!(coding("GZIP;Q=0.5, br;q=0"), Coding::Gzip);
-        assert_eq!(coding("*"), Coding::Brotli);
+        assert_eq!(coding("*"), Coding::Gzip, "br only when named");
+        assert_eq!(coding("*, br;q=0.9"), Coding::Gzip);
         assert_eq!(coding("*;q=0.5, br;q=0.2"), Coding::Gzip);
         assert_eq!(coding("deflate, identity"), Coding::Identity);
         assert_eq!(coding("gzip;q=0, br;q=0"), Coding::Identity);

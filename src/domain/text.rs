@@ -1,6 +1,9 @@
 //! The leaf values of a section: bounded texts, links, figure paths, link targets and item keys.
 //! Each is a newtype that can only hold a valid value, and documents its own rules in the schema.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::openapi::RefOr;
@@ -48,7 +51,7 @@ macro_rules! text_type {
         impl PartialSchema for $name {
             fn schema() -> RefOr<Schema> {
                 // Not blank, unless the type states a stricter pattern.
-                let pattern = [r"\S" $(, $pattern)?];
+                let pattern = [NOT_BLANK $(, $pattern)?];
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .description(Some($description))
@@ -80,12 +83,14 @@ text_type!(
 text_type!(
     /// Where a button or logo leads.
     Link, max = 2048, check = check_link,
-    "An http:// or https:// URL with a host, a site path starting with a single /, a #fragment, or mailto:. At most 2,048 characters."
+    "An http:// or https:// URL with a host, a site path starting with a single /, a #fragment, or mailto:, with no white space (encode it as %20). At most 2,048 characters.",
+    pattern = LINK_PATTERN
 );
 text_type!(
     /// An image: a link, or a path relative to the site.
     Fig, max = 2048, check = check_fig,
-    "An image: what a link may be, or a relative path such as figs/kv.svg with no .. segment. At most 2,048 characters."
+    "An image: what a link may be, or a relative path such as figs/kv.svg whose segments do not start with a dot (so no ..) and contain no :, ?, # or backslash. At most 2,048 characters.",
+    pattern = FIG_PATTERN
 );
 text_type!(
     /// The name of an item inside its section, as in the page's front matter (`f1`, `c24`).
@@ -94,30 +99,102 @@ text_type!(
     pattern = "^[a-z]+[0-9]+$"
 );
 
+// The rules for links and figures are regular expressions, published as the schemas' `pattern`
+// and used as they are by the checks below, so that the document and the server cannot disagree
+// (schemathesis generates requests from the patterns and expects the server to agree). They are
+// written in the subset that ECMA-262 (JSON Schema), Python and the regex crate read alike:
+// explicit character classes, `\xNN` and `\uNNNN` escapes, no `\s`, no look-around.
+
+/// Rust's `char::is_whitespace` (Unicode White_Space), exactly: what `trim` removes.
+macro_rules! white_space {
+    () => {
+        r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    };
+}
+/// White space, control characters and the byte order mark: never inside a link.
+macro_rules! no_link_char {
+    () => {
+        r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+    };
+}
+/// A link without its anchors: http(s) with a host, a site path, a fragment or mailto.
+macro_rules! link_body {
+    () => {
+        concat!(
+            r"[Hh][Tt][Tt][Pp][Ss]?://(?:[^/?#@",
+            no_link_char!(),
+            r"]*@)?",
+            r"(?:\[[0-9A-Fa-f:.]+\]|[^/?#@\[\]:",
+            no_link_char!(),
+            r"]+)(?::[0-9]*)?",
+            r"(?:[/?#][^",
+            no_link_char!(),
+            r"]*)?",
+            r"|/(?:[^/\\",
+            no_link_char!(),
+            r"][^",
+            no_link_char!(),
+            r"]*)?",
+            r"|#[^",
+            no_link_char!(),
+            r"]*",
+            r"|[Mm][Aa][Ii][Ll][Tt][Oo]:[^",
+            no_link_char!(),
+            r"]+",
+        )
+    };
+}
+/// One segment of a relative figure path: not starting with a dot (so never `..`), no `/`,
+/// `\`, `:`, `?`, `#` or control character, and no white space at either end.
+macro_rules! path_segment {
+    () => {
+        concat!(
+            r"[^./\\:?#\x00-\x1f\x7f-\x9f",
+            white_space!(),
+            r"]",
+            r"(?:[^/\\:?#\x00-\x1f\x7f-\x9f]*[^/\\:?#\x00-\x1f\x7f-\x9f",
+            white_space!(),
+            r"])?"
+        )
+    };
+}
+
+/// Matches any text that is not blank (has a character `trim` would keep).
+const NOT_BLANK: &str = concat!("[^", white_space!(), "]");
+pub const LINK_PATTERN: &str = concat!("^(?:", link_body!(), ")$");
+pub const FIG_PATTERN: &str = concat!(
+    "^(?:",
+    link_body!(),
+    "|",
+    path_segment!(),
+    "(?:/",
+    path_segment!(),
+    ")*)$"
+);
+static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(LINK_PATTERN).expect("valid pattern"));
+static FIG: LazyLock<Regex> = LazyLock::new(|| Regex::new(FIG_PATTERN).expect("valid pattern"));
+
 const LINK_RULE: &str =
     "must be an http(s) URL, a site path starting with /, a #fragment or mailto:";
 const FIG_RULE: &str =
     "must be an http(s) URL, a site path starting with /, or a relative path without ..";
 
 fn check_link(s: &str) -> Result<(), &'static str> {
-    if !is_clean(s) {
-        return Err("must not contain control characters or surrounding white space");
-    }
-    if is_absolute_link(s) {
-        Ok(())
-    } else {
-        Err(LINK_RULE)
-    }
+    explain(s, &LINK, LINK_RULE)
 }
 
 fn check_fig(s: &str) -> Result<(), &'static str> {
-    if !is_clean(s) {
-        return Err("must not contain control characters or surrounding white space");
-    }
-    if is_absolute_link(s) || is_relative_path(s) {
+    explain(s, &FIG, FIG_RULE)
+}
+
+/// Whether `pattern` matches; if not, the likeliest reason, in words.
+fn explain(s: &str, pattern: &Regex, rule: &'static str) -> Result<(), &'static str> {
+    if pattern.is_match(s) {
         Ok(())
+    } else if s.trim() != s || s.chars().any(char::is_control) {
+        Err("must not contain control characters or surrounding white space")
     } else {
-        Err(FIG_RULE)
+        Err(rule)
     }
 }
 
@@ -133,52 +210,6 @@ fn check_key(s: &str) -> Result<(), &'static str> {
 pub fn is_item_key(s: &str) -> bool {
     let digits = s.trim_start_matches(|c: char| c.is_ascii_lowercase());
     digits.len() < s.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn is_clean(s: &str) -> bool {
-    s.trim() == s && !s.chars().any(char::is_control)
-}
-
-/// `http(s)://host…`, `/path` (not `//host`), `#fragment` or `mailto:…`.
-fn is_absolute_link(s: &str) -> bool {
-    if let Some(rest) =
-        strip_prefix_ignore_case(s, "https://").or_else(|| strip_prefix_ignore_case(s, "http://"))
-    {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let host_port = authority.rsplit('@').next().unwrap_or_default();
-        let host = if host_port.starts_with('[') {
-            host_port
-                .split(']')
-                .next()
-                .unwrap_or_default()
-                .trim_start_matches('[')
-        } else {
-            host_port.split(':').next().unwrap_or_default()
-        };
-        return !host.is_empty() && !host.contains(char::is_whitespace);
-    }
-    if let Some(path) = s.strip_prefix('/') {
-        return !path.starts_with(['/', '\\']);
-    }
-    if s.starts_with('#') {
-        return true;
-    }
-    strip_prefix_ignore_case(s, "mailto:").is_some_and(|to| !to.is_empty())
-}
-
-/// `figs/kv.svg`: no scheme, not rooted, no `..` segment.
-fn is_relative_path(s: &str) -> bool {
-    let first = s.split('/').next().unwrap_or_default();
-    !s.starts_with(['/', '#', '?', '\\'])
-        && !first.contains(':')
-        && !s.contains('\\')
-        && !s.split(['/', '?', '#']).any(|segment| segment == "..")
-}
-
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
 }
 
 /// Where a link opens, as HTML's `target` attribute.
@@ -245,6 +276,9 @@ mod tests {
     #[test]
     fn links_reject_scripts_data_protocol_relative_and_blank() {
         for bad in [
+            "https://gen3.org/a b",
+            "https://[::1/x",
+            "/\u{feff}",
             "javascript:alert(1)",
             "data:text/html,x",
             "//evil.example",
@@ -271,10 +305,14 @@ mod tests {
     #[test]
     fn figs_also_accept_relative_paths_without_dot_dot() {
         assert!(parse::<Fig>(json!("figs/kv.svg")).is_ok());
+        assert!(parse::<Fig>(json!("https://cdn.example/x.png")).is_ok());
         assert!(parse::<Fig>(json!("figs/UChicago_CTDS_Horizontal_Color RGB.png")).is_ok());
         assert!(parse::<Fig>(json!("/figs/commons/anvil.png")).is_ok());
         for bad in [
             "../secret.png",
+            "./x.png",
+            "figs/x.png ",
+            "figs/a?b",
             "figs/../../x",
             "javascript:x",
             "C:\\x",
@@ -318,6 +356,25 @@ mod tests {
         }
         for bad in ["1c", "c", "C1", "c1a", "c-1", ""] {
             assert!(parse::<ItemKey>(json!(bad)).is_err(), "{bad:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::*;
+
+    #[test]
+    fn the_blank_rule_is_exactly_what_trim_removes() {
+        let blank = Regex::new(NOT_BLANK).unwrap();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert_eq!(
+                blank.is_match(&text),
+                !text.trim().is_empty(),
+                "U+{:04X}",
+                c as u32
+            );
         }
     }
 }

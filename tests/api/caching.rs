@@ -155,6 +155,9 @@ async fn gzip_and_brotli_are_their_own_representations_of_the_same_bytes() {
         .get_with("/sections", &[("Accept-Encoding", "br;q=0.1, gzip")])
         .await;
     assert_eq!(r.headers()["content-encoding"], "gzip");
+    // `*` gets gzip, which every client decodes; br only when named.
+    let r = app.get_with("/sections", &[("Accept-Encoding", "*")]).await;
+    assert_eq!(r.headers()["content-encoding"], "gzip");
     let gz_tag = format!("\"{tag}-gz\"");
     let r = app
         .get_with(
