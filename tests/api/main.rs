@@ -3,6 +3,7 @@
 mod caching;
 mod cli;
 mod concurrency;
+mod crash;
 mod errors;
 mod export;
 mod helpers;
