@@ -120,6 +120,44 @@ pub struct ServeArgs {
     #[arg(long, env = "GEN3_CONTENT_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Full)]
     pub synchronous: Synchronous,
 
+    /// Largest request head (request line and header fields), in bytes; bigger ones get 431.
+    #[arg(long, env = "GEN3_CONTENT_MAX_HEADER_BYTES", default_value_t = 16 * 1024,
+          value_parser = clap::value_parser!(u32).range(1024..=96 * 1024))]
+    pub max_header_bytes: u32,
+
+    /// How long a client may take to send a request's head, and then its body (milliseconds);
+    /// slower ones get 408 and the connection is closed.
+    #[arg(long, env = "GEN3_CONTENT_REQUEST_TIMEOUT_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(100..=300_000))]
+    pub request_timeout_ms: u64,
+
+    /// How long an idle keep-alive connection stays open (seconds).
+    #[arg(long, env = "GEN3_CONTENT_KEEP_ALIVE_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub keep_alive_secs: u64,
+
+    /// Open connections per worker thread; beyond it, new connections wait in the listen
+    /// backlog until one closes.
+    #[arg(long, env = "GEN3_CONTENT_MAX_CONNECTIONS", default_value_t = 1_024,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_connections: u32,
+
+    /// Failed authentications (a token sent and refused) one client address may make per
+    /// minute; beyond it, its requests with a token get 429 until the minute is over.
+    #[arg(long, env = "GEN3_CONTENT_AUTH_FAILURE_LIMIT", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub auth_failure_limit: u32,
+
+    /// Origins (scheme://host[:port]) whose pages may write, and read history, from a browser
+    /// (CORS). Reads of the content are open to every origin. Repeat the flag, or separate
+    /// origins with commas in the variable.
+    #[arg(
+        long = "cors-origin",
+        env = "GEN3_CONTENT_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "GEN3_CONTENT_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: Option<u16>,
@@ -174,6 +212,12 @@ pub struct Settings {
     pub cache_control: HeaderValue,
     pub reload_interval: Duration,
     pub max_body: usize,
+    pub max_header_bytes: usize,
+    pub request_timeout: Duration,
+    pub keep_alive: Duration,
+    pub max_connections: usize,
+    pub auth_failure_limit: u32,
+    pub cors_origins: Vec<String>,
     pub synchronous: Synchronous,
     pub workers: Option<usize>,
 }
@@ -193,6 +237,12 @@ impl Settings {
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
             max_body: args.max_body as usize,
+            max_header_bytes: args.max_header_bytes as usize,
+            request_timeout: Duration::from_millis(args.request_timeout_ms),
+            keep_alive: Duration::from_secs(args.keep_alive_secs),
+            max_connections: args.max_connections as usize,
+            auth_failure_limit: args.auth_failure_limit,
+            cors_origins: args.cors_origins,
             synchronous: args.synchronous,
             workers: args.workers.map(usize::from),
         })

@@ -36,6 +36,9 @@ pub enum ApiError {
     Unauthorized { detail: String, token_sent: bool },
     #[error("this needs a token with the {} scope", .0.as_str())]
     Forbidden(Scope),
+    /// A CORS preflight asking for what its origin may not do.
+    #[error("{0}")]
+    CrossOrigin(String),
     #[error(
         "this request needs If-Match: send the ETag of the version you edited, or * to \
          overwrite whatever is current"
@@ -43,6 +46,14 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("{0}")]
     PreconditionFailed(String),
+    /// Too many failed authentications from this client; it may try again in `retry_after` s.
+    #[error("too many requests with a bad token from this address: try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+    /// The request (its head or its body) did not arrive in time.
+    #[error("the request did not arrive within {0} ms")]
+    RequestTimeout(u64),
+    #[error("the request's header fields are larger than the limit of {0} bytes")]
+    HeadersTooLarge(usize),
     #[error("the body is larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
     /// `accept` is the one media type this request may carry.
@@ -126,9 +137,12 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::CrossOrigin(_) => StatusCode::FORBIDDEN,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -167,6 +181,10 @@ impl ResponseError for ApiError {
         response.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
         for (name, value) in self.headers() {
             response.insert_header((name, value));
+        }
+        if matches!(self, Self::RequestTimeout(_) | Self::HeadersTooLarge(_)) {
+            // The rest of the request may still be on its way: close rather than read it.
+            response.force_close();
         }
         response.body(serde_json::to_vec(&problem).expect("a problem always serialises"))
     }
@@ -208,6 +226,9 @@ impl ApiError {
                 pairs
             }
             Self::Unavailable(_) => vec![(header::RETRY_AFTER, value("1".to_owned()))],
+            Self::TooManyRequests { retry_after } => {
+                vec![(header::RETRY_AFTER, value(retry_after.to_string()))]
+            }
             _ => Vec::new(),
         };
         pairs

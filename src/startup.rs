@@ -14,13 +14,13 @@ use tokio::task::JoinHandle;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::auth::Tokens;
+use crate::auth::{Throttle, Tokens};
 use crate::config::Settings;
 use crate::error::{ApiError, problem_fallback};
 use crate::routes::{self, HttpSettings};
 use crate::snapshot::{self, ReadModel};
 use crate::telemetry::request_log;
-use crate::{db, openapi, seed, storage, store};
+use crate::{db, limits, openapi, security, seed, storage, store};
 
 pub struct Application {
     port: u16,
@@ -58,7 +58,14 @@ impl Application {
         let http = web::Data::new(HttpSettings {
             cache_control: settings.cache_control.clone(),
             max_body: settings.max_body,
+            request_timeout: settings.request_timeout,
+            max_header_bytes: settings.max_header_bytes,
         });
+        let throttle = web::Data::new(Throttle::new(
+            settings.auth_failure_limit,
+            Duration::from_secs(60),
+        ));
+        let cors = web::Data::new(security::Cors::new(&settings.cors_origins));
         let pool_data = web::Data::new(pool.clone());
         let api = openapi::openapi();
         let allowed = routes::allowed_methods(&api);
@@ -71,6 +78,8 @@ impl Application {
                 .app_data(app_tokens.clone())
                 .app_data(http.clone())
                 .app_data(pool_data.clone())
+                .app_data(throttle.clone())
+                .app_data(cors.clone())
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::NotFound(format!("no such resource: {e}")).into()
                 }))
@@ -89,9 +98,16 @@ impl Application {
                 .service(web::redirect("/swagger-ui", "/swagger-ui/"))
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(head_as_get))
+                .wrap(from_fn(limits::header_limit))
+                // Preflight requests are answered before routing.
+                .wrap(from_fn(security::cors))
                 .wrap(from_fn(problem_fallback))
+                .wrap(from_fn(security::security_headers))
                 .wrap(from_fn(request_log))
         })
+        .client_request_timeout(settings.request_timeout)
+        .keep_alive(settings.keep_alive)
+        .max_connections(settings.max_connections)
         .listen(listener)?
         // Finish in-flight requests on SIGTERM before a container runtime's usual 10 s kill.
         .shutdown_timeout(8);

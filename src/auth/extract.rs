@@ -3,12 +3,13 @@
 //! checked before anything else about the request (its section, its body).
 
 use std::future::{Ready, ready};
+use std::time::Instant;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::{Principal, Scope, Tokens};
+use super::{Principal, Scope, Throttle, Tokens};
 use crate::error::ApiError;
 
 /// A request made with a `write` token.
@@ -30,7 +31,29 @@ fn authorize(req: &HttpRequest, needed: Scope) -> Result<Principal, ApiError> {
             token_sent: true,
         })?),
     };
-    tokens.authorize(header, needed)
+    let throttle = req.app_data::<web::Data<Throttle>>();
+    let client = req.peer_addr().map(|addr| addr.ip());
+    let now = Instant::now();
+    if let (Some(throttle), Some(client), Some(_)) = (throttle, client, header) {
+        throttle
+            .check(client, now)
+            .map_err(|wait| ApiError::TooManyRequests {
+                retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            })?;
+    }
+    let result = tokens.authorize(header, needed);
+    if let (Some(throttle), Some(client)) = (throttle, client)
+        && matches!(
+            result,
+            Err(ApiError::Unauthorized {
+                token_sent: true,
+                ..
+            })
+        )
+    {
+        throttle.failed(client, now);
+    }
+    result
 }
 
 impl FromRequest for Editor {

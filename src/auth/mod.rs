@@ -6,6 +6,7 @@
 
 pub mod admin;
 mod extract;
+mod throttle;
 mod tokens;
 
 use std::fmt;
@@ -13,6 +14,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 pub use extract::{Editor, Reader};
+pub use throttle::Throttle;
 pub use tokens::{Principal, Tokens};
 
 /// What every token starts with.

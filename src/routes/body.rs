@@ -7,15 +7,18 @@ use actix_web::{HttpMessage, HttpRequest, web};
 use serde_json::Value;
 
 use crate::error::{ApiError, Result};
+use crate::routes::HttpSettings;
 
-/// The body as JSON, if it is of media type `accept` and at most `limit` bytes.
-/// 413 over the limit, 415 for another media type, 400 for anything that is not JSON.
+/// The body as JSON, if it is of media type `accept`, at most `http.max_body` bytes, and all
+/// there within `http.request_timeout`. 413 over the limit, 415 for another media type, 408
+/// for a body that trickles in too slowly, 400 for anything that is not JSON.
 pub async fn read_json(
     req: &HttpRequest,
     payload: web::Payload,
     accept: &'static str,
-    limit: usize,
+    http: &HttpSettings,
 ) -> Result<Value> {
+    let limit = http.max_body;
     // A declared length over the limit is refused before a byte is read.
     let declared = req
         .headers()
@@ -33,9 +36,12 @@ pub async fn read_json(
     if media_type.as_ref().map(|m| m.essence_str()) != Some(accept) || !utf8 {
         return Err(ApiError::UnsupportedMediaType { accept });
     }
-    let bytes = payload
-        .to_bytes_limited(limit)
+    // actix times out a slow request head, but not a slow body: without this, a client could
+    // hold a connection (and a worker's attention) forever by sending one byte a minute.
+    let timeout = http.request_timeout;
+    let bytes = tokio::time::timeout(timeout, payload.to_bytes_limited(limit))
         .await
+        .map_err(|_| ApiError::RequestTimeout(timeout.as_millis() as u64))?
         .map_err(|_| ApiError::PayloadTooLarge(limit))?
         .map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
     serde_json::from_slice(&bytes)

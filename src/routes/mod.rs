@@ -26,6 +26,10 @@ pub struct HttpSettings {
     pub cache_control: HeaderValue,
     /// Largest write body, in bytes.
     pub max_body: usize,
+    /// How long a request's body may take to arrive (its head has the same limit, in actix).
+    pub request_timeout: std::time::Duration,
+    /// Largest request head, in bytes (see `limits::header_limit`).
+    pub max_header_bytes: usize,
 }
 
 /// Conditional request headers of the cacheable reads.
@@ -91,7 +95,7 @@ fn problem(status: &str, description: &str) -> RefOr<Response> {
             r#"`Bearer realm="gen3-content", error="insufficient_scope", scope="write"`"#,
         )),
         "415" => Some(("Accept", "The media type this operation takes")),
-        "503" => Some(("Retry-After", "Seconds to wait before retrying")),
+        "429" | "503" => Some(("Retry-After", "Seconds to wait before retrying")),
         _ => None,
     };
     if let Some((name, description)) = status_header {
@@ -107,6 +111,8 @@ fn problems(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
 }
 
 const UNAUTHORIZED: &str = "No token, or a bad, expired or revoked one";
+const TOO_MANY_FAILURES: &str = "Too many requests with a bad token from this address: every \
+     request with a token is refused until `Retry-After` seconds have passed";
 const UNEXPECTED: &str = "Unexpected error (logged with the `request_id` it carries)";
 const UNAVAILABLE: &str =
     "The database stayed locked by another process; retry after `Retry-After`";
@@ -140,6 +146,10 @@ impl IntoResponses for WriteResponses {
             ("403", "The token lacks the `write` scope"),
             ("404", "No such section (or revision)"),
             (
+                "408",
+                "The body did not arrive within the request timeout; the connection is closed",
+            ),
+            (
                 "412",
                 "`If-Match` names no current version: reload, reapply, retry",
             ),
@@ -153,6 +163,7 @@ impl IntoResponses for WriteResponses {
                 "Invalid fields: `errors` has one entry per field, with a JSON Pointer",
             ),
             ("428", "`If-Match` is missing"),
+            ("429", TOO_MANY_FAILURES),
             ("500", UNEXPECTED),
             ("503", UNAVAILABLE),
         ]);
@@ -170,6 +181,7 @@ impl IntoResponses for HistoryProblems {
             ("400", "A query parameter is malformed or out of range"),
             ("401", UNAUTHORIZED),
             ("404", "No such section or revision"),
+            ("429", TOO_MANY_FAILURES),
             ("500", UNEXPECTED),
             ("503", UNAVAILABLE),
         ])

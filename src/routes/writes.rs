@@ -130,7 +130,7 @@ async fn write_from_body(
 ) -> Result<HttpResponse> {
     let id = parse_id(id)?;
     let precondition = precondition(&req, id, &read)?;
-    let body = read_json(&req, body, media_type, http.max_body).await?;
+    let body = read_json(&req, body, media_type, &http).await?;
     let change = |current: &SectionContent| {
         Section::parse_body(id, &document(body, current)).map_err(ApiError::InvalidFields)
     };

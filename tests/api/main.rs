@@ -1,5 +1,6 @@
 //! HTTP tests against the real server: port 0, a fresh SQLite file in a temp dir per test.
 
+mod browser;
 mod caching;
 mod cli;
 mod concurrency;
@@ -9,10 +10,12 @@ mod export;
 mod helpers;
 mod history;
 mod hugo;
+mod limits;
 mod openapi;
 mod ops;
 mod page_file;
 mod sections;
+mod security;
 mod startup;
 mod tokens;
 mod write_errors;

@@ -1,0 +1,40 @@
+//! What a client may send: the size of a request's head. (The body's size and the time a
+//! request may take are checked where the body is read, `routes::body`; connection limits and
+//! the head's timeout are actix's, set in `startup`.)
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web;
+
+use crate::error::ApiError;
+use crate::routes::HttpSettings;
+
+/// `431` for a request whose head (request line and header fields, as sent) is larger than
+/// `HttpSettings::max_header_bytes`. actix refuses heads over 128 KiB or with more than 96
+/// fields itself, with a bare 431 before any of our code runs; this lower, configurable limit
+/// answers with a problem document.
+pub async fn header_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(http) = req.app_data::<web::Data<HttpSettings>>() {
+        let size = head_size(&req);
+        if size > http.max_header_bytes {
+            return Err(ApiError::HeadersTooLarge(http.max_header_bytes).into());
+        }
+    }
+    next.call(req).await
+}
+
+/// The bytes of the request line and header fields, counted as HTTP/1.1 sends them.
+fn head_size(req: &ServiceRequest) -> usize {
+    // "GET /path?query HTTP/1.1\r\n"
+    let line = req.method().as_str().len() + req.uri().to_string().len() + 11;
+    let fields: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4) // "name: value\r\n"
+        .sum();
+    line + fields + 2
+}
