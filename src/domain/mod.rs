@@ -4,6 +4,8 @@ pub mod content;
 pub mod hugo;
 pub mod page;
 pub mod parse;
+#[cfg(test)]
+mod properties;
 pub mod section;
 pub mod text;
 pub mod timestamp;
