@@ -13,6 +13,8 @@ COPY .sqlx ./.sqlx
 COPY migrations ./migrations
 COPY seed ./seed
 COPY src ./src
+# The example frontend served at / is built into the binary.
+COPY examples/frontend/public ./examples/frontend/public
 RUN cargo build --release --locked \
  && install -D target/release/gen3-content /out/gen3-content \
  && install -d -o 65532 -g 65532 /out/data

@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 
 use crate::domain::{SectionContent, SectionId};
 use crate::error::{ApiError, Result};
+use crate::metrics::Metrics;
 use crate::representation::IfMatch;
 use crate::snapshot::{ReadModel, Snapshot};
 use crate::{storage, store};
@@ -19,9 +20,11 @@ use crate::{storage, store};
 /// The publishing lock is taken before `BEGIN IMMEDIATE` and held until the new snapshot is
 /// published, so that writes are published in commit order. Any error rolls the transaction
 /// back (it is dropped uncommitted) and publishes nothing.
+#[allow(clippy::too_many_arguments)]
 pub async fn write_section(
     pool: &SqlitePool,
     read: &ReadModel,
+    metrics: &Metrics,
     id: SectionId,
     precondition: &IfMatch,
     author: &str,
@@ -47,6 +50,7 @@ pub async fn write_section(
     if &content == stored.section(id) {
         drop(tx);
         read.publish(current.clone(), &lock);
+        metrics.write(id, false);
         return Ok(current);
     }
     let version =
@@ -54,6 +58,7 @@ pub async fn write_section(
     let next = Arc::new(current.with_section(content, version));
     tx.commit().await?;
     read.publish(next.clone(), &lock);
+    metrics.write(id, true);
     Ok(next)
 }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod healthcheck;
 pub mod limits;
 pub mod log_output;
+pub mod metrics;
 pub mod openapi;
 pub mod page_file;
 pub mod representation;

@@ -23,8 +23,9 @@ const SWAGGER_UI: &str = "default-src 'none'; script-src 'self'; style-src 'self
      base-uri 'none'; form-action 'none'";
 
 /// Adds `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and a
-/// `Content-Security-Policy` (Swagger UI's under `/swagger-ui/`, the locked-down one elsewhere)
-/// to every response that passes through the application, errors included.
+/// `Content-Security-Policy` to every response that passes through the application, errors
+/// included: the response's own if it has one (the example frontend's pages), Swagger UI's
+/// under `/swagger-ui/`, the locked-down one elsewhere.
 pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -40,11 +41,13 @@ pub async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    let policy = if swagger { SWAGGER_UI } else { LOCKED_DOWN };
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(policy),
-    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let policy = if swagger { SWAGGER_UI } else { LOCKED_DOWN };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(policy),
+        );
+    }
     Ok(res)
 }
 

@@ -17,6 +17,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::auth::{Throttle, Tokens};
 use crate::config::Settings;
 use crate::error::{ApiError, problem_fallback};
+use crate::metrics::{self, Metrics};
 use crate::routes::{self, HttpSettings};
 use crate::snapshot::{self, ReadModel};
 use crate::telemetry::request_log;
@@ -66,6 +67,7 @@ impl Application {
             Duration::from_secs(60),
         ));
         let cors = web::Data::new(security::Cors::new(&settings.cors_origins));
+        let metrics = web::Data::new(Metrics::new());
         let pool_data = web::Data::new(pool.clone());
         let api = openapi::openapi();
         let allowed = routes::allowed_methods(&api);
@@ -80,6 +82,7 @@ impl Application {
                 .app_data(pool_data.clone())
                 .app_data(throttle.clone())
                 .app_data(cors.clone())
+                .app_data(metrics.clone())
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::NotFound(format!("no such resource: {e}")).into()
                 }))
@@ -96,6 +99,7 @@ impl Application {
                         .config(Config::default().persist_authorization(true)),
                 )
                 .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+                .configure(routes::frontend::configure)
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(limits::header_limit))
@@ -103,6 +107,7 @@ impl Application {
                 .wrap(from_fn(security::cors))
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(security::security_headers))
+                .wrap(from_fn(metrics::record))
                 .wrap(from_fn(request_log))
         })
         .client_request_timeout(settings.request_timeout)

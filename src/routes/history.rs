@@ -10,6 +10,7 @@ use crate::auth::{Editor, Reader};
 use crate::domain::{SectionContent, SectionId, Timestamp};
 use crate::edit;
 use crate::error::{ApiError, Result};
+use crate::metrics::Metrics;
 use crate::routes::sections::parse_id;
 use crate::routes::writes::{precondition, written};
 use crate::snapshot::ReadModel;
@@ -198,14 +199,21 @@ async fn restore_revision(
     path: web::Path<(String, i64)>,
     read: web::Data<ReadModel>,
     pool: web::Data<SqlitePool>,
+    metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse> {
     // Revisions never change once written, so this read needs no transaction with the write.
     let (id, row) = find(&pool, path).await?;
     let content = store::parse_content(id, &row.content)?;
     let precondition = precondition(&req, id, &read)?;
-    let snapshot = edit::write_section(&pool, &read, id, &precondition, &editor.0.name, |_| {
-        Ok(content)
-    })
+    let snapshot = edit::write_section(
+        &pool,
+        &read,
+        &metrics,
+        id,
+        &precondition,
+        &editor.0.name,
+        |_| Ok(content),
+    )
     .await?;
     Ok(written(&req, &snapshot, id))
 }

@@ -4,6 +4,7 @@
 mod body;
 pub mod documents;
 pub mod export;
+pub mod frontend;
 pub mod history;
 pub mod ops;
 pub mod sections;

@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, Problem, Result};
+use crate::metrics::Metrics;
 use crate::storage;
 
 #[derive(Serialize, ToSchema)]
@@ -62,6 +63,28 @@ async fn get_version() -> HttpResponse {
     })
 }
 
+/// Metrics
+///
+/// Prometheus text format: requests and latency by route pattern, method and status;
+/// conditional GETs answered 304; writes by section and outcome; database pool connections.
+#[utoipa::path(
+    tag = "operations",
+    operation_id = "get_metrics",
+    responses(
+        (status = 200, description = "The metrics, in the Prometheus text exposition format", body = String,
+            content_type = "text/plain; version=0.0.4; charset=utf-8"),
+    )
+)]
+#[get("/metrics")]
+async fn get_metrics(metrics: web::Data<Metrics>, pool: web::Data<SqlitePool>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render(&pool))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_status).service(get_version);
+    cfg.service(get_status)
+        .service(get_version)
+        .service(get_metrics);
 }

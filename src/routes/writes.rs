@@ -10,6 +10,7 @@ use crate::auth::Editor;
 use crate::domain::{SectionContent, SectionId};
 use crate::edit;
 use crate::error::{ApiError, MERGE_PATCH_JSON, Result};
+use crate::metrics::Metrics;
 use crate::representation::IfMatch;
 use crate::routes::HttpSettings;
 use crate::routes::body::read_json;
@@ -22,7 +23,7 @@ use crate::snapshot::{ReadModel, Snapshot};
 /// current content and the result is validated exactly like a `PUT` body; error pointers refer
 /// to that merged result.
 #[derive(ToSchema)]
-#[schema(as = SectionPatch, value_type = Object, example = json!({"title": "A new headline"}))]
+#[schema(as = SectionPatch, value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"title": "A new headline"}))]
 pub struct SectionPatch(#[allow(dead_code)] Value);
 
 /// The `If-Match` a write needs, checked against what readers are served now: `428` without
@@ -114,6 +115,7 @@ type Writing = (
     web::Data<ReadModel>,
     web::Data<SqlitePool>,
     web::Data<HttpSettings>,
+    web::Data<Metrics>,
 );
 
 /// A write whose new content is `document(body, current content)`, validated as a `PUT` body:
@@ -125,7 +127,7 @@ async fn write_from_body(
     id: &str,
     body: web::Payload,
     media_type: &'static str,
-    (read, pool, http): Writing,
+    (read, pool, http, metrics): Writing,
     document: impl FnOnce(Value, &SectionContent) -> Value,
 ) -> Result<HttpResponse> {
     let id = parse_id(id)?;
@@ -134,8 +136,16 @@ async fn write_from_body(
     let change = |current: &SectionContent| {
         Section::parse_body(id, &document(body, current)).map_err(ApiError::InvalidFields)
     };
-    let snapshot =
-        edit::write_section(&pool, &read, id, &precondition, &editor.0.name, change).await?;
+    let snapshot = edit::write_section(
+        &pool,
+        &read,
+        &metrics,
+        id,
+        &precondition,
+        &editor.0.name,
+        change,
+    )
+    .await?;
     Ok(written(&req, &snapshot, id))
 }
 

@@ -33,7 +33,6 @@ async fn an_unknown_section_is_a_404_problem() {
 async fn unknown_routes_are_404_problems() {
     let app = spawn_app().await;
     for path in [
-        "/",
         "/nope",
         "/sections/teaser/extra",
         "/swagger-ui/no-such-file.js",

@@ -1,0 +1,80 @@
+// A typed client for gen3-content: the types are generated from openapi/openapi.json by
+// openapi-typescript (`npm run generate`), the requests are made by openapi-fetch. Nothing here
+// is written by hand but the examples below, which CI type-checks (`npm run typecheck`) after
+// regenerating the types, so a change to the document that breaks a frontend breaks CI.
+
+import createClient from "openapi-fetch";
+
+import type { components, paths } from "./api";
+
+export type Section = components["schemas"]["Section"];
+export type SectionsDocument = components["schemas"]["SectionsDocument"];
+export type Problem = components["schemas"]["Problem"];
+
+export function gen3Content(baseUrl: string, token?: string) {
+  return createClient<paths>({
+    baseUrl,
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+}
+
+/** One line per section: the switch covers all nine types, or `never` fails the build. */
+export function describe(section: Section): string {
+  switch (section.type) {
+    case "teaser":
+      return `${section.title} [${section.button1.caption}] [${section.button2.caption}]`;
+    case "features":
+      return section.items.map((item) => item.title).join(" · ");
+    case "roles":
+      return `${section.title} ${section.items.map((item) => item.name).join(", ")}`;
+    case "vision":
+      return section.quote;
+    case "users":
+      return `${section.title} “${section.quote}” (${section.by})`;
+    case "company":
+      return section.title;
+    case "commons":
+      return section.items.map((item) => `${item.title} <${item.link}>`).join(", ");
+    case "contributor":
+      return `${section.title} <${section.link}>`;
+    case "entrance":
+      return section.items.map((item) => item.button.caption).join(" | ");
+    default: {
+      const unknown: never = section;
+      throw new Error(`unknown section ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Reads the page, revalidating a kept copy with If-None-Match (a 304 keeps it). */
+export async function sections(
+  client: ReturnType<typeof gen3Content>,
+  kept?: { etag: string; document: SectionsDocument },
+): Promise<{ etag: string; document: SectionsDocument }> {
+  const { data, error, response } = await client.GET("/sections", {
+    params: { header: kept ? { "If-None-Match": kept.etag } : {} },
+  });
+  if (response.status === 304 && kept) return kept;
+  if (error !== undefined || data === undefined) {
+    throw new Error(`GET /sections answered ${response.status}`);
+  }
+  return { etag: response.headers.get("ETag") ?? "", document: data };
+}
+
+/** An edit: read the section and its ETag, change the title, write it back with If-Match. */
+export async function retitleVision(client: ReturnType<typeof gen3Content>, quote: string) {
+  const read = await client.GET("/sections/{id}", { params: { path: { id: "vision" } } });
+  const etag = read.response.headers.get("ETag");
+  if (!read.data || !etag) throw new Error("cannot read the vision section");
+  const { data, error } = await client.PATCH("/sections/{id}", {
+    params: { path: { id: "vision" }, header: { "If-Match": etag } },
+    body: { quote },
+    headers: { "Content-Type": "application/merge-patch+json" },
+  });
+  if (error) {
+    // Every error is an RFC 9457 problem; a 422 lists the offending fields.
+    const problem: Problem = error;
+    throw new Error(`${problem.status} ${problem.title}: ${problem.detail ?? ""}`);
+  }
+  return data;
+}
