@@ -29,8 +29,12 @@ pub async fn header_limit(
 
 /// The bytes of the request line and header fields, counted as HTTP/1.1 sends them.
 fn head_size(req: &ServiceRequest) -> usize {
-    // "GET /path?query HTTP/1.1\r\n"
-    let line = req.method().as_str().len() + req.uri().to_string().len() + 11;
+    // "GET /path?query HTTP/1.1\r\n" (the target as sent, without allocating a copy of it)
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or(req.uri().path().len(), |pq| pq.as_str().len());
+    let line = req.method().as_str().len() + target + 11;
     let fields: usize = req
         .headers()
         .iter()

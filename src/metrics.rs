@@ -4,13 +4,9 @@
 //! test process counts its own requests. Requests are labelled by route *pattern*
 //! (`/sections/{id}`), never by raw path, so a client cannot create unbounded series.
 
-use std::time::Instant;
+use std::time::Duration;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
-use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::http::{Method, StatusCode};
 use prometheus::{
     HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
@@ -110,7 +106,28 @@ impl Metrics {
             .inc();
     }
 
-    fn request(&self, route: &str, method: &str, status: StatusCode, seconds: f64) {
+    /// Counts and times an answered request (`telemetry::request_log` calls this), by the route
+    /// pattern it matched (`unmatched` for none).
+    pub fn request(
+        &self,
+        route: Option<&str>,
+        method: &Method,
+        status: StatusCode,
+        elapsed: Duration,
+    ) {
+        let route = route.unwrap_or("unmatched");
+        // Any token is a method to HTTP: only the ones this API knows become label values.
+        let method = match *method {
+            Method::GET => "GET",
+            Method::HEAD => "HEAD",
+            Method::PUT => "PUT",
+            Method::PATCH => "PATCH",
+            Method::POST => "POST",
+            Method::DELETE => "DELETE",
+            Method::OPTIONS => "OPTIONS",
+            _ => "other",
+        };
+        let seconds = elapsed.as_secs_f64();
         let status = status.as_str();
         self.requests
             .with_label_values(&[route, method, status])
@@ -139,35 +156,4 @@ impl Metrics {
             .encode_to_string(&self.registry.gather())
             .expect("metrics always encode")
     }
-}
-
-/// Counts every request and times it, by the route pattern it matched (`unmatched` for none).
-pub async fn record(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    // Any token is a method to HTTP: only the ones this API knows become label values.
-    let method: &'static str = match req.method().as_str() {
-        "GET" => "GET",
-        "HEAD" => "HEAD",
-        "PUT" => "PUT",
-        "PATCH" => "PATCH",
-        "POST" => "POST",
-        "DELETE" => "DELETE",
-        "OPTIONS" => "OPTIONS",
-        _ => "other",
-    };
-    let res = next.call(req).await?;
-    if let Some(metrics) = metrics {
-        let route = res.request().match_pattern();
-        metrics.request(
-            route.as_deref().unwrap_or("unmatched"),
-            method,
-            res.status(),
-            started.elapsed().as_secs_f64(),
-        );
-    }
-    Ok(res)
 }

@@ -17,7 +17,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::auth::{Throttle, Tokens};
 use crate::config::Settings;
 use crate::error::{ApiError, problem_fallback};
-use crate::metrics::{self, Metrics};
+use crate::metrics::Metrics;
 use crate::routes::{self, HttpSettings};
 use crate::snapshot::{self, ReadModel};
 use crate::telemetry::request_log;
@@ -107,7 +107,6 @@ impl Application {
                 .wrap(from_fn(security::cors))
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(security::security_headers))
-                .wrap(from_fn(metrics::record))
                 .wrap(from_fn(request_log))
         })
         .client_request_timeout(settings.request_timeout)

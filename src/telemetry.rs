@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use actix_web::web;
+
 use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -15,6 +17,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 use crate::log_output::{self, Flusher};
+use crate::metrics::Metrics;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -64,7 +67,8 @@ pub fn init(filter: &str, format: LogFormat, to_stderr: bool) -> anyhow::Result<
 }
 
 /// Takes `X-Request-Id` from the request when it is a sane token, else makes one; echoes it in
-/// the response; logs the request once it is answered.
+/// the response; logs the request once it is answered, and counts it in the metrics (one
+/// middleware observes each request once: another layer would cost every read).
 pub async fn request_log(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -82,12 +86,16 @@ pub async fn request_log(
     };
     let method = req.method().clone();
     let path = context.path.clone();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
 
     let result = scope(context, next.call(req)).await;
-    let status = match &result {
-        Ok(res) => res.status(),
-        Err(e) => e.as_response_error().status_code(),
+    let (status, route) = match &result {
+        Ok(res) => (res.status(), res.request().match_pattern()),
+        Err(e) => (e.as_response_error().status_code(), None),
     };
+    if let Some(metrics) = metrics {
+        metrics.request(route.as_deref(), &method, status, start.elapsed());
+    }
     tracing::info!(
         target: "gen3_content::request",
         method = %method,
