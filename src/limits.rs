@@ -2,9 +2,7 @@
 //! request may take are checked where the body is read, `routes::body`; connection limits and
 //! the head's timeout are actix's, set in `startup`.)
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
+use actix_web::dev::ServiceRequest;
 use actix_web::web;
 
 use crate::error::ApiError;
@@ -13,18 +11,14 @@ use crate::routes::HttpSettings;
 /// `431` for a request whose head (request line and header fields, as sent) is larger than
 /// `HttpSettings::max_header_bytes`. actix refuses heads over 128 KiB or with more than 96
 /// fields itself, with a bare 431 before any of our code runs; this lower, configurable limit
-/// answers with a problem document.
-pub async fn header_limit(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if let Some(http) = req.app_data::<web::Data<HttpSettings>>() {
-        let size = head_size(&req);
-        if size > http.max_header_bytes {
-            return Err(ApiError::HeadersTooLarge(http.max_header_bytes).into());
+/// answers with a problem document. Checked by `security::edge`, first thing.
+pub fn check_head(req: &ServiceRequest) -> Result<(), ApiError> {
+    match req.app_data::<web::Data<HttpSettings>>() {
+        Some(http) if head_size(req) > http.max_header_bytes => {
+            Err(ApiError::HeadersTooLarge(http.max_header_bytes))
         }
+        _ => Ok(()),
     }
-    next.call(req).await
 }
 
 /// The bytes of the request line and header fields, counted as HTTP/1.1 sends them.

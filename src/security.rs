@@ -1,13 +1,14 @@
 //! Headers every response carries, and which origins may call the API from a browser.
 
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
 use crate::error::ApiError;
+use crate::limits;
 
 /// For JSON, problem documents, Markdown: nothing may be loaded, run, framed or submitted.
 /// Browsers apply it if a response is ever opened as a page (a user following a link to
@@ -22,17 +23,41 @@ const SWAGGER_UI: &str = "default-src 'none'; script-src 'self'; style-src 'self
      img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'none'";
 
-/// Adds `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and a
-/// `Content-Security-Policy` to every response that passes through the application, errors
-/// included: the response's own if it has one (the example frontend's pages), Swagger UI's
-/// under `/swagger-ui/`, the locked-down one elsewhere.
-pub async fn security_headers(
+/// Everything every request passes on its way in and out, in one middleware (each layer of
+/// middleware costs every read an allocation and a dispatch): the head size limit, CORS
+/// (preflights are answered here, before routing), then the security headers on whatever the
+/// answer is, refusals included.
+pub async fn edge(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let swagger = req.path().starts_with("/swagger-ui");
+    let origin = header_str(&req, header::ORIGIN).map(str::to_owned);
+    let early = match limits::check_head(&req) {
+        Err(refused) => Some(Err(refused)),
+        Ok(()) => origin.as_deref().and_then(|origin| preflight(&req, origin)),
+    };
+    if let Some(answer) = early {
+        let mut res = match answer {
+            Ok(answer) => req.into_response(answer),
+            Err(refused) => req.error_response(refused),
+        };
+        secure(res.headers_mut(), swagger);
+        return Ok(res.map_into_right_body());
+    }
+    let cors = origin.map(|origin| CrossOrigin::of(&req, origin));
     let mut res = next.call(req).await?;
-    let headers = res.headers_mut();
+    if let Some(cors) = cors {
+        cors.annotate(res.headers_mut());
+    }
+    secure(res.headers_mut(), swagger);
+    Ok(res.map_into_left_body())
+}
+
+/// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, and a
+/// `Content-Security-Policy`: the response's own if it has one (the example frontend's pages),
+/// Swagger UI's under `/swagger-ui/`, the locked-down one elsewhere.
+fn secure(headers: &mut HeaderMap, swagger: bool) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -48,7 +73,6 @@ pub async fn security_headers(
             HeaderValue::from_static(policy),
         );
     }
-    Ok(res)
 }
 
 /// Which browser origins may do what (CORS, the Fetch standard).
@@ -91,83 +115,102 @@ impl Cors {
     }
 }
 
-/// Answers preflight requests, and marks other cross-origin answers as readable (or not).
-pub async fn cors(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some(origin) = header_str(&req, header::ORIGIN).map(str::to_owned) else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    };
-    let policy = req.app_data::<web::Data<Cors>>().cloned();
-    let trusted = policy.as_ref().is_some_and(|p| p.trusts(&origin));
-    let requested = header_str(&req, header::ACCESS_CONTROL_REQUEST_METHOD).map(str::to_owned);
-
-    if req.method() == Method::OPTIONS
-        && let Some(method) = requested
+/// The answer to a CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) from
+/// `origin`: `None` if the request is not one, else `204` with what it may do, or a refusal.
+fn preflight(req: &ServiceRequest, origin: &str) -> Option<Result<HttpResponse, ApiError>> {
+    if req.method() != Method::OPTIONS {
+        return None;
+    }
+    let method = header_str(req, header::ACCESS_CONTROL_REQUEST_METHOD)?;
+    let headers = header_str(req, header::ACCESS_CONTROL_REQUEST_HEADERS).unwrap_or("");
+    let asked: Vec<String> = headers
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
+    if let Some(unknown) = asked
+        .iter()
+        .find(|h| !ALLOWED_HEADERS.contains(&h.as_str()))
     {
-        let headers = header_str(&req, header::ACCESS_CONTROL_REQUEST_HEADERS).unwrap_or("");
-        let asked: Vec<String> = headers
-            .split(',')
-            .map(|h| h.trim().to_ascii_lowercase())
-            .filter(|h| !h.is_empty())
-            .collect();
-        if let Some(unknown) = asked
-            .iter()
-            .find(|h| !ALLOWED_HEADERS.contains(&h.as_str()))
-        {
-            let detail = format!("the header {unknown:?} may not be sent cross-origin");
-            return Err(ApiError::CrossOrigin(detail).into());
-        }
-        let reading =
-            (method == "GET" || method == "HEAD") && !asked.iter().any(|h| h == "authorization");
-        if !reading && !trusted {
-            let detail = format!(
-                "the origin {:?} may only read; writes and history need an origin listed in \
-                 --cors-origin",
-                crate::error::excerpt(&origin)
-            );
-            return Err(ApiError::CrossOrigin(detail).into());
-        }
-        let mut res = HttpResponse::NoContent();
+        let detail = format!(
+            "the header {:?} may not be sent cross-origin",
+            crate::error::excerpt(unknown)
+        );
+        return Some(Err(ApiError::CrossOrigin(detail)));
+    }
+    let reading =
+        (method == "GET" || method == "HEAD") && !asked.iter().any(|h| h == "authorization");
+    if !reading && !trusts(req, origin) {
+        let detail = format!(
+            "the origin {:?} may only read; writes and history need an origin listed in \
+             --cors-origin",
+            crate::error::excerpt(origin)
+        );
+        return Some(Err(ApiError::CrossOrigin(detail)));
+    }
+    let mut res = HttpResponse::NoContent();
+    if reading {
+        res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, READ_METHODS));
+    } else {
+        res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin))
+            .insert_header((header::VARY, "Origin"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, ALL_METHODS));
+    }
+    if !asked.is_empty() {
+        res.insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, asked.join(", ")));
+    }
+    res.insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"));
+    Some(Ok(res.finish()))
+}
+
+fn trusts(req: &ServiceRequest, origin: &str) -> bool {
+    req.app_data::<web::Data<Cors>>()
+        .is_some_and(|policy| policy.trusts(origin))
+}
+
+/// How an ordinary (not preflight) cross-origin request is answered.
+enum CrossOrigin {
+    /// A read without a token: readable by every origin, one copy for all.
+    Anyone,
+    /// A request with a token, from a listed origin: readable by that origin only.
+    Trusted(HeaderValue),
+    /// Anything else: no CORS headers, so the browser withholds the answer from the page.
+    Nobody,
+}
+
+impl CrossOrigin {
+    fn of(req: &ServiceRequest, origin: String) -> Self {
+        let reading = (req.method() == Method::GET || req.method() == Method::HEAD)
+            && !req.headers().contains_key(header::AUTHORIZATION);
         if reading {
-            res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-                .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, READ_METHODS));
+            Self::Anyone
+        } else if trusts(req, &origin) {
+            HeaderValue::from_str(&origin).map_or(Self::Nobody, Self::Trusted)
         } else {
-            res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.as_str()))
-                .insert_header((header::VARY, "Origin"))
-                .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, ALL_METHODS));
+            Self::Nobody
         }
-        if !asked.is_empty() {
-            res.insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, asked.join(", ")));
-        }
-        res.insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"));
-        return Ok(req.into_response(res.finish()));
     }
 
-    let reading = (req.method() == Method::GET || req.method() == Method::HEAD)
-        && !req.headers().contains_key(header::AUTHORIZATION);
-    let mut res = next.call(req).await?.map_into_boxed_body();
-    let headers = res.headers_mut();
-    if reading {
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-    } else if trusted {
-        if let Ok(value) = HeaderValue::from_str(&origin) {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+    fn annotate(self, headers: &mut HeaderMap) {
+        match self {
+            Self::Anyone => {
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                );
+            }
+            Self::Trusted(origin) => {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                headers.append(header::VARY, HeaderValue::from_static("Origin"));
+            }
+            Self::Nobody => return,
         }
-        headers.append(header::VARY, HeaderValue::from_static("Origin"));
-    } else {
-        // Not readable by that origin's page: the browser withholds the answer.
-        return Ok(res);
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED_HEADERS),
+        );
     }
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSED_HEADERS),
-    );
-    Ok(res)
 }
 
 fn header_str(req: &ServiceRequest, name: header::HeaderName) -> Option<&str> {

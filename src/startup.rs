@@ -21,7 +21,7 @@ use crate::metrics::Metrics;
 use crate::routes::{self, HttpSettings};
 use crate::snapshot::{self, ReadModel};
 use crate::telemetry::request_log;
-use crate::{db, limits, openapi, security, seed, storage, store};
+use crate::{db, openapi, security, seed, storage, store};
 
 pub struct Application {
     port: u16,
@@ -102,11 +102,9 @@ impl Application {
                 .configure(routes::frontend::configure)
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(head_as_get))
-                .wrap(from_fn(limits::header_limit))
-                // Preflight requests are answered before routing.
-                .wrap(from_fn(security::cors))
                 .wrap(from_fn(problem_fallback))
-                .wrap(from_fn(security::security_headers))
+                // The head size limit, CORS (preflights before routing), security headers.
+                .wrap(from_fn(security::edge))
                 .wrap(from_fn(request_log))
         })
         .client_request_timeout(settings.request_timeout)

@@ -141,6 +141,7 @@ async fn only_configured_origins_may_write_or_send_a_token() {
         .unwrap();
         assert_eq!(r.status(), 403, "{method}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
+        assert_secured(&r, "a refused preflight");
         assert!(!r.headers().contains_key("access-control-allow-origin"));
     }
     // The editor's origin may.
