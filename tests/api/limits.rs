@@ -66,7 +66,11 @@ async fn a_request_head_over_the_limit_gets_431_as_a_problem() {
     assert_eq!(r.status(), 431);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     assert_eq!(r.headers()["connection"], "close");
-    assert_eq!(r.headers()["x-content-type-options"], "nosniff", "refusals are secured too");
+    assert_eq!(
+        r.headers()["x-content-type-options"],
+        "nosniff",
+        "refusals are secured too"
+    );
     let body: Value = r.json().await.unwrap();
     assert_eq!(
         body["detail"],
