@@ -202,3 +202,26 @@ async fn repeated_bad_tokens_from_one_address_get_429_with_retry_after() {
     let r = history(&other, &app.reader).await.unwrap();
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let app = spawn(|s| s.keep_alive = Duration::from_secs(1)).await;
+    let mut stream = TcpStream::connect(("127.0.0.1", port(&app))).await.unwrap();
+    stream
+        .write_all(b"GET /_version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_response(&mut stream, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // Kept open for the next request, then closed once idle for the keep-alive time.
+    let started = Instant::now();
+    let rest = read_all(&mut stream, Duration::from_secs(10)).await;
+    let idle = started.elapsed();
+    assert!(rest.is_empty(), "{rest:?}");
+    assert!(
+        idle >= Duration::from_millis(800) && idle < Duration::from_secs(5),
+        "closed after {idle:?}"
+    );
+}
