@@ -9,6 +9,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::domain::FieldError;
 use crate::error::Problem;
+use crate::routes::documents::{Section, SectionsDocument};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,7 +26,8 @@ use crate::error::Problem;
         (name = "export", description = "The page as a Hugo page file, for building the site"),
         (name = "operations", description = "Health and version, as every Gen3 service has them"),
     ),
-    components(schemas(Problem, FieldError)),
+    // The read responses name these by reference (routes::cached_read), so they are listed here.
+    components(schemas(Problem, FieldError, SectionsDocument, Section)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -105,7 +105,7 @@ impl Cors {
         Self {
             origins: origins
                 .iter()
-                .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+                .map(|o| o.trim_end_matches('/').to_owned())
                 .collect(),
         }
     }
@@ -138,8 +138,7 @@ fn preflight(req: &ServiceRequest, origin: &str) -> Option<Result<HttpResponse, 
         );
         return Some(Err(ApiError::CrossOrigin(detail)));
     }
-    let reading =
-        (method == "GET" || method == "HEAD") && !asked.iter().any(|h| h == "authorization");
+    let reading = public_read(method, asked.iter().any(|h| h == "authorization"));
     if !reading && !trusts(req, origin) {
         let detail = format!(
             "the origin {:?} may only read; writes and history need an origin listed in \
@@ -164,6 +163,11 @@ fn preflight(req: &ServiceRequest, origin: &str) -> Option<Result<HttpResponse, 
     Some(Ok(res.finish()))
 }
 
+/// What any origin may do: read (`GET`, `HEAD`) without a token.
+fn public_read(method: &str, token: bool) -> bool {
+    (method == "GET" || method == "HEAD") && !token
+}
+
 fn trusts(req: &ServiceRequest, origin: &str) -> bool {
     req.app_data::<web::Data<Cors>>()
         .is_some_and(|policy| policy.trusts(origin))
@@ -181,9 +185,8 @@ enum CrossOrigin {
 
 impl CrossOrigin {
     fn of(req: &ServiceRequest, origin: String) -> Self {
-        let reading = (req.method() == Method::GET || req.method() == Method::HEAD)
-            && !req.headers().contains_key(header::AUTHORIZATION);
-        if reading {
+        let token = req.headers().contains_key(header::AUTHORIZATION);
+        if public_read(req.method().as_str(), token) {
             Self::Anyone
         } else if trusts(req, &origin) {
             HeaderValue::from_str(&origin).map_or(Self::Nobody, Self::Trusted)

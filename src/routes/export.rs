@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use crate::error::Problem;
 use crate::routes::HttpSettings;
 use crate::snapshot::ReadModel;
 
@@ -16,21 +15,7 @@ use crate::snapshot::ReadModel;
     tag = "export",
     operation_id = "export_page",
     params(super::ConditionalHeaders),
-    responses(
-        (status = 200, description = "The Hugo page file", body = String,
-            content_type = "text/markdown; charset=utf-8",
-            headers(
-                ("ETag" = String, description = "Strong validator of this version in this content coding"),
-                ("Last-Modified" = String, description = "When anything on the page last changed (one-second resolution)"),
-                ("Cache-Control" = String, description = "Caching policy, configurable"),
-                ("Vary" = String, description = "Accept-Encoding"),
-            )),
-        (status = 304, description = "Not modified", headers(
-                ("ETag" = String, description = "The current validator"),
-                ("Cache-Control" = String, description = "Caching policy, configurable"),
-            )),
-        (status = 500, description = "Unexpected error", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(super::ExportRead)
 )]
 #[get("/export")]
 async fn export_page(

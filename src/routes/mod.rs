@@ -118,6 +118,79 @@ const UNEXPECTED: &str = "Unexpected error (logged with the `request_id` it carr
 const UNAVAILABLE: &str =
     "The database stayed locked by another process; retry after `Retry-After`";
 
+/// The answers of a cacheable read: the body, of `media_type`, with its validators and caching
+/// headers (as `Representation::respond` sends them), or `304`.
+fn cached_read(
+    description: &str,
+    media_type: &str,
+    schema: RefOr<utoipa::openapi::schema::Schema>,
+) -> BTreeMap<String, RefOr<Response>> {
+    let ok = ResponseBuilder::new()
+        .description(description)
+        .content(
+            media_type,
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .header(
+            "ETag",
+            header("Strong validator of this version in this content coding"),
+        )
+        .header(
+            "Last-Modified",
+            header("When it last changed (one-second resolution)"),
+        )
+        .header("Cache-Control", header("Caching policy, configurable"))
+        .header("Vary", header("Accept-Encoding"))
+        .build();
+    let not_modified = ResponseBuilder::new()
+        .description(
+            "Not modified: the copy named in `If-None-Match` (or newer than \
+             `If-Modified-Since`) is current",
+        )
+        .header("ETag", header("The current validator"))
+        .header("Cache-Control", header("Caching policy, configurable"))
+        .build();
+    let mut responses = problems(&[("500", UNEXPECTED)]);
+    responses.insert("200".to_owned(), ok.into());
+    responses.insert("304".to_owned(), not_modified.into());
+    responses
+}
+
+/// `GET /sections`.
+pub struct SectionsRead;
+
+impl IntoResponses for SectionsRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let schema = Ref::from_schema_name(documents::SectionsDocument::name());
+        cached_read("The page's sections", "application/json", schema.into())
+    }
+}
+
+/// `GET /sections/{id}`.
+pub struct SectionRead;
+
+impl IntoResponses for SectionRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let schema = Ref::from_schema_name(documents::Section::name());
+        let mut responses = cached_read("The section", "application/json", schema.into());
+        responses.extend(problems(&[("404", "No section has this id")]));
+        responses
+    }
+}
+
+/// `GET /export`.
+pub struct ExportRead;
+
+impl IntoResponses for ExportRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        cached_read(
+            "The Hugo page file",
+            "text/markdown; charset=utf-8",
+            String::schema(),
+        )
+    }
+}
+
 /// Every answer of a write (`PUT`, `PATCH`, restore).
 pub struct WriteResponses;
 

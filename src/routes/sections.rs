@@ -1,9 +1,9 @@
 //! `GET /sections` and `GET /sections/{id}`.
 
 use crate::domain::SectionId;
-use crate::error::{ApiError, Problem, Result, excerpt};
+use crate::error::{ApiError, Result, excerpt};
 use crate::routes::HttpSettings;
-use crate::routes::documents::{Section, SectionsDocument};
+
 use crate::snapshot::ReadModel;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
@@ -15,21 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
     tag = "sections",
     operation_id = "list_sections",
     params(super::ConditionalHeaders),
-    responses(
-        (status = 200, description = "The page's sections", body = SectionsDocument,
-            headers(
-                ("ETag" = String, description = "Strong validator of this version in this content coding"),
-                ("Last-Modified" = String, description = "When it last changed (one-second resolution)"),
-                ("Cache-Control" = String, description = "Caching policy, configurable"),
-                ("Vary" = String, description = "Accept-Encoding"),
-            )),
-        (status = 304, description = "Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current",
-            headers(
-                ("ETag" = String, description = "The current validator"),
-                ("Cache-Control" = String, description = "Caching policy, configurable"),
-            )),
-        (status = 500, description = "Unexpected error", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(super::SectionsRead)
 )]
 #[get("/sections")]
 async fn list_sections(
@@ -47,21 +33,7 @@ async fn list_sections(
     tag = "sections",
     operation_id = "get_section",
     params(("id" = SectionId, Path, description = "The section's id"), super::ConditionalHeaders),
-    responses(
-        (status = 200, description = "The section", body = Section,
-            headers(
-                ("ETag" = String, description = "Strong validator of this version in this content coding"),
-                ("Last-Modified" = String, description = "When it last changed (one-second resolution)"),
-                ("Cache-Control" = String, description = "Caching policy, configurable"),
-                ("Vary" = String, description = "Accept-Encoding"),
-            )),
-        (status = 304, description = "Not modified", headers(
-                ("ETag" = String, description = "The current validator"),
-                ("Cache-Control" = String, description = "Caching policy, configurable"),
-            )),
-        (status = 404, description = "No section has this id", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Unexpected error", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(super::SectionRead)
 )]
 #[get("/sections/{id}")]
 async fn get_section(

@@ -636,7 +636,7 @@ export interface operations {
                     "Cache-Control"?: string;
                     /** @description Strong validator of this version in this content coding */
                     ETag?: string;
-                    /** @description When anything on the page last changed (one-second resolution) */
+                    /** @description When it last changed (one-second resolution) */
                     "Last-Modified"?: string;
                     /** @description Accept-Encoding */
                     Vary?: string;
@@ -646,7 +646,7 @@ export interface operations {
                     "text/markdown; charset=utf-8": string;
                 };
             };
-            /** @description Not modified */
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
             304: {
                 headers: {
                     /** @description Caching policy, configurable */
@@ -657,7 +657,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unexpected error */
+            /** @description Unexpected error (logged with the `request_id` it carries) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -735,7 +735,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unexpected error */
+            /** @description Unexpected error (logged with the `request_id` it carries) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -785,7 +785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Section"];
                 };
             };
-            /** @description Not modified */
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
             304: {
                 headers: {
                     /** @description Caching policy, configurable */
@@ -805,7 +805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error */
+            /** @description Unexpected error (logged with the `request_id` it carries) */
             500: {
                 headers: {
                     [name: string]: unknown;

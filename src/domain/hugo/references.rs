@@ -55,9 +55,9 @@ pub fn check(file: &PageFile<'_>) -> Vec<Finding> {
             }
         }
     }
+    let asked: Vec<Vec<&str>> = keys.iter().map(|key| key.split('.').collect()).collect();
     let used = |path: &[String]| {
-        keys.iter().any(|key| {
-            let parts: Vec<&str> = key.split('.').collect();
+        asked.iter().any(|parts| {
             // Asking for a map prints all of it.
             parts.len() <= path.len()
                 && parts
