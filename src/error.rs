@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Scope;
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Pointer};
 use crate::telemetry;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
@@ -31,6 +31,12 @@ pub enum ApiError {
     MethodNotAllowed { method: String, allow: String },
     #[error("{0}")]
     BadRequest(String),
+    /// A JSON object of the body names the member at this pointer twice (RFC 7493 §2.3).
+    #[error(
+        "the body names the member {:?} twice in one object (at {:?}); member names must be \
+         unique (I-JSON, RFC 7493)", .0.last_token(), .0.as_str()
+    )]
+    DuplicateMember(Pointer),
     /// No usable token; `token_sent` says whether one was presented (RFC 6750 `invalid_token`).
     #[error("{detail}")]
     Unauthorized { detail: String, token_sent: bool },
@@ -125,7 +131,8 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub request_id: Option<String>,
-    /// On a 422: one entry per offending field. For PATCH, pointers refer to the merged result.
+    /// On a 422: one entry per offending field (for PATCH, pointers refer to the merged
+    /// result). On a 400 for a member name sent twice: that member.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
@@ -135,7 +142,7 @@ impl ResponseError for ApiError {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::DuplicateMember(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::CrossOrigin(_) => StatusCode::FORBIDDEN,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -162,6 +169,13 @@ impl ResponseError for ApiError {
         }
         let (problem_type, errors) = match self {
             Self::InvalidFields(errors) => (INVALID_FIELDS_TYPE, errors.clone()),
+            Self::DuplicateMember(at) => (
+                "about:blank",
+                vec![FieldError {
+                    pointer: at.as_str().to_owned(),
+                    detail: "is a duplicate member name".to_owned(),
+                }],
+            ),
             _ => ("about:blank", Vec::new()),
         };
         let problem = Problem {

@@ -74,7 +74,7 @@ pub async fn save_section(
 pub fn parse_content(id: SectionId, json: &str) -> anyhow::Result<SectionContent> {
     let value: serde_json::Value =
         serde_json::from_str(json).with_context(|| format!("stored section {id} is not JSON"))?;
-    let mut errors = Errors::default();
+    let mut errors = Errors::for_stored();
     SectionContent::parse_as(id, &value, &Pointer::root(), &mut errors)
         .ok_or_else(|| anyhow!("stored section {id} is invalid: {:?}", errors.into_vec()))
 }
@@ -102,7 +102,7 @@ pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     let meta = serde_json::json!({
         "identifier": row.identifier, "title": row.title, "linktitle": row.linktitle, "date": row.date,
     });
-    let mut errors = Errors::default();
+    let mut errors = Errors::for_stored();
     let meta = PageMeta::parse(&meta, &Pointer::root(), &mut errors)
         .ok_or_else(|| anyhow!("stored page metadata is invalid: {:?}", errors.into_vec()))?;
 

@@ -41,27 +41,52 @@ impl Pointer {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The last reference token, unescaped (`""` for the root).
+    pub fn last_token(&self) -> String {
+        let token = self.0.rsplit_once('/').map_or("", |(_, last)| last);
+        token.replace("~1", "/").replace("~0", "~")
+    }
 }
 
 /// Where parse errors go. Every `Parse` implementation reports into one of these, so a whole
 /// document is checked in one pass.
 #[derive(Debug, Default)]
-pub struct Errors(Vec<FieldError>);
+pub struct Errors {
+    found: Vec<FieldError>,
+    /// Set for rows this server stored: see [`Errors::for_stored`].
+    stored: bool,
+}
 
 impl Errors {
+    /// For reading back what the database holds. An earlier release accepted control
+    /// characters in text (now refused on every way in); rows it stored are read as they are,
+    /// so that an upgrade serves and exports them instead of refusing to start.
+    pub fn for_stored() -> Self {
+        Self {
+            found: Vec::new(),
+            stored: true,
+        }
+    }
+
+    /// Whether text with control characters is refused (everywhere but stored rows).
+    pub fn refuses_controls(&self) -> bool {
+        !self.stored
+    }
+
     pub fn push(&mut self, at: &Pointer, detail: impl Into<String>) {
-        self.0.push(FieldError {
+        self.found.push(FieldError {
             pointer: at.as_str().to_owned(),
             detail: detail.into(),
         });
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.found.is_empty()
     }
 
     pub fn into_vec(self) -> Vec<FieldError> {
-        self.0
+        self.found
     }
 }
 

@@ -34,6 +34,8 @@ macro_rules! text_type {
                     Some("must not be blank".to_owned())
                 } else if s.chars().count() > $max {
                     Some(format!("must be at most {} characters", $max))
+                } else if errors.refuses_controls() && s.chars().any(is_forbidden_control) {
+                    Some(CONTROL_RULE.to_owned())
                 } else {
                     let check: fn(&str) -> Result<(), &'static str> = $check;
                     check(s).err().map(str::to_owned)
@@ -50,8 +52,8 @@ macro_rules! text_type {
 
         impl PartialSchema for $name {
             fn schema() -> RefOr<Schema> {
-                // Not blank, unless the type states a stricter pattern.
-                let pattern = [NOT_BLANK $(, $pattern)?];
+                // Text, unless the type states a stricter pattern.
+                let pattern = [TEXT_PATTERN $(, $pattern)?];
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .description(Some($description))
@@ -69,6 +71,14 @@ macro_rules! text_type {
 fn any_text(_: &str) -> Result<(), &'static str> {
     Ok(())
 }
+
+/// The C0 control characters other than tab and line feed, and DEL: never in text. Hugo would
+/// render a NUL as U+FFFD and copy an ESC raw into the HTML; no editor means to type them.
+pub fn is_forbidden_control(c: char) -> bool {
+    matches!(c, '\x00'..='\x08' | '\x0b'..='\x1f' | '\x7f')
+}
+
+pub const CONTROL_RULE: &str = "must not contain control characters other than tab and line feed";
 
 text_type!(
     /// A heading, name, caption or attribution.
@@ -159,8 +169,27 @@ macro_rules! path_segment {
     };
 }
 
+/// The control characters text may not hold (see [`is_forbidden_control`]).
+macro_rules! forbidden_control {
+    () => {
+        r"\x00-\x08\x0b-\x1f\x7f"
+    };
+}
 /// Matches any text that is not blank (has a character `trim` would keep).
+#[cfg(test)]
 const NOT_BLANK: &str = concat!("[^", white_space!(), "]");
+/// Text: no forbidden control character, and not blank. One character class for the
+/// non-blank one, since the shared regex subset has no look-ahead.
+pub const TEXT_PATTERN: &str = concat!(
+    "^[^",
+    forbidden_control!(),
+    "]*[^",
+    white_space!(),
+    forbidden_control!(),
+    "][^",
+    forbidden_control!(),
+    "]*$"
+);
 pub const LINK_PATTERN: &str = concat!("^(?:", link_body!(), ")$");
 pub const FIG_PATTERN: &str = concat!(
     "^(?:",
@@ -363,6 +392,24 @@ mod tests {
 #[cfg(test)]
 mod pattern_tests {
     use super::*;
+
+    #[test]
+    fn the_text_pattern_accepts_exactly_what_the_text_check_accepts() {
+        let pattern = Regex::new(TEXT_PATTERN).unwrap();
+        let check = |text: &str| {
+            let mut errors = Errors::default();
+            Detail::parse(&Value::from(text), &Pointer::root(), &mut errors).is_some()
+        };
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("a{c}"), format!("{c}b{c}")] {
+                assert_eq!(pattern.is_match(&text), check(&text), "{text:?}");
+            }
+        }
+        assert!(check("two\tcolumns\nand lines"));
+        for bad in ["a\u{0}b", "esc\u{1b}[31m", "cr\r\n", "del\u{7f}", "\u{b}"] {
+            assert!(!check(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_blank_rule_is_exactly_what_trim_removes() {

@@ -4,8 +4,12 @@
 use actix_web::http::header;
 use actix_web::mime;
 use actix_web::{HttpMessage, HttpRequest, web};
-use serde_json::Value;
+use std::fmt;
 
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::domain::Pointer;
 use crate::error::{ApiError, Result};
 use crate::routes::HttpSettings;
 
@@ -44,6 +48,105 @@ pub async fn read_json(
         .map_err(|_| ApiError::RequestTimeout(timeout.as_millis() as u64))?
         .map_err(|_| ApiError::PayloadTooLarge(limit))?
         .map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))
+    parse_i_json(&bytes)
+}
+
+/// Parses a body as I-JSON (RFC 7493): JSON whose objects never name a member twice. serde_json
+/// keeps the last of two equal names, another parser may keep the first; a body that two
+/// parsers can read differently is refused (400, naming the member) rather than guessed at.
+pub fn parse_i_json(bytes: &[u8]) -> Result<Value> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let mut duplicate = None;
+    let value = UniqueMembers {
+        at: Pointer::root(),
+        duplicate: &mut duplicate,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|value| deserializer.end().map(|()| value));
+    match (value, duplicate) {
+        (_, Some(pointer)) => Err(ApiError::DuplicateMember(pointer)),
+        (Ok(value), None) => Ok(value),
+        (Err(e), None) => Err(ApiError::BadRequest(format!(
+            "the body is not valid JSON: {e}"
+        ))),
+    }
+}
+
+/// Builds a `Value` as serde_json does, but stops at the first member name that its object
+/// already has, recording where it is.
+struct UniqueMembers<'d> {
+    at: Pointer,
+    duplicate: &'d mut Option<Pointer>,
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueMembers<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueMembers<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(UniqueMembers {
+            at: self.at.child(items.len()),
+            duplicate: &mut *self.duplicate,
+        })? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let at = self.at.child(&name);
+            if members.contains_key(&name) {
+                *self.duplicate = Some(at);
+                return Err(de::Error::custom("duplicate member name"));
+            }
+            let value = map.next_value_seed(UniqueMembers {
+                at,
+                duplicate: &mut *self.duplicate,
+            })?;
+            members.insert(name, value);
+        }
+        Ok(Value::Object(members))
+    }
 }

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{SEED, spawn_app};
 
@@ -86,4 +86,186 @@ async fn after_an_edit_the_rendered_page_changes_only_where_the_text_did() {
 
     assert_eq!(before.matches(old).count(), 1);
     assert_eq!(after, before.replace(old, new), "only the title changed");
+}
+
+/// Text that YAML 1.1 (Hugo) or YAML 1.2 would read as something else, or whose syntax could
+/// cut it short, if it were written unquoted: every value must come out on the page as typed.
+const CORPUS: &[&str] = &[
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Y",
+    "N",
+    "No",
+    "NO",
+    "ON",
+    "Off",
+    "true",
+    "False",
+    "~",
+    "null",
+    "Null",
+    "0123",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "+1",
+    "1e3",
+    ".inf",
+    "-.inf",
+    ".NaN",
+    "1:20",
+    "2018-09-04",
+    "2018-09-04T22:16:21-05:00",
+    " leading space",
+    "trailing space ",
+    "a # not a comment",
+    "#start",
+    "key: value",
+    "- not a list",
+    "'single'",
+    "\"double\"",
+    "it's \"both\"",
+    "line one\nline two",
+    "“Gen3’s” – é 数据 🧬",
+    "<b>&amp;</b>",
+    "=",
+    "<<",
+    "@at",
+    "`tick`",
+    "%pct",
+    "!tag",
+    "&anchor",
+    "*alias",
+    "|",
+    ">",
+    "[flow]",
+    "{map}",
+    "?",
+    "tab\there",
+    "ends with a colon:",
+];
+
+/// What Go's html/template makes of text (its `htmlEscaper`), which is how Hugo prints a
+/// front-matter string through the `param` shortcode.
+fn go_html_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            '+' => out.push_str("&#43;"),
+            '\0' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The front matter key of each section, as API.md's table has it.
+fn front_matter_key(section: &str) -> &'static str {
+    match section {
+        "teaser" => "g3Teaser",
+        "features" => "g3Feature",
+        "roles" => "g3Roles",
+        "vision" => "g3RLG",
+        "users" => "g3User",
+        "company" => "g3Company",
+        "commons" => "g3Commons",
+        "contributor" => "g3Contributor",
+        "entrance" => "g3Entrance",
+        other => panic!("unknown section {other}"),
+    }
+}
+
+/// Puts the next corpus value into every free-text field under `value`, recording the `param`
+/// path of each (`g3Feature.f1.title`) with the value it holds.
+fn fill(
+    value: &mut Value,
+    path: &str,
+    next: &mut impl FnMut() -> String,
+    out: &mut Vec<(String, String)>,
+) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                let text_field =
+                    ["title", "detail", "quote", "name", "caption", "by"].contains(&name.as_str());
+                match field {
+                    Value::String(s) if text_field => {
+                        *s = next();
+                        out.push((format!("{path}.{name}"), s.clone()));
+                    }
+                    Value::Object(_) => fill(field, &format!("{path}.{name}"), next, out),
+                    Value::Array(items) if name == "items" => {
+                        for item in items {
+                            let key = item["key"].as_str().unwrap().to_owned();
+                            fill(item, &format!("{path}.{key}"), next, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => unreachable!("sections are objects"),
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Hugo: .ci/run installs it and runs this"]
+async fn hugo_shows_every_edited_value_exactly_as_typed() {
+    let app = spawn_app().await;
+    let mut values = CORPUS.iter().cycle().map(|s| (*s).to_owned());
+    let mut fields = Vec::new();
+    let sections = app.get_json("/sections").await["sections"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for mut section in sections {
+        let id = section["id"].as_str().unwrap().to_owned();
+        let key = front_matter_key(&id);
+        fill(
+            &mut section,
+            key,
+            &mut || values.next().unwrap(),
+            &mut fields,
+        );
+        let r = app.put(&id, "*", &section).await;
+        assert_eq!(r.status(), 200, "PUT {id}: {}", r.text().await.unwrap());
+    }
+    // The company is a bare string in the front matter: its param is the key itself.
+    for (path, _) in &mut fields {
+        if path == "g3Company.title" {
+            *path = "g3Company".to_owned();
+        }
+    }
+    assert!(fields.len() >= CORPUS.len(), "every corpus value is used");
+
+    // The exported front matter, with a body that shows each field in an element of its own.
+    let export = app.get("/export").await.text().await.unwrap();
+    let front_end = export[4..].find("\n---\n").unwrap() + 4 + 5;
+    let mut page = export[..front_end].to_owned();
+    for (n, (path, _)) in fields.iter().enumerate() {
+        page.push_str(&format!(
+            "\n<div id=\"f{n}\">{{{{< param \"{path}\" >}}}}</div>\n"
+        ));
+    }
+    let html = render(&page);
+    let mut wrong = Vec::new();
+    for (n, (path, value)) in fields.iter().enumerate() {
+        let expected = format!("<div id=\"f{n}\">{}</div>", go_html_escape(value));
+        if !html.contains(&expected) {
+            let start = html.find(&format!("<div id=\"f{n}\">")).unwrap();
+            let shown = &html[start..html[start..].find("</div>").unwrap() + start + 6];
+            wrong.push(format!("{path} = {value:?}: Hugo showed {shown:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

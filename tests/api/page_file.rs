@@ -292,3 +292,30 @@ async fn import_into_a_new_database_stores_revision_one_by_import() {
     let page = gen3_content::domain::hugo::parse_page(&outputs(&out).0).unwrap();
     assert_eq!(page, gen3_content::domain::hugo::parse_page(SEED).unwrap());
 }
+
+#[tokio::test]
+async fn import_refuses_control_characters_with_the_yaml_path_and_line() {
+    let app = spawn_app().await;
+    let before = versions(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    // YAML itself has no raw control characters; an escape in a double-quoted scalar does.
+    // The old quote stays in the file as a comment.
+    let text = SEED.replacen(
+        "  quote: Our vision is",
+        "  quote: \"a\\0b\\ec\"\n# Our vision is",
+        1,
+    );
+    let file = write_page(&dir, "controls.md", &text);
+    let out = gen3(&app.database, &["import", &file]);
+    let (stdout, _) = outputs(&out);
+    assert!(!out.status.success());
+    let line = text.lines().position(|l| l.contains("a\\0b")).unwrap() + 1;
+    assert_eq!(
+        stdout.lines().next().unwrap(),
+        format!(
+            "error: g3RLG.quote (line {line}): must not contain control characters other than tab and line feed"
+        )
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(versions(&app).await, before);
+}

@@ -326,3 +326,98 @@ async fn if_match_is_checked_against_the_database_not_the_published_copy() {
     let history = app.history("vision").await;
     assert_eq!(history["revisions"][1]["author"], "test");
 }
+
+#[tokio::test]
+async fn control_characters_in_text_are_422_at_the_field() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/users").await;
+    // NUL and ESC (what Hugo turned into U+FFFD and a raw ESC byte), CR, a vertical tab, DEL;
+    // a second field with one too, and a nested one: one entry each.
+    let body = json!({
+        "quote": "a\u{0}b\u{1b}c",
+        "title": "carriage\r\nreturn",
+        "detail": "del\u{7f}",
+        "button": {"caption": "vertical\u{b}tab", "link": "/x"},
+    });
+    let request = app
+        .with_token(Method::PATCH, "/sections/users", Some(&app.editor))
+        .header("If-Match", &etag)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(body.to_string());
+    let problem = refused(&app, "users", request, 422).await;
+    let mut pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(
+                e["detail"],
+                "must not contain control characters other than tab and line feed"
+            );
+            e["pointer"].as_str().unwrap()
+        })
+        .collect();
+    pointers.sort_unstable();
+    assert_eq!(pointers, ["/button/caption", "/detail", "/quote", "/title"]);
+
+    // Tab and line feed are text.
+    let r = app
+        .patch("users", &etag, &json!({"quote": "one\ttwo\nthree"}))
+        .await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_member_name_sent_twice_is_400_naming_it() {
+    let app = spawn_app().await;
+    let etag = app.etag("/sections/vision").await;
+    let cases = [
+        (r#"{"quote": "a", "quote": "b"}"#, "/quote"),
+        (
+            r#"{"type": "vision", "quote": "a", "type": "vision"}"#,
+            "/type",
+        ),
+    ];
+    for (body, pointer) in cases {
+        for (method, media_type) in [
+            (Method::PUT, "application/json"),
+            (Method::PATCH, "application/merge-patch+json"),
+        ] {
+            let request = app
+                .with_token(method.clone(), "/sections/vision", Some(&app.editor))
+                .header("If-Match", &etag)
+                .header("Content-Type", media_type)
+                .body(body);
+            let problem = refused(&app, "vision", request, 400).await;
+            assert_eq!(problem["errors"][0]["pointer"], pointer, "{method} {body}");
+            let name = pointer.trim_start_matches('/');
+            assert!(
+                problem["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("\"{name}\" twice")),
+                "{problem}"
+            );
+        }
+    }
+    // Deeper down, too: the pointer names the duplicate inside its object.
+    let etag = app.etag("/sections/entrance").await;
+    let mut entrance = app.get_json("/sections/entrance").await;
+    entrance["items"][1]["title"] = json!("DUPLICATE");
+    let text = entrance.to_string().replacen(
+        "\"title\":\"DUPLICATE\"",
+        "\"title\":\"x\",\"title\":\"y\"",
+        1,
+    );
+    let request = put(&app, "entrance", Some(&app.editor))
+        .header("If-Match", &etag)
+        .header("Content-Type", "application/json")
+        .body(text);
+    let problem = refused(&app, "entrance", request, 400).await;
+    assert_eq!(problem["errors"][0]["pointer"], "/items/1/title");
+    // Equal names in different objects are fine.
+    let r = app
+        .put("entrance", &etag, &app.get_json("/sections/entrance").await)
+        .await;
+    assert_eq!(r.status(), 200);
+}

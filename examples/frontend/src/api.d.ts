@@ -351,7 +351,10 @@ export interface components {
              * @example there is no section named "teasr"
              */
             detail?: string;
-            /** @description On a 422: one entry per offending field. For PATCH, pointers refer to the merged result. */
+            /**
+             * @description On a 422: one entry per offending field (for PATCH, pointers refer to the merged
+             *     result). On a 400 for a member name sent twice: that member.
+             */
             errors?: components["schemas"]["FieldError"][];
             /**
              * @description The request path that failed.

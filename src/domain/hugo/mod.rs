@@ -7,6 +7,9 @@
 pub mod read;
 pub mod references;
 pub mod write;
+pub mod yaml;
+#[cfg(test)]
+pub mod yaml11;
 
 pub use read::{PageFile, line_of, parse_page};
 pub use write::write_page;

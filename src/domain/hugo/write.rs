@@ -2,8 +2,9 @@
 //!
 //! The front matter is built as data in the original's key order (the metadata, then the
 //! sections in page order; fields before the numbered items; items in page order under their
-//! keys) and serialised by the YAML library, which quotes whatever needs quoting. The body is
-//! written back byte for byte, so Hugo renders the export exactly as it renders the original.
+//! keys) and written by [`yaml`](super::yaml), which quotes every string that a YAML 1.1 reader
+//! (Hugo) or a 1.2 reader would take for something else. The body is written back byte for
+//! byte, so Hugo renders the export exactly as it renders the original.
 
 use serde_json::Value;
 
@@ -13,7 +14,10 @@ use crate::domain::section::SectionContent;
 
 /// The page as a Hugo page file.
 pub fn write_page(page: &Page) -> String {
-    let yaml = serde_yaml::to_string(&front_matter(page)).expect("JSON data always serialises");
+    let Value::Object(top) = front_matter(page) else {
+        unreachable!("the front matter is a mapping")
+    };
+    let yaml = super::yaml::mapping(&top);
     let mut text = String::with_capacity(yaml.len() + page.body.len() + 8);
     text.push_str("---\n");
     text.push_str(&yaml);
@@ -118,12 +122,14 @@ mod tests {
     }
 
     #[test]
-    fn the_date_stays_a_plain_scalar_for_hugo() {
-        // Hugo reads an unquoted RFC 3339 scalar as a date; quoted, it would still parse, but the
-        // export should read like the original.
+    fn the_date_is_written_as_the_string_it_is_stored_as() {
+        // A YAML 1.1 reader would take it unquoted for a timestamp, and the page stores a string.
+        // Hugo reads the quoted form as the page date all the same (the Hugo tests render the
+        // date of the export and of the seed to the same bytes).
         let text = write_page(&parse_page(SEED).unwrap());
         assert!(
-            text.lines().any(|l| l == "date: 2018-09-04T22:16:21-05:00"),
+            text.lines()
+                .any(|l| l == "date: '2018-09-04T22:16:21-05:00'"),
             "{text}"
         );
     }
