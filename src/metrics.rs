@@ -20,6 +20,7 @@ pub struct Metrics {
     latency: HistogramVec,
     not_modified: IntCounterVec,
     writes: IntCounterVec,
+    reloads: IntCounterVec,
     pool: IntGaugeVec,
 }
 
@@ -69,6 +70,17 @@ impl Metrics {
             &["section", "outcome"],
         )
         .expect("valid metric");
+        let reloads = IntCounterVec::new(
+            Opts::new(
+                "reloads_total",
+                "Content that another process committed, read back and published, by part: \
+                 `section` (one per section), `page` (metadata and body), or `everything` (the \
+                 change log had been pruned past what this server had seen). The server's own \
+                 writes never count here.",
+            ),
+            &["part"],
+        )
+        .expect("valid metric");
         let pool = IntGaugeVec::new(
             Opts::new(
                 "db_pool_connections",
@@ -82,6 +94,7 @@ impl Metrics {
             Box::new(latency.clone()),
             Box::new(not_modified.clone()),
             Box::new(writes.clone()),
+            Box::new(reloads.clone()),
             Box::new(pool.clone()),
         ] {
             registry
@@ -94,8 +107,14 @@ impl Metrics {
             latency,
             not_modified,
             writes,
+            reloads,
             pool,
         }
+    }
+
+    /// Counts a part of the content reloaded because another process changed it.
+    pub fn reloaded(&self, part: &str) {
+        self.reloads.with_label_values(&[part]).inc();
     }
 
     /// Counts a write that reached the database.

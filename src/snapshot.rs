@@ -7,12 +7,12 @@ use std::time::Duration;
 use actix_web::web;
 
 use arc_swap::{ArcSwap, Guard};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
-use crate::auth::Tokens;
 use crate::domain::hugo::write_page;
-use crate::domain::{SectionContent, SectionId};
+use crate::domain::{PageMeta, SectionContent, SectionId, Timestamp};
+use crate::metrics::Metrics;
 use crate::representation::Representation;
 use crate::routes::documents::Section;
 use crate::storage;
@@ -48,6 +48,12 @@ impl Snapshot {
         let mut sections = self.sections.clone();
         sections[id.position() as usize - 1] = Arc::new(section_representation(&stored, id));
         Self::assemble(stored, sections)
+    }
+
+    /// This snapshot with other page metadata and body: the sections are shared as they are.
+    pub fn with_page(&self, meta: PageMeta, body: String, updated_at: Timestamp) -> Self {
+        let stored = self.stored.with_page(meta, body, updated_at);
+        Self::assemble(stored, self.sections.clone())
     }
 
     /// The collection is the page's metadata and the section bodies exactly as they are served
@@ -158,51 +164,124 @@ impl ReadModel {
     }
 }
 
-/// Publishes content that another process (an `import`) committed to the same database file,
-/// and reloads the tokens (a `token create` or `revoke`).
-/// `baseline` is `PRAGMA data_version` on `conn` from before the read model was loaded.
+/// Publishes content that another process (an `import`, a script) committed to the same
+/// database file, and only that: the server's own commits are published by the write that made
+/// them and never reloaded.
+///
+/// Every `every`, `PRAGMA data_version` on `conn` (a connection of its own) says whether anyone
+/// else committed since the last look; the server's own pool counts as someone else to it, so
+/// that only says where to look. The `changes` rows after `seen` then name the sections (and the
+/// page row) that commits changed; those whose current revision is the one served were the
+/// server's own. Only the rest are read and published, under the publishing lock, so that a write
+/// of this server in progress is published first and an older state never replaces a newer one.
 pub async fn follow_database(
     mut conn: SqliteConnection,
-    baseline: i64,
+    mut seen: i64,
     pool: SqlitePool,
     read: web::Data<ReadModel>,
-    tokens: web::Data<Tokens>,
+    metrics: web::Data<Metrics>,
     every: Duration,
 ) {
-    let mut seen = baseline;
+    let mut version = None;
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let version = match storage::data_version(&mut conn).await {
-            Ok(version) => version,
+        let now = match storage::data_version(&mut conn).await {
+            Ok(now) => now,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot poll the database for changes");
                 continue;
             }
         };
-        if seen == version {
+        if version.replace(now) == Some(now) {
             continue;
         }
-
-        let lock = read.lock().await;
-        let loaded = match pool.acquire().await {
-            Ok(mut conn) => match tokens.reload(&mut conn).await {
-                Ok(()) => store::load(&mut conn).await,
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e.into()),
-        };
-        match loaded {
-            Ok(stored) => {
-                seen = version;
-                if read.publish(read.snapshot_of(stored), &lock) {
-                    tracing::info!("published content changed by another process");
-                }
+        match follow_once(&mut conn, seen, &pool, &read, &metrics).await {
+            Ok(next) => seen = next,
+            Err(e) => {
+                // Look again next time, from the same place.
+                version = None;
+                tracing::error!(error = format!("{e:#}"), "cannot reload changed content");
             }
-            Err(e) => tracing::error!(error = format!("{e:#}"), "cannot reload changed content"),
         }
     }
+}
+
+/// What the commits after change `seen` touched, by this server or another process.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Touched {
+    /// Changes were pruned before this server saw them: anything may have changed.
+    everything: bool,
+    page: bool,
+    sections: Vec<SectionId>,
+}
+
+/// One look at the changes after `seen`; returns the last change it has dealt with.
+async fn follow_once(
+    conn: &mut SqliteConnection,
+    seen: i64,
+    pool: &SqlitePool,
+    read: &ReadModel,
+    metrics: &Metrics,
+) -> anyhow::Result<i64> {
+    let rows = storage::changes::since(conn, seen).await?;
+    let Some(last) = rows.last().map(|row| row.seq) else {
+        return Ok(seen); // a commit that changed no content (a token, say)
+    };
+    let mut touched = Touched {
+        everything: rows[0].seq != seen + 1,
+        ..Touched::default()
+    };
+    for row in rows {
+        match row.section.as_deref().map(SectionId::from_name) {
+            None => touched.page = true,
+            Some(Some(id)) if !touched.sections.contains(&id) => touched.sections.push(id),
+            Some(Some(_)) => {}
+            Some(None) => touched.everything = true, // a section this build does not know
+        }
+    }
+
+    let lock = read.lock().await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let current = read.load_full();
+    let next = if touched.everything {
+        metrics.reloaded("everything");
+        Snapshot::build(store::load_in(&mut tx).await?)
+    } else {
+        let mut next = None::<Snapshot>;
+        for id in touched.sections {
+            let (content, version) = store::load_section(&mut tx, id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("section {id} has gone from the database"))?;
+            let base = next.as_ref().unwrap_or(&current);
+            if base.stored().version(id) != version {
+                next = Some(base.with_section(content, version));
+                metrics.reloaded("section");
+            }
+        }
+        if touched.page {
+            let (meta, body, updated_at) = store::load_page_row(&mut tx).await?;
+            let base = next.as_ref().unwrap_or(&current);
+            let stored = base.stored();
+            if (&stored.page.meta, &stored.page.body, stored.page_updated_at)
+                != (&meta, &body, updated_at)
+            {
+                next = Some(base.with_page(meta, body, updated_at));
+                metrics.reloaded("page");
+            }
+        }
+        match next {
+            Some(next) => next,
+            None => return Ok(last), // every change was this server's own, already served
+        }
+    };
+    tx.commit().await?;
+    if read.publish(Arc::new(next), &lock) {
+        tracing::info!("published content changed by another process");
+    }
+    Ok(last)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::metrics::Metrics;
 use crate::routes::{self, HttpSettings};
 use crate::snapshot::{self, ReadModel};
 use crate::telemetry::request_log;
-use crate::{db, openapi, security, seed, storage, store};
+use crate::{db, openapi, security, seed, store};
 
 pub struct Application {
     port: u16,
@@ -40,18 +40,16 @@ impl Application {
         if seed::seed_if_empty(&pool, &seed_page).await? {
             tracing::info!(database = %settings.database.display(), "seeded an empty database");
         }
-        // The change counter's baseline comes first: a commit after it, even one racing this
-        // start-up, is noticed by the watcher.
-        let mut watch_conn = SqliteConnection::connect_with(&db::connect_options(
+        // The watcher's connection exists before the page is loaded, so that a commit racing this
+        // start-up changes its `data_version`; the load tells from which change to follow.
+        let watch_conn = SqliteConnection::connect_with(&db::connect_options(
             &settings.database,
             settings.synchronous,
         ))
         .await?;
-        let baseline = storage::data_version(&mut watch_conn).await?;
-        let stored = store::load(&mut *pool.acquire().await?).await?;
+        let (stored, seen) = store::load_following(&mut *pool.acquire().await?).await?;
         let read = web::Data::new(ReadModel::new(stored));
         let tokens = web::Data::new(Tokens::default());
-        tokens.reload(&mut *pool.acquire().await?).await?;
 
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -68,6 +66,7 @@ impl Application {
         ));
         let cors = web::Data::new(security::Cors::new(&settings.cors_origins));
         let metrics = web::Data::new(Metrics::new());
+        let metrics_data = metrics.clone();
         let pool_data = web::Data::new(pool.clone());
         let api = openapi::openapi();
         let allowed = routes::allowed_methods(&api);
@@ -120,10 +119,10 @@ impl Application {
 
         let watcher = tokio::spawn(snapshot::follow_database(
             watch_conn,
-            baseline,
+            seen,
             pool.clone(),
             read,
-            tokens.clone(),
+            metrics_data,
             settings.reload_interval,
         ));
         let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));

@@ -41,6 +41,15 @@ impl Stored {
         next
     }
 
+    /// This page with other metadata and body, changed at `updated_at`.
+    pub fn with_page(&self, meta: PageMeta, body: String, updated_at: Timestamp) -> Self {
+        let mut next = self.clone();
+        next.page.meta = meta;
+        next.page.body = body;
+        next.page_updated_at = updated_at;
+        next
+    }
+
     /// When anything on the page last changed.
     pub fn last_modified(&self) -> Timestamp {
         self.versions
@@ -94,8 +103,40 @@ pub async fn load(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     Ok(stored)
 }
 
+/// Reads the whole page in one read transaction, with the number of the last change recorded
+/// (see `storage::changes`): what a reader that follows the database starts from.
+pub async fn load_following(conn: &mut SqliteConnection) -> anyhow::Result<(Stored, i64)> {
+    let mut tx = conn.begin().await?;
+    let stored = load_in(&mut tx).await?;
+    let seq = storage::changes::last(&mut tx).await?;
+    tx.commit().await?;
+    Ok((stored, seq))
+}
+
 /// Reads the whole page inside the caller's transaction.
 pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
+    let (meta, body, page_updated_at) = load_page_row(conn).await?;
+    let rows = storage::sections::current(conn).await?;
+    let mut sections = Vec::with_capacity(rows.len());
+    let mut versions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (content, version) = section_of(row)?;
+        sections.push(content);
+        versions.push(version);
+    }
+    let page = Page::new(meta, body, sections)
+        .ok_or_else(|| anyhow!("the database does not hold the nine sections in page order"))?;
+    Ok(Stored {
+        page,
+        page_updated_at,
+        versions,
+    })
+}
+
+/// The page's metadata, body and when they last changed.
+pub async fn load_page_row(
+    conn: &mut SqliteConnection,
+) -> anyhow::Result<(PageMeta, String, Timestamp)> {
     let row = storage::page::get(conn)
         .await?
         .ok_or_else(|| anyhow!("the database holds no page"))?;
@@ -105,28 +146,30 @@ pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     let mut errors = Errors::for_stored();
     let meta = PageMeta::parse(&meta, &Pointer::root(), &mut errors)
         .ok_or_else(|| anyhow!("stored page metadata is invalid: {:?}", errors.into_vec()))?;
+    Ok((meta, row.body, parse_time(&row.updated_at)?))
+}
 
-    let rows = storage::sections::current(conn).await?;
-    let mut sections = Vec::with_capacity(rows.len());
-    let mut versions = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id = SectionId::from_name(&row.id)
-            .ok_or_else(|| anyhow!("unknown stored section {}", row.id))?;
-        let content = parse_content(id, &row.content)
-            .with_context(|| format!("revision {} of section {id}", row.revision))?;
-        sections.push(content);
-        versions.push(Version {
-            revision: row.revision,
-            updated_at: parse_time(&row.updated_at)?,
-        });
-    }
-    let page = Page::new(meta, row.body, sections)
-        .ok_or_else(|| anyhow!("the database does not hold the nine sections in page order"))?;
-    Ok(Stored {
-        page,
-        page_updated_at: parse_time(&row.updated_at)?,
-        versions,
-    })
+/// One section's current content and version, if the section exists.
+pub async fn load_section(
+    conn: &mut SqliteConnection,
+    id: SectionId,
+) -> anyhow::Result<Option<(SectionContent, Version)>> {
+    storage::sections::current_of(conn, id.as_str())
+        .await?
+        .map(section_of)
+        .transpose()
+}
+
+fn section_of(row: storage::sections::CurrentRow) -> anyhow::Result<(SectionContent, Version)> {
+    let id = SectionId::from_name(&row.id)
+        .ok_or_else(|| anyhow!("unknown stored section {}", row.id))?;
+    let content = parse_content(id, &row.content)
+        .with_context(|| format!("revision {} of section {id}", row.revision))?;
+    let version = Version {
+        revision: row.revision,
+        updated_at: parse_time(&row.updated_at)?,
+    };
+    Ok((content, version))
 }
 
 /// Stores a whole page into an empty database as revision 1 of every section.

@@ -2,12 +2,15 @@
 //! [`Editor`] or a [`Reader`] cannot be reached without the right token, and authentication is
 //! checked before anything else about the request (its section, its body).
 
-use std::future::{Ready, ready};
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
 use std::time::Instant;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use sqlx::SqlitePool;
 
 use super::{Principal, Scope, Throttle, Tokens};
 use crate::error::ApiError;
@@ -20,56 +23,93 @@ pub struct Editor(pub Principal);
 #[derive(Debug)]
 pub struct Reader(pub Principal);
 
-fn authorize(req: &HttpRequest, needed: Scope) -> Result<Principal, ApiError> {
-    let tokens = req
-        .app_data::<web::Data<Tokens>>()
-        .ok_or_else(|| anyhow::anyhow!("the token store is not configured"))?;
-    let header = match req.headers().get(header::AUTHORIZATION) {
-        None => None,
-        Some(value) => Some(value.to_str().map_err(|_| ApiError::Unauthorized {
-            detail: "the Authorization header is not ASCII".to_owned(),
-            token_sent: true,
-        })?),
-    };
-    let throttle = req.app_data::<web::Data<Throttle>>();
-    let client = req.peer_addr().map(|addr| addr.ip());
-    let now = Instant::now();
-    if let (Some(throttle), Some(client), Some(_)) = (throttle, client, header) {
-        throttle
-            .check(client, now)
-            .map_err(|wait| ApiError::TooManyRequests {
-                retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            })?;
+/// The future of an extractor that looks the token up.
+type Authorizing<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+/// Everything a token check needs, taken from the request before the handler's future starts.
+struct Presented {
+    tokens: web::Data<Tokens>,
+    pool: web::Data<SqlitePool>,
+    throttle: Option<web::Data<Throttle>>,
+    client: Option<IpAddr>,
+    header: Result<Option<String>, ApiError>,
+}
+
+impl Presented {
+    fn of(req: &HttpRequest) -> Result<Self, ApiError> {
+        let missing = || anyhow::anyhow!("the token store is not configured");
+        let header = match req.headers().get(header::AUTHORIZATION) {
+            None => Ok(None),
+            Some(value) => {
+                value
+                    .to_str()
+                    .map(|v| Some(v.to_owned()))
+                    .map_err(|_| ApiError::Unauthorized {
+                        detail: "the Authorization header is not ASCII".to_owned(),
+                        token_sent: true,
+                    })
+            }
+        };
+        Ok(Self {
+            tokens: req
+                .app_data::<web::Data<Tokens>>()
+                .ok_or_else(missing)?
+                .clone(),
+            pool: req
+                .app_data::<web::Data<SqlitePool>>()
+                .ok_or_else(missing)?
+                .clone(),
+            throttle: req.app_data::<web::Data<Throttle>>().cloned(),
+            client: req.peer_addr().map(|addr| addr.ip()),
+            header,
+        })
     }
-    let result = tokens.authorize(header, needed);
-    if let (Some(throttle), Some(client)) = (throttle, client)
-        && matches!(
-            result,
+
+    async fn authorize(self, needed: Scope) -> Result<Principal, ApiError> {
+        let header = self.header?;
+        let now = Instant::now();
+        let throttle = self.throttle.as_deref().zip(self.client);
+        if let (Some((throttle, client)), Some(_)) = (throttle, &header) {
+            throttle
+                .check(client, now)
+                .map_err(|wait| ApiError::TooManyRequests {
+                    retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+                })?;
+        }
+        let mut conn = self.pool.acquire().await?;
+        let result = self
+            .tokens
+            .authorize(&mut conn, header.as_deref(), needed)
+            .await;
+        if let (
+            Some((throttle, client)),
             Err(ApiError::Unauthorized {
-                token_sent: true,
-                ..
-            })
-        )
-    {
-        throttle.failed(client, now);
+                token_sent: true, ..
+            }),
+        ) = (throttle, &result)
+        {
+            throttle.failed(client, now);
+        }
+        result
     }
-    result
 }
 
 impl FromRequest for Editor {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = Authorizing<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authorize(req, Scope::Write).map(Self))
+        let presented = Presented::of(req);
+        Box::pin(async move { presented?.authorize(Scope::Write).await.map(Self) })
     }
 }
 
 impl FromRequest for Reader {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = Authorizing<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authorize(req, Scope::Read).map(Self))
+        let presented = Presented::of(req);
+        Box::pin(async move { presented?.authorize(Scope::Read).await.map(Self) })
     }
 }

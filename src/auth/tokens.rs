@@ -1,12 +1,10 @@
-//! Checking a presented token: in memory, in constant time, with no database work per request.
+//! Checking a presented token against the database, and remembering when each was last used.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use anyhow::Context;
-use arc_swap::ArcSwap;
 use sqlx::{SqliteConnection, SqlitePool};
-use subtle::ConstantTimeEq;
 
 use super::{Scope, hash};
 use crate::domain::Timestamp;
@@ -20,54 +18,30 @@ pub struct Principal {
     pub scope: Scope,
 }
 
-#[derive(Debug)]
-struct Known {
-    name: String,
-    hash: [u8; 32],
-    scope: Scope,
-    expires_at: Option<Timestamp>,
-}
-
-/// The unrevoked tokens, reloaded whenever the database changes (a `token revoke` in another
-/// process takes effect within the reload interval), and the uses not yet written back.
+/// The uses of tokens not yet written back. Which tokens exist is not kept here: every request
+/// that presents a token looks it up in the database (see [`Tokens::authorize`]).
 #[derive(Debug, Default)]
 pub struct Tokens {
-    known: ArcSwap<Vec<Known>>,
     /// Last use per token name since the last flush. Recording a use is a map insert; the
     /// database gets one batch of updates per flush instead of a write per request.
     used: Mutex<HashMap<String, Timestamp>>,
 }
 
 impl Tokens {
-    /// Replaces the known tokens with what the database holds now.
-    pub async fn reload(&self, conn: &mut SqliteConnection) -> anyhow::Result<()> {
-        let rows = storage::tokens::unrevoked(conn).await?;
-        let mut known = Vec::with_capacity(rows.len());
-        for row in rows {
-            let hash = row.hash.as_slice().try_into().ok();
-            let scope = Scope::from_name(&row.scope);
-            let (Some(hash), Some(scope)) = (hash, scope) else {
-                anyhow::bail!("stored token {:?} is malformed", row.name);
-            };
-            let expires_at = row
-                .expires_at
-                .as_deref()
-                .map(Timestamp::parse)
-                .transpose()
-                .with_context(|| format!("stored token {:?} has a bad expiry", row.name))?;
-            known.push(Known {
-                name: row.name,
-                hash,
-                scope,
-                expires_at,
-            });
-        }
-        self.known.store(Arc::new(known));
-        Ok(())
-    }
-
-    /// Checks an `Authorization` header value for a token with `needed` scope.
-    pub fn authorize(&self, header: Option<&str>, needed: Scope) -> Result<Principal, ApiError> {
+    /// Checks an `Authorization` header value for a token with `needed` scope, against the
+    /// database as it is now: a `token create` or `token revoke` by another process counts from
+    /// the very next request. Only requests that need a token pay for the lookup, and they are
+    /// requests that use the database anyway (writes, history); public reads never get here.
+    ///
+    /// The lookup is by the secret's SHA-256, through the unique index. Its timing can at most
+    /// tell how much of a stored *hash* a guess's hash shares, which helps nobody find a secret
+    /// (that would take a preimage); the secret itself is never compared.
+    pub async fn authorize(
+        &self,
+        conn: &mut SqliteConnection,
+        header: Option<&str>,
+        needed: Scope,
+    ) -> Result<Principal, ApiError> {
         let unauthorized = |detail: &str, token_sent| ApiError::Unauthorized {
             detail: detail.to_owned(),
             token_sent,
@@ -87,14 +61,22 @@ impl Tokens {
                 ));
             }
         };
+        let row = storage::tokens::unrevoked_by_hash(conn, &hash(secret)).await?;
+        let token =
+            row.ok_or_else(|| unauthorized("the token is not valid (unknown or revoked)", true))?;
+        let scope = Scope::from_name(&token.scope)
+            .ok_or_else(|| anyhow::anyhow!("stored token {:?} has a bad scope", token.name))?;
+        let expires_at = token
+            .expires_at
+            .as_deref()
+            .map(Timestamp::parse)
+            .transpose()
+            .with_context(|| format!("stored token {:?} has a bad expiry", token.name))?;
         let now = Timestamp::now();
-        let known = self.known.load();
-        let token = find(&known, secret)
-            .ok_or_else(|| unauthorized("the token is not valid (unknown or revoked)", true))?;
-        if token.expires_at.is_some_and(|at| at <= now) {
+        if expires_at.is_some_and(|at| at <= now) {
             return Err(unauthorized("the token has expired", true));
         }
-        if !token.scope.allows(needed) {
+        if !scope.allows(needed) {
             return Err(ApiError::Forbidden(needed));
         }
         self.used
@@ -102,8 +84,8 @@ impl Tokens {
             .expect("the lock is never poisoned")
             .insert(token.name.clone(), now);
         Ok(Principal {
-            name: token.name.clone(),
-            scope: token.scope,
+            name: token.name,
+            scope,
         })
     }
 
@@ -120,17 +102,4 @@ impl Tokens {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// Compares the secret's hash with every known hash, in constant time and without stopping at a
-/// match, so that response times say nothing about how close a guess was.
-fn find<'k>(known: &'k [Known], secret: &str) -> Option<&'k Known> {
-    let digest = hash(secret);
-    let mut found = None;
-    for token in known {
-        if bool::from(token.hash.ct_eq(&digest)) {
-            found = Some(token);
-        }
-    }
-    found
 }

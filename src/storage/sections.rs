@@ -24,6 +24,20 @@ pub async fn current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<CurrentRow
     .await
 }
 
+/// Section `id` as it is now.
+pub async fn current_of(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<CurrentRow>> {
+    sqlx::query_as!(
+        CurrentRow,
+        r#"SELECT s.id AS "id!", s.revision, r.content, r.created_at AS updated_at
+           FROM sections s
+           JOIN revisions r ON r.section_id = s.id AND r.revision = s.revision
+           WHERE s.id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// The current revision of section `id`.
 pub async fn revision(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!("SELECT revision FROM sections WHERE id = ?", id)

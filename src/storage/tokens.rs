@@ -24,14 +24,18 @@ pub async fn all(conn: &mut SqliteConnection) -> sqlx::Result<Vec<TokenRow>> {
     .await
 }
 
-/// Tokens not revoked (expiry is checked when one is used: time passes between loads).
-pub async fn unrevoked(conn: &mut SqliteConnection) -> sqlx::Result<Vec<TokenRow>> {
+/// The unrevoked token whose secret has this SHA-256, if any (expiry is the caller's to check).
+pub async fn unrevoked_by_hash(
+    conn: &mut SqliteConnection,
+    hash: &[u8],
+) -> sqlx::Result<Option<TokenRow>> {
     sqlx::query_as!(
         TokenRow,
         r#"SELECT name AS "name!", hash, scope, created_at, expires_at, revoked_at, last_used_at
-           FROM tokens WHERE revoked_at IS NULL"#
+           FROM tokens WHERE hash = ? AND revoked_at IS NULL"#,
+        hash
     )
-    .fetch_all(conn)
+    .fetch_optional(conn)
     .await
 }
 

@@ -128,3 +128,79 @@ async fn requests_revalidations_writes_and_the_pool_are_counted() {
         "{open} {idle} {in_use}"
     );
 }
+
+/// The reloads of content another process committed, by part (`None`: never counted).
+async fn reloads(app: &TestApp) -> [Option<f64>; 3] {
+    let text = metrics(app).await;
+    ["section", "page", "everything"]
+        .map(|part| sample(&text, "gen3_content_reloads_total", &[("part", part)]))
+}
+
+/// The server never reloads what it committed itself: a stream of writes, while the change
+/// watcher looks every 50 ms, causes no reload. Another process's commit is reloaded, and only
+/// the part it changed.
+#[tokio::test]
+async fn only_other_processes_commits_are_reloaded_and_only_what_they_changed() {
+    let app = spawn_app().await;
+    let started = std::time::Instant::now();
+    let mut n = 0;
+    while started.elapsed() < std::time::Duration::from_millis(1500) {
+        for id in ["vision", "users"] {
+            n += 1;
+            let r = app
+                .patch(id, "*", &json!({"quote": format!("Write {n}.")}))
+                .await;
+            assert_eq!(r.status(), 200);
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        reloads(&app).await,
+        [None; 3],
+        "{n} writes of its own reloaded nothing"
+    );
+
+    // Another process changes one section: that section is reloaded, nothing else.
+    let users = app.etag("/sections/users").await;
+    let other = app.other_process().await;
+    let changed = json!({"type": "vision", "quote": "From another process."});
+    crate::helpers::write_revision(&other, "vision", &changed).await;
+    let limit = std::time::Duration::from_secs(1);
+    app.wait_for_change(
+        "/sections/vision",
+        &app.etag("/sections/vision").await,
+        limit,
+    )
+    .await;
+    let vision = app.get_json("/sections/vision").await;
+    assert_eq!(vision["quote"], "From another process.");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(reloads(&app).await, [Some(1.0), None, None]);
+    assert_eq!(app.etag("/sections/users").await, users, "untouched");
+
+    // An import that changes only the page's title reloads the page row alone.
+    let export = app.get("/export").await.text().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.md");
+    std::fs::write(
+        &file,
+        export.replacen("title: Welcome to Gen3", "title: Welcome back", 1),
+    )
+    .unwrap();
+    let out = crate::helpers::gen3(&app.database, &["import", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deadline = std::time::Instant::now() + limit;
+    while app.get_json("/sections").await["page"]["title"] != "Welcome back" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import is served within a second"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(reloads(&app).await, [Some(1.0), Some(1.0), None]);
+}

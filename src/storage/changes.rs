@@ -1,0 +1,28 @@
+//! The `changes` table: what each commit changed, written by triggers (see its migration).
+
+use sqlx::SqliteConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    pub seq: i64,
+    /// `None`: the page row (metadata, body).
+    pub section: Option<String>,
+}
+
+/// The number of the last change, 0 if none is recorded.
+pub async fn last(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(r#"SELECT COALESCE(MAX(seq), 0) AS "seq!: i64" FROM changes"#)
+        .fetch_one(conn)
+        .await
+}
+
+/// The changes after `seq`, oldest first.
+pub async fn since(conn: &mut SqliteConnection, seq: i64) -> sqlx::Result<Vec<ChangeRow>> {
+    sqlx::query_as!(
+        ChangeRow,
+        r#"SELECT seq AS "seq!", section FROM changes WHERE seq > ? ORDER BY seq"#,
+        seq
+    )
+    .fetch_all(conn)
+    .await
+}
