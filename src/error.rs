@@ -1,10 +1,9 @@
 //! One error type for the whole API, always answered as RFC 9457 `application/problem+json`.
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -165,7 +164,7 @@ impl ResponseError for ApiError {
         let server_error = status.is_server_error();
         if server_error {
             // The cause goes to the log, never to the client.
-            tracing::error!(error = ?self, request_id = context.as_ref().map(|c| c.id.as_str()), "request failed");
+            tracing::error!(error = ?self, request_id = context.as_ref().map(|c| c.id()), "request failed");
         }
         let (problem_type, errors) = match self {
             Self::InvalidFields(errors) => (INVALID_FIELDS_TYPE, errors.clone()),
@@ -186,8 +185,8 @@ impl ResponseError for ApiError {
                 Self::Internal(_) | Self::Status(_) => None,
                 other => Some(other.to_string()),
             },
-            instance: context.as_ref().map(|c| excerpt(&c.path)),
-            request_id: context.filter(|_| server_error).map(|c| c.id),
+            instance: context.as_ref().map(|c| excerpt(c.path())),
+            request_id: context.filter(|_| server_error).map(|c| c.id().to_owned()),
             errors,
         };
         let mut response = HttpResponse::build(status);
@@ -253,22 +252,18 @@ impl ApiError {
 }
 
 /// Whatever produced an error response without going through [`ApiError`] (actix's own
-/// extractors, Swagger UI's file service, a middleware), the client still gets a problem
-/// document with the same status and the headers that matter.
-pub async fn problem_fallback(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> std::result::Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    // An `Err` here came from a middleware, not a handler; actix renders it with its own
-    // `error_response`, which for `ApiError` is a problem document.
-    let res = next.call(req).await?.map_into_boxed_body();
+/// extractors, Swagger UI's file service), the client still gets a problem document with the
+/// same status and the headers that matter. Called by `edge` on every answer.
+pub fn problem_fallback<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> ServiceResponse<EitherBody<B>> {
     let status = res.status();
     let is_problem = res
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v == PROBLEM_JSON);
     if is_problem || !(status.is_client_error() || status.is_server_error()) {
-        return Ok(res);
+        return res.map_into_left_body();
     }
     let (req, original) = res.into_parts();
     let mut problem = ApiError::Status(status).error_response();
@@ -277,7 +272,7 @@ pub async fn problem_fallback(
             problem.headers_mut().insert(name, value.clone());
         }
     }
-    Ok(ServiceResponse::new(req, problem))
+    ServiceResponse::new(req, problem).map_into_right_body()
 }
 
 #[cfg(test)]
@@ -287,10 +282,10 @@ mod tests {
 
     /// Renders `error` as it would be while handling a request to `/sections`.
     async fn render(error: ApiError) -> serde_json::Value {
-        let context = RequestContext {
-            id: "req-42".to_owned(),
-            path: "/sections".to_owned(),
-        };
+        let context = RequestContext::new(
+            HeaderValue::from_static("req-42"),
+            actix_web::http::Uri::from_static("/sections"),
+        );
         let response = scope(context, async { error.error_response() }).await;
         assert_eq!(
             response.headers().get(header::CONTENT_TYPE).unwrap(),

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod edge;
 pub mod edit;
 pub mod error;
 pub mod healthcheck;

@@ -3,22 +3,18 @@
 //! the head's timeout are actix's, set in `startup`.)
 
 use actix_web::dev::ServiceRequest;
-use actix_web::web;
 
 use crate::error::ApiError;
-use crate::routes::HttpSettings;
 
 /// `431` for a request whose head (request line and header fields, as sent) is larger than
-/// `HttpSettings::max_header_bytes`. actix refuses heads over 128 KiB or with more than 96
+/// `max_header_bytes` (`HttpSettings::max_header_bytes`). actix refuses heads over 128 KiB or with more than 96
 /// fields itself, with a bare 431 before any of our code runs; this lower, configurable limit
 /// answers with a problem document. Checked by `security::edge`, first thing.
-pub fn check_head(req: &ServiceRequest) -> Result<(), ApiError> {
-    match req.app_data::<web::Data<HttpSettings>>() {
-        Some(http) if head_size(req) > http.max_header_bytes => {
-            Err(ApiError::HeadersTooLarge(http.max_header_bytes))
-        }
-        _ => Ok(()),
+pub fn check_head(req: &ServiceRequest, max_header_bytes: usize) -> Result<(), ApiError> {
+    if head_size(req) > max_header_bytes {
+        return Err(ApiError::HeadersTooLarge(max_header_bytes));
     }
+    Ok(())
 }
 
 /// The bytes of the request line and header fields, counted as HTTP/1.1 sends them.

@@ -4,17 +4,45 @@
 //! test process counts its own requests. Requests are labelled by route *pattern*
 //! (`/sections/{id}`), never by raw path, so a client cannot create unbounded series.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use actix_web::HttpRequest;
 use actix_web::http::{Method, StatusCode};
 use prometheus::{
-    HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use sqlx::SqlitePool;
 
 use crate::domain::SectionId;
 
+/// How many children a worker keeps before it starts again: more than this API has routes times
+/// the statuses they answer, so that in practice each is looked up once.
+const MAX_USED: usize = 256;
+
+/// The request metrics' children that one worker has used, for one [`Metrics`].
+struct Used {
+    owner: u64,
+    name: Option<String>,
+    method: &'static str,
+    status: u16,
+    requests: IntCounter,
+    latency: Histogram,
+    not_modified: Option<IntCounter>,
+}
+
+thread_local! {
+    static USED: RefCell<Vec<Used>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Tells the [`Metrics`] of different applications in one process (tests) apart.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
 pub struct Metrics {
+    /// Which [`Metrics`] a worker's [`Used`] entries belong to.
+    id: u64,
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
@@ -102,6 +130,7 @@ impl Metrics {
                 .expect("each metric is registered once");
         }
         Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             registry,
             requests,
             latency,
@@ -125,16 +154,20 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts and times an answered request (`telemetry::request_log` calls this), by the route
-    /// pattern it matched (`unmatched` for none).
+    /// Counts and times an answered request (`edge` calls this), by the route pattern `req`
+    /// matched (`unmatched` for none, or without a request).
+    ///
+    /// Finding a labelled child of a metric family hashes its label values and takes a lock;
+    /// each worker thread keeps the children it has used, found by comparing the route's name
+    /// (a string the router already has) and the status, so that a request costs neither that
+    /// nor the allocation of its route pattern.
     pub fn request(
         &self,
-        route: Option<&str>,
+        req: Option<&HttpRequest>,
         method: &Method,
         status: StatusCode,
         elapsed: Duration,
     ) {
-        let route = route.unwrap_or("unmatched");
         // Any token is a method to HTTP: only the ones this API knows become label values.
         let method = match *method {
             Method::GET => "GET",
@@ -146,16 +179,55 @@ impl Metrics {
             Method::OPTIONS => "OPTIONS",
             _ => "other",
         };
-        let seconds = elapsed.as_secs_f64();
-        let status = status.as_str();
-        self.requests
-            .with_label_values(&[route, method, status])
-            .inc();
-        self.latency
-            .with_label_values(&[route, method, status])
-            .observe(seconds);
-        if status == "304" {
-            self.not_modified.with_label_values(&[route]).inc();
+        let name = req.and_then(HttpRequest::match_name);
+        let status = status.as_u16();
+        USED.with_borrow_mut(|used| {
+            let found = used.iter().position(|c| {
+                c.owner == self.id
+                    && c.status == status
+                    && c.method == method
+                    && c.name.as_deref() == name
+            });
+            let children = match found {
+                // Resources without a name (Swagger UI's files) are looked up by pattern.
+                Some(at) if name.is_some() => &used[at],
+                _ => {
+                    let route = req.and_then(HttpRequest::match_pattern);
+                    let children = self.children(route.as_deref(), method, status);
+                    if used.len() >= MAX_USED {
+                        used.clear();
+                    }
+                    used.push(Used {
+                        owner: self.id,
+                        name: name.map(str::to_owned),
+                        method,
+                        status,
+                        ..children
+                    });
+                    used.last().expect("just pushed")
+                }
+            };
+            children.requests.inc();
+            children.latency.observe(elapsed.as_secs_f64());
+            if let Some(hits) = &children.not_modified {
+                hits.inc();
+            }
+        });
+    }
+
+    /// The children of the request metrics for one route pattern, method and status.
+    fn children(&self, route: Option<&str>, method: &'static str, status: u16) -> Used {
+        let route = route.unwrap_or("unmatched");
+        let status_text = status.to_string();
+        let labels = [route, method, status_text.as_str()];
+        Used {
+            owner: self.id,
+            name: None,
+            method,
+            status,
+            requests: self.requests.with_label_values(&labels),
+            latency: self.latency.with_label_values(&labels),
+            not_modified: (status == 304).then(|| self.not_modified.with_label_values(&[route])),
         }
     }
 

@@ -4,6 +4,8 @@
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
+use actix_web::body::BoxBody;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue, HttpDate, IfModifiedSince};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
@@ -126,25 +128,30 @@ impl Representation {
         not_modified: bool,
     ) -> HttpResponse {
         let coding = negotiate(req);
-        let mut response = if not_modified {
-            HttpResponse::NotModified()
+        // Built directly rather than through `HttpResponseBuilder`: every header value is
+        // prepared, so there is nothing to convert or check on each read.
+        let status = if not_modified {
+            StatusCode::NOT_MODIFIED
         } else {
-            HttpResponse::Ok()
+            StatusCode::OK
         };
-        response
-            .insert_header((header::ETAG, self.etags[coding as usize].clone()))
-            .insert_header((header::LAST_MODIFIED, self.last_modified_header.clone()))
-            .insert_header((header::CACHE_CONTROL, cache_control.clone()))
-            .insert_header((header::VARY, HeaderValue::from_static("Accept-Encoding")));
+        let mut response = HttpResponse::new(status);
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, self.etags[coding as usize].clone());
+        headers.insert(header::LAST_MODIFIED, self.last_modified_header.clone());
+        headers.insert(header::CACHE_CONTROL, cache_control.clone());
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
         if not_modified {
-            return response.finish();
+            return response;
         }
         if let Some(name) = coding.content_encoding() {
-            response.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(name)));
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
         }
-        response
-            .content_type(self.content_type)
-            .body(self.encoded(coding))
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        response.set_body(BoxBody::new(self.encoded(coding)))
     }
 
     /// RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, `*` matches);

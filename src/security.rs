@@ -1,14 +1,11 @@
 //! Headers every response carries, and which origins may call the API from a browser.
 
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::HttpResponse;
+use actix_web::dev::ServiceRequest;
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
 
 use crate::error::ApiError;
-use crate::limits;
 
 /// For JSON, problem documents, Markdown: nothing may be loaded, run, framed or submitted.
 /// Browsers apply it if a response is ever opened as a page (a user following a link to
@@ -23,41 +20,10 @@ const SWAGGER_UI: &str = "default-src 'none'; script-src 'self'; style-src 'self
      img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'none'";
 
-/// Everything every request passes on its way in and out, in one middleware (each layer of
-/// middleware costs every read an allocation and a dispatch): the head size limit, CORS
-/// (preflights are answered here, before routing), then the security headers on whatever the
-/// answer is, refusals included.
-pub async fn edge(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let swagger = req.path().starts_with("/swagger-ui");
-    let origin = header_str(&req, header::ORIGIN).map(str::to_owned);
-    let early = match limits::check_head(&req) {
-        Err(refused) => Some(Err(refused)),
-        Ok(()) => origin.as_deref().and_then(|origin| preflight(&req, origin)),
-    };
-    if let Some(answer) = early {
-        let mut res = match answer {
-            Ok(answer) => req.into_response(answer),
-            Err(refused) => req.error_response(refused),
-        };
-        secure(res.headers_mut(), swagger);
-        return Ok(res.map_into_right_body());
-    }
-    let cors = origin.map(|origin| CrossOrigin::of(&req, origin));
-    let mut res = next.call(req).await?;
-    if let Some(cors) = cors {
-        cors.annotate(res.headers_mut());
-    }
-    secure(res.headers_mut(), swagger);
-    Ok(res.map_into_left_body())
-}
-
 /// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, and a
 /// `Content-Security-Policy`: the response's own if it has one (the example frontend's pages),
 /// Swagger UI's under `/swagger-ui/`, the locked-down one elsewhere.
-fn secure(headers: &mut HeaderMap, swagger: bool) {
+pub fn secure(headers: &mut HeaderMap, swagger: bool) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -117,7 +83,11 @@ impl Cors {
 
 /// The answer to a CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) from
 /// `origin`: `None` if the request is not one, else `204` with what it may do, or a refusal.
-fn preflight(req: &ServiceRequest, origin: &str) -> Option<Result<HttpResponse, ApiError>> {
+pub fn preflight(
+    req: &ServiceRequest,
+    origin: &str,
+    policy: &Cors,
+) -> Option<Result<HttpResponse, ApiError>> {
     if req.method() != Method::OPTIONS {
         return None;
     }
@@ -139,7 +109,7 @@ fn preflight(req: &ServiceRequest, origin: &str) -> Option<Result<HttpResponse, 
         return Some(Err(ApiError::CrossOrigin(detail)));
     }
     let reading = public_read(method, asked.iter().any(|h| h == "authorization"));
-    if !reading && !trusts(req, origin) {
+    if !reading && !policy.trusts(origin) {
         let detail = format!(
             "the origin {:?} may only read; writes and history need an origin listed in \
              --cors-origin",
@@ -168,13 +138,8 @@ fn public_read(method: &str, token: bool) -> bool {
     (method == "GET" || method == "HEAD") && !token
 }
 
-fn trusts(req: &ServiceRequest, origin: &str) -> bool {
-    req.app_data::<web::Data<Cors>>()
-        .is_some_and(|policy| policy.trusts(origin))
-}
-
 /// How an ordinary (not preflight) cross-origin request is answered.
-enum CrossOrigin {
+pub enum CrossOrigin {
     /// A read without a token: readable by every origin, one copy for all.
     Anyone,
     /// A request with a token, from a listed origin: readable by that origin only.
@@ -184,18 +149,18 @@ enum CrossOrigin {
 }
 
 impl CrossOrigin {
-    fn of(req: &ServiceRequest, origin: String) -> Self {
+    pub fn of(req: &ServiceRequest, origin: HeaderValue, policy: &Cors) -> Self {
         let token = req.headers().contains_key(header::AUTHORIZATION);
         if public_read(req.method().as_str(), token) {
             Self::Anyone
-        } else if trusts(req, &origin) {
-            HeaderValue::from_str(&origin).map_or(Self::Nobody, Self::Trusted)
+        } else if origin.to_str().is_ok_and(|o| policy.trusts(o)) {
+            Self::Trusted(origin)
         } else {
             Self::Nobody
         }
     }
 
-    fn annotate(self, headers: &mut HeaderMap) {
+    pub fn annotate(self, headers: &mut HeaderMap) {
         match self {
             Self::Anyone => {
                 headers.insert(

@@ -3,10 +3,7 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
-use actix_web::middleware::{Next, from_fn};
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
@@ -16,11 +13,11 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::{Throttle, Tokens};
 use crate::config::Settings;
-use crate::error::{ApiError, problem_fallback};
+use crate::edge::Edge;
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::routes::{self, HttpSettings};
 use crate::snapshot::{self, ReadModel};
-use crate::telemetry::request_log;
 use crate::{db, openapi, security, seed, store};
 
 pub struct Application {
@@ -54,6 +51,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let max_header_bytes = settings.max_header_bytes;
         let http = web::Data::new(HttpSettings {
             cache_control: settings.cache_control.clone(),
             max_body: settings.max_body,
@@ -100,11 +98,8 @@ impl Application {
                 .service(web::redirect("/swagger-ui", "/swagger-ui/"))
                 .configure(routes::frontend::configure)
                 .default_service(web::to(routes::not_found))
-                .wrap(from_fn(head_as_get))
-                .wrap(from_fn(problem_fallback))
-                // The head size limit, CORS (preflights before routing), security headers.
-                .wrap(from_fn(security::edge))
-                .wrap(from_fn(request_log))
+                // Request ids, HEAD, limits, CORS, problems, security headers, metrics, the log.
+                .wrap(Edge::new(metrics.clone(), cors.clone(), max_header_bytes))
         })
         .client_request_timeout(settings.request_timeout)
         .keep_alive(settings.keep_alive)
@@ -174,16 +169,4 @@ async fn flush_token_use(pool: &SqlitePool, tokens: &Tokens) {
             "cannot record when tokens were last used"
         );
     }
-}
-
-/// HEAD is GET without the body (RFC 9110 §9.3.2). Routing it as GET gives every readable
-/// resource HEAD with identical headers; the HTTP layer leaves the body out.
-async fn head_as_get(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if req.method() == Method::HEAD {
-        req.head_mut().method = Method::GET;
-    }
-    next.call(req).await
 }

@@ -1,0 +1,160 @@
+//! The one middleware every request passes, on its way in and on its way out.
+//!
+//! In: a request id (the client's `X-Request-Id` when it is a sane token, else a new one), `HEAD`
+//! routed as `GET`, the head size limit, CORS preflights answered before routing. Out: a problem
+//! document for any error that is not one yet, CORS and security headers on every answer
+//! (refusals included), the request id echoed, the request counted in the metrics and logged.
+//!
+//! These were four `from_fn` layers; each cost every request a boxed future, a reference-counted
+//! service handle and a dispatch, which on a read served from memory was a measurable share of
+//! the time (bench/RESULTS.md). As one hand-written `Service` they cost one boxed future.
+
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::time::Instant;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{Error, web};
+
+use crate::error::problem_fallback;
+use crate::limits;
+use crate::metrics::Metrics;
+use crate::security::{self, Cors, CrossOrigin};
+use crate::telemetry::{self, REQUEST_ID, RequestContext};
+
+/// Wraps the application (`App::wrap(Edge::new(..))`). It holds what it needs itself rather
+/// than finding it in the application's data on every request.
+#[derive(Clone)]
+pub struct Edge {
+    metrics: web::Data<Metrics>,
+    cors: web::Data<Cors>,
+    max_header_bytes: usize,
+}
+
+impl Edge {
+    pub fn new(
+        metrics: web::Data<Metrics>,
+        cors: web::Data<Cors>,
+        max_header_bytes: usize,
+    ) -> Self {
+        Self {
+            metrics,
+            cors,
+            max_header_bytes,
+        }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Edge
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = EdgeService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(EdgeService {
+            service: Rc::new(service),
+            edge: self.clone(),
+        }))
+    }
+}
+
+pub struct EdgeService<S> {
+    service: Rc<S>,
+    edge: Edge,
+}
+
+impl<S, B> Service<ServiceRequest> for EdgeService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Error>>>>;
+
+    forward_ready!(service);
+
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
+        let start = Instant::now();
+        let id = req
+            .headers()
+            .get(&REQUEST_ID)
+            .filter(|v| v.to_str().is_ok_and(telemetry::is_token))
+            .cloned()
+            .unwrap_or_else(telemetry::new_request_id);
+        let context = RequestContext::new(id.clone(), req.uri().clone());
+        let method = req.method().clone();
+        // HEAD is GET without the body (RFC 9110 §9.3.2): routed as GET, every readable resource
+        // has HEAD with identical headers, and the HTTP layer leaves the body out.
+        if method == Method::HEAD {
+            req.head_mut().method = Method::GET;
+        }
+        let origin = req.headers().get(header::ORIGIN).cloned();
+        let early = match limits::check_head(&req, self.edge.max_header_bytes) {
+            Err(refused) => Some(Err(refused)),
+            Ok(()) => origin
+                .as_ref()
+                .and_then(|o| o.to_str().ok())
+                .and_then(|o| security::preflight(&req, o, &self.edge.cors)),
+        };
+        let cors = origin.map(|origin| CrossOrigin::of(&req, origin, &self.edge.cors));
+        let service = self.service.clone();
+        let metrics = self.edge.metrics.clone();
+        Box::pin(telemetry::scope(context, async move {
+            let mut res = match early {
+                Some(Ok(answer)) => req.into_response(answer).map_into_right_body(),
+                Some(Err(refused)) => req.error_response(refused).map_into_right_body(),
+                None => {
+                    let res = match service.call(req).await {
+                        Ok(res) => res,
+                        Err(e) => {
+                            // From a layer inside (none is, today): actix renders it, for an
+                            // `ApiError` as a problem document. Counted and logged all the same.
+                            let status = e.as_response_error().status_code();
+                            let end = Instant::now();
+                            metrics.request(None, &method, status, end - start);
+                            telemetry::log_request(&method, "", status.as_u16(), (start, end), &id);
+                            return Err(e);
+                        }
+                    };
+                    let mut res = problem_fallback(res);
+                    if let Some(cors) = cors {
+                        cors.annotate(res.headers_mut());
+                    }
+                    res
+                }
+            };
+            finish(&mut res, &metrics, &id, &method, start);
+            Ok(res)
+        }))
+    }
+}
+
+/// What every answer gets on its way out: the security headers, the request id, its count in the
+/// metrics and its log line.
+fn finish<B>(
+    res: &mut ServiceResponse<B>,
+    metrics: &Metrics,
+    id: &HeaderValue,
+    method: &Method,
+    start: Instant,
+) {
+    let swagger = res.request().path().starts_with("/swagger-ui");
+    security::secure(res.headers_mut(), swagger);
+    res.headers_mut().insert(REQUEST_ID, id.clone());
+    let status = res.status();
+    let end = Instant::now();
+    let req = res.request();
+    metrics.request(Some(req), method, status, end - start);
+    telemetry::log_request(method, req.path(), status.as_u16(), (start, end), id);
+}
