@@ -5,6 +5,9 @@
 #
 #   bench/run.sh            # 3 rounds of 10 s per case; ROUNDS, DURATION, CONNECTIONS override
 #
+# bench/reads.sh compares the reads under stricter conditions (nginx logging nothing, 32
+# connections), and bench/writes.sh, which this script runs last, the writes.
+#
 # Builds the release binary, installs wrk and nginx (Debian packages) if missing, pins both
 # servers to core 0 and wrk to core 1, runs every read case A/B/A/B, and prints the medians and
 # per-round ratios. Talks only to 127.0.0.1; stops every process it started, by its PID.
@@ -14,7 +17,6 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
-write_seconds=${WRITE_SECONDS:-10}
 app_port=${APP_PORT:-18481}
 nginx_port=${NGINX_PORT:-18482}
 floor_port=${FLOOR_PORT:-18484}
@@ -29,11 +31,10 @@ fi
 for tool in wrk nginx taskset curl; do need "$tool" || { echo "missing $tool" >&2; exit 1; }; done
 
 # Two builds: the binary exactly as `cargo build --release` makes it (and cold-start.sh reuses),
-# and the reference, whose build unifies dev-dependency features and so has artifacts of its own.
+# and actix-web alone, an example, whose build unifies dev-dependency features.
 cargo build --release --quiet
-cargo build --release --quiet --example write_reference --example actix_floor
+cargo build --release --quiet --example actix_floor
 bin=target/release/gen3-content
-reference=target/release/examples/write_reference
 floor_bin=target/release/examples/actix_floor
 
 work=$(mktemp -d)
@@ -48,7 +49,6 @@ trap cleanup EXIT
 wait_for() { for _ in $(seq 500); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done; echo "no answer from $1" >&2; exit 1; }
 
 # --- gen3-content on core 0: one worker, logging every request to a file (as in production).
-token=$("$bin" --database "$work/app.db" token create --name bench --scope write)
 taskset -c 0 "$bin" serve --bind "127.0.0.1:$app_port" --database "$work/app.db" --workers 1 \
   --log info >"$work/app.log" 2>&1 &
 app_pid=$!; pids+=("$app_pid")
@@ -101,16 +101,17 @@ wait_for "$flr"
 flr_etag='"floor"'
 cmp -s <(curl -s "$app") <(curl -s "$ngx") || { echo "the two bodies differ" >&2; exit 1; }
 
-# wrk on core 1. Prints "req/s p50_ms p99_ms non2xx".
+# wrk on core 1. Prints "req/s p50_ms p99_ms non2xx max_ms".
 load() {
   local out
   out=$(taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency "$@")
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
+    /^ +Latency / { max = ms($4) }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
     /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, bad + 0 }' <<<"$out"
+    END { printf "%.0f %.3f %.3f %d %.3f\n", rps, p50, p99, bad + 0, max }' <<<"$out"
 }
 
 declare -A results
@@ -162,54 +163,9 @@ bad=$(for k in "${!results[@]}"; do echo "${results[$k]}" | cut -d' ' -f4; done 
 echo
 echo "Unexpected statuses (non-2xx/3xx) across all read runs: $bad"
 
-# --- Writes: PUT /sections/vision with If-Match: *, alternating two bodies, one connection.
-cat >"$work/put.lua" <<'LUA'
-local token = os.getenv("BENCH_TOKEN")
-local bodies = { '{"quote":"Benchmark quote A."}', '{"quote":"Benchmark quote B."}' }
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("PUT", "/sections/vision", {
-    ["Authorization"] = "Bearer " .. token, ["If-Match"] = "*",
-    ["Content-Type"] = "application/json" }, bodies[n % 2 + 1])
-end
-LUA
-revision() { curl -s "$1/vision" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p'; }
-# Writes with one durability setting: the HTTP server at $1 (already running with it), then the
-# same transaction directly on SQLite. Prints a table row for each.
-writes() {
-  local base=$1 sync=$2 before after w ref
-  # Start each run with no dirty pages (the read phase wrote a lot of log): an fsync would
-  # otherwise wait for their writeback, which measures the log, not the write path.
-  sync
-  before=$(revision "$base")
-  w=$(BENCH_TOKEN=$token connections=1 duration=${write_seconds}s load -s "$work/put.lua" "$base/vision")
-  after=$(revision "$base")
-  read -r w_rps w_p50 w_p99 w_bad <<<"$w"
-  rm -f "$work"/reference.db*
-  sync
-  ref=$(taskset -c 0 "$reference" "$work/reference.db" "$write_seconds" "$sync")
-  read -r r_rps r_p50 r_p99 <<<"$(awk '{print $6, $8, $10}' <<<"$ref")"
-  echo "| $sync | gen3-content, PUT over HTTP | $w_rps | $w_p50 | $w_p99 | $(awk -v a="$w_rps" -v b="$r_rps" 'BEGIN { printf "%.2f", a / b }') |"
-  echo "| $sync | the same transaction directly on SQLite | $r_rps | $r_p50 | $r_p99 | 1 |"
-  echo "(synchronous=$sync: $((after - before)) revisions stored by $w_rps x ${write_seconds} s of PUTs; non-2xx: $w_bad)" >&2
-}
-
+# --- Writes: bench/writes.sh, against fresh servers of this build.
 echo
-echo "## Writes: PUT /sections/vision, If-Match: *, alternating two bodies, 1 connection, ${write_seconds} s"
-echo
-echo "| synchronous | what | writes/s | p50 ms | p99 ms | ratio |"
-echo "|---|---|---|---|---|---|"
-writes "$app" full
-# The same with --synchronous normal, on a second server with its own database.
-normal_port=$((app_port + 2))
-"$bin" --database "$work/normal.db" token create --name bench --scope write >"$work/normal.token"
-taskset -c 0 "$bin" serve --bind "127.0.0.1:$normal_port" --database "$work/normal.db" --workers 1 \
-  --synchronous normal --log info >"$work/normal.log" 2>&1 &
-normal_pid=$!; pids+=("$normal_pid")
-wait_for "http://127.0.0.1:$normal_port/sections"
-token=$(cat "$work/normal.token") writes "http://127.0.0.1:$normal_port/sections" normal
-kill "$normal_pid"; wait "$normal_pid" 2>/dev/null || true
+bench/writes.sh
 
 # --- Memory and start-up.
 echo

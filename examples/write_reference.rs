@@ -4,7 +4,7 @@
 //! (`db::connect`), with no HTTP and no read model. `bench/run.sh` runs it beside the server.
 //!
 //! Usage: write_reference DATABASE [SECONDS] [full|normal]   (the database is seeded if empty)
-//! Prints one line: `writes N seconds S per_second R p50_ms A p99_ms B`.
+//! Prints one line: `writes N seconds S per_second R p50_ms A p99_ms B max_ms C`.
 
 use std::time::{Duration, Instant};
 
@@ -59,12 +59,15 @@ async fn main() -> anyhow::Result<()> {
     latencies.sort_unstable();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     println!(
-        "writes {} seconds {:.2} per_second {:.0} p50_ms {:.3} p99_ms {:.3}",
+        "writes {} seconds {:.2} per_second {:.0} p50_ms {:.3} p99_ms {:.3} max_ms {:.3}",
         latencies.len(),
         elapsed,
         latencies.len() as f64 / elapsed,
         at(0.50).as_secs_f64() * 1000.0,
         at(0.99).as_secs_f64() * 1000.0,
+        latencies
+            .last()
+            .map_or(0.0, |max| max.as_secs_f64() * 1000.0),
     );
     pool.close().await;
     Ok(())

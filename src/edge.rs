@@ -14,17 +14,18 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Instant;
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::error::InternalError;
 use actix_web::http::Method;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{Error, web};
 
-use crate::error::problem_fallback;
+use crate::error::{PendingProblem, problem_fallback};
 use crate::limits;
 use crate::metrics::Metrics;
 use crate::security::{self, Cors, CrossOrigin};
-use crate::telemetry::{self, REQUEST_ID, RequestContext};
+use crate::telemetry::{self, REQUEST_ID, RequestId};
 
 /// Wraps the application (`App::wrap(Edge::new(..))`). It holds what it needs itself rather
 /// than finding it in the application's data on every request.
@@ -86,13 +87,7 @@ where
 
     fn call(&self, mut req: ServiceRequest) -> Self::Future {
         let start = Instant::now();
-        let id = req
-            .headers()
-            .get(&REQUEST_ID)
-            .filter(|v| v.to_str().is_ok_and(telemetry::is_token))
-            .cloned()
-            .unwrap_or_else(telemetry::new_request_id);
-        let context = RequestContext::new(id.clone(), req.uri().clone());
+        let id = RequestId::of(req.headers());
         let method = req.method().clone();
         // HEAD is GET without the body (RFC 9110 §9.3.2): routed as GET, every readable resource
         // has HEAD with identical headers, and the HTTP layer leaves the body out.
@@ -110,21 +105,29 @@ where
         let cors = origin.map(|origin| CrossOrigin::of(&req, origin, &self.edge.cors));
         let service = self.service.clone();
         let metrics = self.edge.metrics.clone();
-        Box::pin(telemetry::scope(context, async move {
-            let mut res = match early {
+        Box::pin(async move {
+            let res = match early {
                 Some(Ok(answer)) => req.into_response(answer).map_into_right_body(),
                 Some(Err(refused)) => req.error_response(refused).map_into_right_body(),
                 None => {
                     let res = match service.call(req).await {
                         Ok(res) => res,
                         Err(e) => {
-                            // From a layer inside (none is, today): actix renders it, for an
-                            // `ApiError` as a problem document. Counted and logged all the same.
-                            let status = e.as_response_error().status_code();
+                            // From a layer inside (none is, today): answered as the error
+                            // renders itself, for an `ApiError` a problem document, and counted
+                            // and logged all the same.
+                            let mut answer = e.error_response();
+                            if let Some(body) =
+                                PendingProblem::complete(&mut answer, None, id.as_str())
+                            {
+                                answer = answer.set_body(BoxBody::new(body));
+                            }
+                            let status = answer.status();
                             let end = Instant::now();
-                            metrics.request(None, &method, status, end - start);
-                            telemetry::log_request(&method, "", status.as_u16(), (start, end), &id);
-                            return Err(e);
+                            let elapsed = end.saturating_duration_since(start);
+                            metrics.request(None, &method, status, elapsed);
+                            telemetry::log_request(&method, "", status.as_u16(), elapsed, end, &id);
+                            return Err(InternalError::from_response(e, answer).into());
                         }
                     };
                     let mut res = problem_fallback(res);
@@ -134,27 +137,35 @@ where
                     res
                 }
             };
-            finish(&mut res, &metrics, &id, &method, start);
-            Ok(res)
-        }))
+            Ok(finish(res, &metrics, &id, &method, start))
+        })
     }
 }
 
-/// What every answer gets on its way out: the security headers, the request id, its count in the
-/// metrics and its log line.
-fn finish<B>(
-    res: &mut ServiceResponse<B>,
+/// What every answer gets on its way out: its problem document completed (if it is one), the
+/// security headers, the request id, its count in the metrics and its log line.
+fn finish<B: MessageBody>(
+    mut res: ServiceResponse<EitherBody<B>>,
     metrics: &Metrics,
-    id: &HeaderValue,
+    id: &RequestId,
     method: &Method,
     start: Instant,
-) {
+) -> ServiceResponse<EitherBody<B>> {
+    if res.response().extensions().contains::<PendingProblem>() {
+        let (req, mut response) = res.into_parts();
+        if let Some(body) = PendingProblem::complete(&mut response, Some(req.path()), id.as_str()) {
+            response = response.set_body(EitherBody::right(BoxBody::new(body)));
+        }
+        res = ServiceResponse::new(req, response);
+    }
     let swagger = res.request().path().starts_with("/swagger-ui");
     security::secure(res.headers_mut(), swagger);
-    res.headers_mut().insert(REQUEST_ID, id.clone());
+    res.headers_mut().insert(REQUEST_ID, id.header_value());
     let status = res.status();
     let end = Instant::now();
+    let elapsed = end.saturating_duration_since(start);
     let req = res.request();
-    metrics.request(Some(req), method, status, end - start);
-    telemetry::log_request(method, req.path(), status.as_u16(), (start, end), id);
+    metrics.request(Some(req), method, status, elapsed);
+    telemetry::log_request(method, req.path(), status.as_u16(), elapsed, end, id);
+    res
 }

@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 
 use crate::auth::Scope;
 use crate::domain::{FieldError, Pointer};
-use crate::telemetry;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -158,14 +157,10 @@ impl ResponseError for ApiError {
         }
     }
 
+    /// The problem document, to be completed by `edge` (see [`PendingProblem`]).
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let context = telemetry::current_request();
         let server_error = status.is_server_error();
-        if server_error {
-            // The cause goes to the log, never to the client.
-            tracing::error!(error = ?self, request_id = context.as_ref().map(|c| c.id()), "request failed");
-        }
         let (problem_type, errors) = match self {
             Self::InvalidFields(errors) => (INVALID_FIELDS_TYPE, errors.clone()),
             Self::DuplicateMember(at) => (
@@ -185,8 +180,8 @@ impl ResponseError for ApiError {
                 Self::Internal(_) | Self::Status(_) => None,
                 other => Some(other.to_string()),
             },
-            instance: context.as_ref().map(|c| excerpt(c.path())),
-            request_id: context.filter(|_| server_error).map(|c| c.id().to_owned()),
+            instance: None,
+            request_id: None,
             errors,
         };
         let mut response = HttpResponse::build(status);
@@ -199,7 +194,41 @@ impl ResponseError for ApiError {
             // The rest of the request may still be on its way: close rather than read it.
             response.force_close();
         }
-        response.body(serde_json::to_vec(&problem).expect("a problem always serialises"))
+        let mut response = response.finish();
+        response.extensions_mut().insert(PendingProblem {
+            problem,
+            // The cause goes to the log, never to the client.
+            cause: server_error.then(|| format!("{self:?}")),
+        });
+        response
+    }
+}
+
+/// A problem document still missing what only the edge of the application knows: the path of
+/// the request it answers (`instance`) and, on a 5xx, the request's id. `error_response` leaves
+/// it in the response's extensions, with no body yet; `edge` completes it, writes it as the body
+/// and logs a 5xx's cause with the request id. So no request pays for carrying its path and id
+/// around in case it fails.
+pub struct PendingProblem {
+    problem: Problem,
+    cause: Option<String>,
+}
+
+impl PendingProblem {
+    /// Takes the pending problem out of `response`, if it has one, and makes it its body, as the
+    /// answer to the request for `path` with id `request_id`.
+    pub fn complete<B>(
+        response: &mut HttpResponse<B>,
+        path: Option<&str>,
+        request_id: &str,
+    ) -> Option<Vec<u8>> {
+        let Self { mut problem, cause } = response.extensions_mut().remove::<Self>()?;
+        if let Some(cause) = cause {
+            tracing::error!(error = %cause, request_id, "request failed");
+            problem.request_id = Some(request_id.to_owned());
+        }
+        problem.instance = path.map(excerpt);
+        Some(serde_json::to_vec(&problem).expect("a problem always serialises"))
     }
 }
 
@@ -278,22 +307,14 @@ pub fn problem_fallback<B: MessageBody + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::telemetry::{RequestContext, scope};
-
-    /// Renders `error` as it would be while handling a request to `/sections`.
+    /// Renders `error` as `edge` completes it for the request `req-42` to `/sections`.
     async fn render(error: ApiError) -> serde_json::Value {
-        let context = RequestContext::new(
-            HeaderValue::from_static("req-42"),
-            actix_web::http::Uri::from_static("/sections"),
-        );
-        let response = scope(context, async { error.error_response() }).await;
+        let mut response = error.error_response();
         assert_eq!(
             response.headers().get(header::CONTENT_TYPE).unwrap(),
             PROBLEM_JSON
         );
-        let body = actix_web::body::to_bytes(response.into_body())
-            .await
-            .unwrap();
+        let body = PendingProblem::complete(&mut response, Some("/sections"), "req-42").unwrap();
         serde_json::from_slice(&body).unwrap()
     }
 

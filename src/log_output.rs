@@ -36,8 +36,9 @@ struct Shared {
 #[derive(Clone)]
 pub struct BatchWriter(Arc<Shared>);
 
-impl Write for BatchWriter {
-    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+impl BatchWriter {
+    /// Adds `line` to the batch.
+    pub fn append(&self, line: &[u8]) {
         let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.lines.len() + line.len() > LIMIT {
             state.dropped += 1;
@@ -47,6 +48,12 @@ impl Write for BatchWriter {
                 self.0.wake.notify_one();
             }
         }
+    }
+}
+
+impl Write for BatchWriter {
+    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+        self.append(line);
         Ok(line.len())
     }
 

@@ -11,6 +11,9 @@ use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
+/// `Vary` of every representation: the content coding is negotiated.
+const ACCEPT_ENCODING: HeaderValue = HeaderValue::from_static("Accept-Encoding");
+
 /// The content codings a representation is offered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coding {
@@ -32,18 +35,18 @@ impl Coding {
         }
     }
 
-    fn content_encoding(self) -> Option<&'static str> {
+    fn content_encoding(self) -> Option<HeaderValue> {
         match self {
             Self::Identity => None,
-            Self::Gzip => Some("gzip"),
-            Self::Brotli => Some("br"),
+            Self::Gzip => Some(const { HeaderValue::from_static("gzip") }),
+            Self::Brotli => Some(const { HeaderValue::from_static("br") }),
         }
     }
 }
 
 /// One resource's current bytes and validators.
 pub struct Representation {
-    content_type: &'static str,
+    content_type: HeaderValue,
     identity: Bytes,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
@@ -69,7 +72,7 @@ impl Representation {
             HeaderValue::from_str(&HttpDate::from(last_modified).to_string())
                 .expect("an HTTP date is a valid header");
         Self {
-            content_type,
+            content_type: HeaderValue::from_static(content_type),
             identity: Bytes::from(body),
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
@@ -118,7 +121,8 @@ impl Representation {
 
     /// Answers a write with the representation it produced: always 200, never cached.
     pub fn respond_to_write(&self, req: &HttpRequest) -> HttpResponse {
-        self.answer(req, &HeaderValue::from_static("no-store"), false)
+        const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
+        self.answer(req, &NO_STORE, false)
     }
 
     fn answer(
@@ -140,17 +144,14 @@ impl Representation {
         headers.insert(header::ETAG, self.etags[coding as usize].clone());
         headers.insert(header::LAST_MODIFIED, self.last_modified_header.clone());
         headers.insert(header::CACHE_CONTROL, cache_control.clone());
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        headers.insert(header::VARY, ACCEPT_ENCODING);
         if not_modified {
             return response;
         }
         if let Some(name) = coding.content_encoding() {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+            headers.insert(header::CONTENT_ENCODING, name);
         }
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
+        headers.insert(header::CONTENT_TYPE, self.content_type.clone());
         response.set_body(BoxBody::new(self.encoded(coding)))
     }
 

@@ -23,21 +23,23 @@ const SWAGGER_UI: &str = "default-src 'none'; script-src 'self'; style-src 'self
 /// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, and a
 /// `Content-Security-Policy`: the response's own if it has one (the example frontend's pages),
 /// Swagger UI's under `/swagger-ui/`, the locked-down one elsewhere.
+///
+/// The values are constants: `HeaderValue::from_static` checks every byte when it runs, which on
+/// a read served from memory showed in the profile; evaluated at compile time it costs nothing.
 pub fn secure(headers: &mut HeaderMap, swagger: bool) {
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+    const NO_REFERRER: HeaderValue = HeaderValue::from_static("no-referrer");
+    const LOCKED_DOWN_VALUE: HeaderValue = HeaderValue::from_static(LOCKED_DOWN);
+    const SWAGGER_UI_VALUE: HeaderValue = HeaderValue::from_static(SWAGGER_UI);
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+    headers.insert(header::REFERRER_POLICY, NO_REFERRER);
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let policy = if swagger { SWAGGER_UI } else { LOCKED_DOWN };
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(policy),
-        );
+        let policy = if swagger {
+            SWAGGER_UI_VALUE
+        } else {
+            LOCKED_DOWN_VALUE
+        };
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
 }
 

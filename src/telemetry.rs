@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
+use actix_web::http::Method;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::http::{Method, Uri};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -16,42 +16,44 @@ use crate::log_output::{self, BatchWriter, Flusher};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// What an error response may say about the request it answers. Both parts share the request's
-/// own bytes (a header value, the URI): making one costs no allocation.
+/// A request's id: the client's `X-Request-Id` when it is a sane token, else a new UUID kept
+/// inline, so that making and passing one around allocates nothing.
 #[derive(Debug, Clone)]
-pub struct RequestContext {
-    id: HeaderValue,
-    uri: Uri,
+pub enum RequestId {
+    Given(HeaderValue),
+    Made([u8; uuid::fmt::Hyphenated::LENGTH]),
 }
 
-impl RequestContext {
-    pub fn new(id: HeaderValue, uri: Uri) -> Self {
-        Self { id, uri }
+impl RequestId {
+    /// The id of the request with these headers.
+    pub fn of(headers: &actix_web::http::header::HeaderMap) -> Self {
+        match headers.get(&REQUEST_ID) {
+            Some(given) if given.to_str().is_ok_and(is_token) => Self::Given(given.clone()),
+            _ => Self::Made(new_request_id()),
+        }
     }
 
-    /// The request id, as logged and echoed in `X-Request-Id`.
-    pub fn id(&self) -> &str {
-        // Only ever a token (see `is_token`) or a UUID: always visible ASCII.
-        self.id.to_str().unwrap_or_default()
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Given(value) => value.as_bytes(),
+            Self::Made(uuid) => uuid,
+        }
     }
 
-    pub fn path(&self) -> &str {
-        self.uri.path()
+    pub fn as_str(&self) -> &str {
+        // A token (see `is_token`) or a UUID: visible ASCII either way.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
     }
-}
 
-tokio::task_local! {
-    static REQUEST: RequestContext;
-}
-
-/// Runs `future` as the handling of the request `context`.
-pub async fn scope<F: std::future::Future>(context: RequestContext, future: F) -> F::Output {
-    REQUEST.scope(context, future).await
-}
-
-/// The request being handled, if any.
-pub fn current_request() -> Option<RequestContext> {
-    REQUEST.try_with(Clone::clone).ok()
+    /// The `X-Request-Id` header of the response.
+    pub fn header_value(&self) -> HeaderValue {
+        match self {
+            Self::Given(value) => value.clone(),
+            Self::Made(uuid) => {
+                HeaderValue::from_bytes(uuid).expect("a UUID is a valid header value")
+            }
+        }
+    }
 }
 
 /// Installs the global subscriber. The server logs to stdout; the other commands to stderr, so that their stdout holds only
@@ -102,8 +104,9 @@ pub fn log_request(
     method: &Method,
     path: &str,
     status: u16,
-    (start, end): (Instant, Instant),
-    id: &HeaderValue,
+    elapsed: Duration,
+    end: Instant,
+    id: &RequestId,
 ) {
     if !tracing::enabled!(target: "gen3_content::request", tracing::Level::INFO) {
         return;
@@ -111,7 +114,6 @@ pub fn log_request(
     let Some((out, format)) = REQUEST_LOG.get() else {
         return;
     };
-    let elapsed = end.saturating_duration_since(start);
     LINE.with_borrow_mut(|(line, second, date, anchor)| {
         // The wall clock of `end`, from a reading taken at most a second ago: a request costs
         // no clock reading of its own for its timestamp.
@@ -145,7 +147,7 @@ pub fn log_request(
             elapsed,
             id.as_bytes(),
         );
-        let _ = out.clone().write_all(line);
+        out.append(line);
     });
 }
 
@@ -237,7 +239,7 @@ fn format_second(second: u64) -> [u8; 19] {
 /// A new request id: a version-4-shaped UUID made of 64 random bits drawn once per process and a
 /// counter. Unique (across restarts too), and unlike `Uuid::new_v4` it costs no `getrandom`
 /// system call per request, which showed in the read benchmark's profile.
-pub fn new_request_id() -> HeaderValue {
+fn new_request_id() -> [u8; uuid::fmt::Hyphenated::LENGTH] {
     static PREFIX: OnceLock<[u8; 8]> = OnceLock::new();
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let prefix = PREFIX.get_or_init(|| {
@@ -255,15 +257,15 @@ pub fn new_request_id() -> HeaderValue {
     bytes[..8].copy_from_slice(prefix);
     bytes[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_be_bytes());
     let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    let text = uuid::Builder::from_random_bytes(bytes)
+    uuid::Builder::from_random_bytes(bytes)
         .into_uuid()
         .hyphenated()
         .encode_lower(&mut text);
-    HeaderValue::from_str(text).expect("a UUID is a valid header value")
+    text
 }
 
 /// Request ids come from clients: accept only short visible tokens, so they cannot forge log lines.
-pub fn is_token(value: &str) -> bool {
+fn is_token(value: &str) -> bool {
     (1..=128).contains(&value.len())
         && value
             .bytes()
