@@ -6,7 +6,10 @@
 #
 #   bench/reads.sh              # 5 rounds of 5 s per case and server
 #   BASELINE=0702783 bench/reads.sh   # also the gen3-content of that commit, side by side
+#   BASELINE=0702783 BASELINE_BIN=path bench/reads.sh   # that commit's binary, built before
 #
+# The run also measures actix-web alone (no middleware, no logging) sending gen3-content's exact
+# response headers, as the ceiling for a server on actix-web with those headers.
 # ROUNDS, DURATION, CONNECTIONS override. Servers are pinned to core 0 and wrk to core 1 with
 # taskset; every round runs every server back to back on each case (200, 304, gzip), and the
 # headline figure is the median of the per-round ratios to nginx. Builds the release binary (and
@@ -34,14 +37,17 @@ chmod 755 "$work" # nginx's worker runs as another user and must read the files
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  if [ -n "$baseline" ]; then git worktree remove --force "$work/baseline" 2>/dev/null || true; fi
+  if [ -d "$work/baseline" ]; then git worktree remove --force "$work/baseline" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 cargo build --release --quiet
+cargo build --release --quiet --example actix_floor
 bins=("new=target/release/gen3-content")
-if [ -n "$baseline" ]; then
+if [ -n "${BASELINE_BIN:-}" ]; then
+  bins+=("${baseline:-baseline}=$BASELINE_BIN") # a baseline built before, named BASELINE
+elif [ -n "$baseline" ]; then
   git worktree add --quiet --detach "$work/baseline" "$baseline"
   (cd "$work/baseline" && SQLX_OFFLINE=true CARGO_TARGET_DIR="$work/target-baseline" cargo build --release --quiet)
   bins+=("$baseline=$work/target-baseline/release/gen3-content")
@@ -107,6 +113,16 @@ url[nginx]="http://127.0.0.1:$port/sections"
 wait_for "${url[nginx]}"
 etag[nginx]=$(etag_of "${url[nginx]}")
 cmp -s <(curl -s "${url[new/workers-1]}") <(curl -s "${url[nginx]}") || { echo "nginx serves other bytes" >&2; exit 1; }
+
+# actix-web alone with gen3-content's response headers (examples/actix_floor.rs): the ceiling for
+# a server built on actix-web that sends those headers.
+ACTIX_FLOOR_HEADERS=1 taskset -c 0 target/release/examples/actix_floor "$work/www/sections" \
+  "$work/www/sections.gz" "$((port + 1))" >/dev/null 2>&1 &
+pids+=("$!")
+url[actix-alone]="http://127.0.0.1:$((port + 1))/sections"
+wait_for "${url[actix-alone]}"
+etag[actix-alone]='"floor"'
+servers+=(actix-alone)
 
 # wrk on core 1; prints "req/s p50_ms p99_ms unexpected".
 load() {

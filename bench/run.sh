@@ -108,7 +108,7 @@ load() {
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
-    /^ +Latency / { max = ms($4) }
+    /^ +Latency +[0-9]/ { max = ms($4) }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
     /Non-2xx/ { bad = $NF }
     END { printf "%.0f %.3f %.3f %d %.3f\n", rps, p50, p99, bad + 0, max }' <<<"$out"

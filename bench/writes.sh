@@ -5,6 +5,7 @@
 #
 #   bench/writes.sh                     # 10 s per run
 #   BASELINE=0702783 bench/writes.sh    # also the gen3-content of that commit, side by side
+#   BASELINE=0702783 BASELINE_BIN=path bench/writes.sh   # that commit's binary, built before
 #
 # WRITE_SECONDS (10) and WARMUP (20 s of GET load before the writes, as bench/run.sh's reads leave
 # the server: a log file of millions of lines, its pages still being written back) override.
@@ -29,7 +30,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  if [ -n "$baseline" ]; then git worktree remove --force "$work/baseline" 2>/dev/null || true; fi
+  if [ -d "$work/baseline" ]; then git worktree remove --force "$work/baseline" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,7 +39,9 @@ cargo build --release --quiet
 cargo build --release --quiet --example write_reference
 reference=target/release/examples/write_reference
 bins=("new=target/release/gen3-content")
-if [ -n "$baseline" ]; then
+if [ -n "${BASELINE_BIN:-}" ]; then
+  bins+=("${baseline:-baseline}=$BASELINE_BIN") # a baseline built before, named BASELINE
+elif [ -n "$baseline" ]; then
   git worktree add --quiet --detach "$work/baseline" "$baseline"
   (cd "$work/baseline" && SQLX_OFFLINE=true CARGO_TARGET_DIR="$work/target-baseline" cargo build --release --quiet)
   bins+=("$baseline=$work/target-baseline/release/gen3-content")
@@ -63,7 +66,7 @@ load() {
   taskset -c 1 wrk -t1 "$@" --latency | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
-    /^ +Latency / { max = ms($4) }
+    /^ +Latency +[0-9]/ { max = ms($4) }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
     /Non-2xx/ { bad = $NF }
     END { printf "%.0f %.3f %.3f %.3f %d\n", rps, p50, p99, max, bad + 0 }'

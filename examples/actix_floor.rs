@@ -4,6 +4,10 @@
 //! framework's cost from ours.
 //!
 //! Usage: actix_floor BODY_FILE GZIP_FILE PORT   (listens on 127.0.0.1 only)
+//!
+//! With `ACTIX_FLOOR_HEADERS=1` it also sends every header gen3-content's reads carry (the
+//! security headers, `Cache-Control`, `Vary`, `Last-Modified`, a request id), still with no
+//! middleware and no logging: what those headers alone cost in actix-web (bench/reads.sh).
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
@@ -14,6 +18,7 @@ const ETAG: &str = "\"floor\"";
 struct Bodies {
     identity: Bytes,
     gzip: Bytes,
+    all_headers: bool,
 }
 
 async fn sections(req: HttpRequest, bodies: web::Data<Bodies>) -> HttpResponse {
@@ -27,6 +32,19 @@ async fn sections(req: HttpRequest, bodies: web::Data<Bodies>) -> HttpResponse {
         HttpResponse::Ok()
     };
     response.insert_header((header::ETAG, ETAG));
+    if bodies.all_headers {
+        response
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            ))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .insert_header((header::REFERRER_POLICY, "no-referrer"))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=0, must-revalidate"))
+            .insert_header((header::VARY, "Accept-Encoding"))
+            .insert_header((header::LAST_MODIFIED, "Tue, 01 Dec 2026 14:16:12 GMT"))
+            .insert_header(("x-request-id", "0857a3fe-1805-414a-8000-0000001dfdb6"));
+    }
     if fresh {
         return response.finish();
     }
@@ -53,6 +71,7 @@ async fn main() -> std::io::Result<()> {
     let bodies = web::Data::new(Bodies {
         identity: Bytes::from(std::fs::read(identity)?),
         gzip: Bytes::from(std::fs::read(gzip)?),
+        all_headers: std::env::var_os("ACTIX_FLOOR_HEADERS").is_some(),
     });
     HttpServer::new(move || {
         App::new()

@@ -3,10 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqliteConnection, SqlitePool};
-
-use crate::storage;
 
 /// When a commit counts as done: SQLite's `synchronous` pragma, in WAL mode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -35,32 +33,9 @@ pub fn connect_options(path: &Path, synchronous: Synchronous) -> SqliteConnectOp
         .busy_timeout(Duration::from_secs(5))
 }
 
-/// Opens (creating if needed) and migrates the database, for a command that runs and ends:
-/// SQLite checkpoints the WAL into the database file itself, in whichever commit fills it.
+/// Opens (creating if needed) and migrates the database.
 pub async fn connect(path: &Path, synchronous: Synchronous) -> anyhow::Result<SqlitePool> {
     open(path, connect_options(path, synchronous)).await
-}
-
-/// Opens and migrates the database for the server, whose pool never checkpoints: the commit that
-/// happened to fill the WAL would otherwise copy it into the database file and fsync that, a
-/// stall of tens of milliseconds (more on a busy disk) in the middle of one editor's write.
-/// [`checkpoint_in_background`] does it instead, on a connection of its own.
-pub async fn connect_server(path: &Path, synchronous: Synchronous) -> anyhow::Result<SqlitePool> {
-    let options = connect_options(path, synchronous).pragma("wal_autocheckpoint", "0");
-    open(path, options).await
-}
-
-/// Copies what the WAL holds into the database file every `every`, without waiting for readers
-/// or writers (a passive checkpoint): frequent enough that each copy, and its fsync, stays small.
-pub async fn checkpoint_in_background(mut conn: SqliteConnection, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        if let Err(e) = storage::checkpoint(&mut conn).await {
-            tracing::warn!(error = %e, "cannot checkpoint the WAL");
-        }
-    }
 }
 
 async fn open(path: &Path, options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {

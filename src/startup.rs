@@ -25,7 +25,7 @@ pub struct Application {
     server: Server,
     pool: SqlitePool,
     tokens: web::Data<Tokens>,
-    background: [JoinHandle<()>; 3],
+    background: [JoinHandle<()>; 2],
 }
 
 impl Application {
@@ -33,7 +33,7 @@ impl Application {
     /// and binds the listener. Nothing is written if the seed is invalid.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let seed_page = seed::load(settings.seed.as_ref())?;
-        let pool = db::connect_server(&settings.database, settings.synchronous).await?;
+        let pool = db::connect(&settings.database, settings.synchronous).await?;
         if seed::seed_if_empty(&pool, &seed_page).await? {
             tracing::info!(database = %settings.database.display(), "seeded an empty database");
         }
@@ -45,11 +45,6 @@ impl Application {
         ))
         .await?;
         let (stored, seen) = store::load_following(&mut *pool.acquire().await?).await?;
-        let checkpoint_conn = SqliteConnection::connect_with(&db::connect_options(
-            &settings.database,
-            settings.synchronous,
-        ))
-        .await?;
         let read = web::Data::new(ReadModel::new(stored));
         let tokens = web::Data::new(Tokens::default());
 
@@ -126,16 +121,12 @@ impl Application {
             settings.reload_interval,
         ));
         let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));
-        let checkpointer = tokio::spawn(db::checkpoint_in_background(
-            checkpoint_conn,
-            CHECKPOINT_INTERVAL,
-        ));
         Ok(Self {
             port,
             server,
             pool,
             tokens,
-            background: [watcher, flusher, checkpointer],
+            background: [watcher, flusher],
         })
     }
 
@@ -159,10 +150,6 @@ impl Application {
         result
     }
 }
-
-/// How often the WAL is copied into the database file: at a few thousand writes a second, a
-/// few hundred pages at a time.
-const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
 
 /// How often token uses are written to `tokens.last_used_at` (and once more at shutdown).
 const TOKEN_USE_FLUSH: Duration = Duration::from_secs(60);

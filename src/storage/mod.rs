@@ -24,12 +24,3 @@ pub async fn data_version(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
         .fetch_one(conn)
         .await
 }
-
-/// Copies the WAL's committed pages into the database file as far as readers allow, without
-/// waiting for anyone (`PRAGMA wal_checkpoint(PASSIVE)`).
-pub async fn checkpoint(conn: &mut SqliteConnection) -> sqlx::Result<()> {
-    sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-        .execute(conn)
-        .await
-        .map(drop)
-}
