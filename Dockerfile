@@ -9,6 +9,8 @@ ENV SQLX_OFFLINE=true
 ARG GEN3_CONTENT_COMMIT=""
 ENV GEN3_CONTENT_COMMIT=${GEN3_CONTENT_COMMIT}
 COPY Cargo.toml Cargo.lock build.rs ./
+# How SQLite is compiled (fdatasync): the same build as `cargo build` here.
+COPY .cargo ./.cargo
 COPY .sqlx ./.sqlx
 COPY migrations ./migrations
 COPY seed ./seed
