@@ -1,11 +1,5 @@
 use std::process::ExitCode;
 
-/// mimalloc rather than the system allocator: a read served from memory makes about ten small
-/// allocations (actix's request and response, boxed futures), and glibc's malloc and free were
-/// the largest single cost left in the profile of the read path (bench/RESULTS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use gen3_content::auth;
 use gen3_content::config::{Cli, Command, Settings};
 use gen3_content::startup::Application;
