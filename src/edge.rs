@@ -17,9 +17,9 @@ use std::time::Instant;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use actix_web::http::Method;
 use actix_web::http::header;
-use actix_web::{Error, web};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{Error, HttpRequest, web};
 
 use crate::error::{PendingProblem, problem_fallback};
 use crate::limits;
@@ -122,11 +122,7 @@ where
                             {
                                 answer = answer.set_body(BoxBody::new(body));
                             }
-                            let status = answer.status();
-                            let end = Instant::now();
-                            let elapsed = end.saturating_duration_since(start);
-                            metrics.request(None, &method, status, elapsed);
-                            telemetry::log_request(&method, "", status.as_u16(), elapsed, end, &id);
+                            observe(&metrics, None, answer.status(), &id, &method, start);
                             return Err(InternalError::from_response(e, answer).into());
                         }
                     };
@@ -161,11 +157,29 @@ fn finish<B: MessageBody>(
     let swagger = res.request().path().starts_with("/swagger-ui");
     security::secure(res.headers_mut(), swagger);
     res.headers_mut().insert(REQUEST_ID, id.header_value());
-    let status = res.status();
+    observe(
+        metrics,
+        Some(res.request()),
+        res.status(),
+        id,
+        method,
+        start,
+    );
+    res
+}
+
+/// Counts the answered request `req` (`None` when it is gone) in the metrics and logs it.
+fn observe(
+    metrics: &Metrics,
+    req: Option<&HttpRequest>,
+    status: StatusCode,
+    id: &RequestId,
+    method: &Method,
+    start: Instant,
+) {
     let end = Instant::now();
     let elapsed = end.saturating_duration_since(start);
-    let req = res.request();
-    metrics.request(Some(req), method, status, elapsed);
-    telemetry::log_request(method, req.path(), status.as_u16(), elapsed, end, id);
-    res
+    metrics.request(req, method, status, elapsed);
+    let path = req.map_or("", HttpRequest::path);
+    telemetry::log_request(method, path, status.as_u16(), elapsed, end, id);
 }

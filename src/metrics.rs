@@ -22,15 +22,20 @@ use crate::domain::SectionId;
 /// the statuses they answer, so that in practice each is looked up once.
 const MAX_USED: usize = 256;
 
-/// The request metrics' children that one worker has used, for one [`Metrics`].
+/// The request metrics' children for one route pattern, method and status.
+struct Children {
+    requests: IntCounter,
+    latency: Histogram,
+    not_modified: Option<IntCounter>,
+}
+
+/// Children that one worker has used, for one [`Metrics`], by route name, method and status.
 struct Used {
     owner: u64,
     name: Option<String>,
     method: &'static str,
     status: u16,
-    requests: IntCounter,
-    latency: Histogram,
-    not_modified: Option<IntCounter>,
+    children: Children,
 }
 
 thread_local! {
@@ -190,10 +195,9 @@ impl Metrics {
             });
             let children = match found {
                 // Resources without a name (Swagger UI's files) are looked up by pattern.
-                Some(at) if name.is_some() => &used[at],
+                Some(at) if name.is_some() => &used[at].children,
                 _ => {
                     let route = req.and_then(HttpRequest::match_pattern);
-                    let children = self.children(route.as_deref(), method, status);
                     if used.len() >= MAX_USED {
                         used.clear();
                     }
@@ -202,9 +206,9 @@ impl Metrics {
                         name: name.map(str::to_owned),
                         method,
                         status,
-                        ..children
+                        children: self.children(route.as_deref(), method, status),
                     });
-                    used.last().expect("just pushed")
+                    &used.last().expect("just pushed").children
                 }
             };
             children.requests.inc();
@@ -216,15 +220,11 @@ impl Metrics {
     }
 
     /// The children of the request metrics for one route pattern, method and status.
-    fn children(&self, route: Option<&str>, method: &'static str, status: u16) -> Used {
+    fn children(&self, route: Option<&str>, method: &str, status: u16) -> Children {
         let route = route.unwrap_or("unmatched");
         let status_text = status.to_string();
         let labels = [route, method, status_text.as_str()];
-        Used {
-            owner: self.id,
-            name: None,
-            method,
-            status,
+        Children {
             requests: self.requests.with_label_values(&labels),
             latency: self.latency.with_label_values(&labels),
             not_modified: (status == 304).then(|| self.not_modified.with_label_values(&[route])),

@@ -85,13 +85,20 @@ pub fn init(filter: &str, format: LogFormat, to_stderr: bool) -> anyhow::Result<
 /// The request log's lines, where `init` sent them: written by [`log_request`] itself.
 static REQUEST_LOG: OnceLock<(BatchWriter, LogFormat)> = OnceLock::new();
 
-/// A worker's line buffer, the second its last line started with (formatted), and a reading of
-/// both clocks at one moment.
-type Line = (Vec<u8>, u64, [u8; 19], Option<(Instant, Duration)>);
+/// What each worker keeps between its log lines.
+struct Line {
+    buffer: Vec<u8>,
+    /// The second (since the epoch) the last line's timestamp started with, and its text.
+    second: u64,
+    date: [u8; 19],
+    /// A reading of the monotonic and the wall clock at one moment, at most a second old.
+    anchor: Option<(Instant, Duration)>,
+}
 
 thread_local! {
-    /// Each worker's line buffer, and the formatted second its last line started with.
-    static LINE: RefCell<Line> = const { RefCell::new((Vec::new(), u64::MAX, [0; 19], None)) };
+    static LINE: RefCell<Line> = const {
+        RefCell::new(Line { buffer: Vec::new(), second: u64::MAX, date: [0; 19], anchor: None })
+    };
 }
 
 /// Logs an answered request: one line, in the format of every other line (`--log-format`), at
@@ -114,10 +121,33 @@ pub fn log_request(
     let Some((out, format)) = REQUEST_LOG.get() else {
         return;
     };
-    LINE.with_borrow_mut(|(line, second, date, anchor)| {
-        // The wall clock of `end`, from a reading taken at most a second ago: a request costs
-        // no clock reading of its own for its timestamp.
-        let (at, wall) = match *anchor {
+    LINE.with_borrow_mut(|line| {
+        let now = line.wall_clock(end);
+        if line.second != now.as_secs() {
+            line.second = now.as_secs();
+            line.date = format_second(now.as_secs());
+        }
+        line.buffer.clear();
+        write_line(
+            &mut line.buffer,
+            *format,
+            &line.date,
+            now.subsec_micros(),
+            method,
+            path,
+            status,
+            elapsed,
+            id.as_bytes(),
+        );
+        out.append(&line.buffer);
+    });
+}
+
+impl Line {
+    /// The wall clock at `end`, since the epoch, from a reading taken at most a second ago: a
+    /// request costs no clock reading of its own for its timestamp.
+    fn wall_clock(&mut self, end: Instant) -> Duration {
+        let (at, wall) = match self.anchor {
             Some((at, wall)) if end.saturating_duration_since(at) < Duration::from_secs(1) => {
                 (at, wall)
             }
@@ -125,30 +155,12 @@ pub fn log_request(
                 let wall = SystemTime::now()
                     .duration_since(SystemTime::UNIX_EPOCH)
                     .unwrap_or_default();
-                *anchor = Some((end, wall));
+                self.anchor = Some((end, wall));
                 (end, wall)
             }
         };
-        let now = wall + end.saturating_duration_since(at);
-        if *second != now.as_secs() {
-            *second = now.as_secs();
-            *date = format_second(now.as_secs());
-        }
-        line.clear();
-        let micros = now.subsec_micros();
-        write_line(
-            line,
-            *format,
-            date,
-            micros,
-            method,
-            path,
-            status,
-            elapsed,
-            id.as_bytes(),
-        );
-        out.append(line);
-    });
+        wall + end.saturating_duration_since(at)
+    }
 }
 
 /// One request's log line, appended to `line`: `date` is the second, `micros` the rest.
