@@ -24,13 +24,8 @@ connections=${CONNECTIONS:-32}
 baseline=${BASELINE:-}
 port=${PORT:-18501}
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need nginx; then
-  echo "installing wrk and nginx (Debian packages)…" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
-  if [ -f /run/nginx.pid ]; then kill "$(cat /run/nginx.pid)" 2>/dev/null || true; fi
-fi
-for tool in wrk nginx taskset curl git; do need "$tool" || { echo "missing $tool" >&2; exit 1; }; done
+source bench/lib.sh
+ensure_tools wrk nginx taskset curl git
 
 work=$(mktemp -d)
 chmod 755 "$work" # nginx's worker runs as another user and must read the files
@@ -53,8 +48,6 @@ elif [ -n "$baseline" ]; then
   bins+=("$baseline=$work/target-baseline/release/gen3-content")
 fi
 
-wait_for() { for _ in $(seq 500); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done; echo "no answer from $1" >&2; exit 1; }
-etag_of() { curl -sI "$@" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
 
 # gen3-content: each binary with --workers 1, the default worker count (the cores it may run on:
 # one, under taskset) and --workers 2 (the default on this 2-core machine), at the default
@@ -82,31 +75,7 @@ done
 mkdir -p "$work/www"
 curl -s "${url[new/workers-1]}" -o "$work/www/sections"
 curl -s -H 'Accept-Encoding: gzip' "${url[new/workers-1]}" -o "$work/www/sections.gz"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  open_file_cache max=16 inactive=60s;
-  open_file_cache_valid 60s;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/www;
-    location = /sections {
-      default_type application/json;
-      gzip_static on;
-      gzip_vary on;
-      add_header Cache-Control "public, max-age=0, must-revalidate";
-    }
-  }
-}
-CONF
+nginx_conf "$work" "$port" off
 taskset -c 0 nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
 pids+=("$!")
 url[nginx]="http://127.0.0.1:$port/sections"
@@ -124,15 +93,8 @@ wait_for "${url[actix-alone]}"
 etag[actix-alone]='"floor"'
 servers+=(actix-alone)
 
-# wrk on core 1; prints "req/s p50_ms p99_ms unexpected".
-load() {
-  taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency "$@" | awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /Requests\/sec/ { rps = $2 }
-    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, bad + 0 }'
-}
+# wrk on core 1: "req/s p50_ms p99_ms max_ms unexpected".
+load() { wrk_run -c"$connections" -d"$duration" "$@"; }
 
 declare -A results
 cases=(200 304 gzip)
@@ -146,12 +108,11 @@ for round in $(seq "$rounds"); do
         gzip) r=$(load -H "Accept-Encoding: gzip" "${url[$server]}") ;;
       esac
       results["$case|$server|$round"]=$r
-      echo "round $round  $case  $server: $r (req/s p50 p99 non-2xx)" >&2
+      echo "round $round  $case  $server: $r (req/s p50 p99 max non-2xx)" >&2
     done
   done
 done
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 field() { for r in $(seq "$rounds"); do cut -d' ' -f"$3" <<<"${results["$1|$2|$r"]}"; done; }
 
 echo "## Reads under strict conditions: GET /sections, $rounds rounds of $duration per case and server, $connections connections"
@@ -172,6 +133,6 @@ for server in "${servers[@]}"; do
       "$(field "$case" nginx 2 | median)" "$(field "$case" nginx 3 | median)"
   done
 done
-bad=$(for k in "${!results[@]}"; do cut -d' ' -f4 <<<"${results[$k]}"; done | awk '{ s += $1 } END { print s + 0 }')
+bad=$(for k in "${!results[@]}"; do cut -d' ' -f5 <<<"${results[$k]}"; done | awk '{ s += $1 } END { print s + 0 }')
 echo
 echo "Unexpected statuses (non-2xx/3xx) across all runs: $bad"

@@ -21,14 +21,8 @@ app_port=${APP_PORT:-18481}
 nginx_port=${NGINX_PORT:-18482}
 floor_port=${FLOOR_PORT:-18484}
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need nginx; then
-  echo "installing wrk and nginx (Debian packages)…" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
-  # The package may start its own nginx on port 80: this script runs only its own.
-  if [ -f /run/nginx.pid ]; then kill "$(cat /run/nginx.pid)" 2>/dev/null || true; fi
-fi
-for tool in wrk nginx taskset curl; do need "$tool" || { echo "missing $tool" >&2; exit 1; }; done
+source bench/lib.sh
+ensure_tools wrk nginx taskset curl
 
 # Two builds: the binary exactly as `cargo build --release` makes it (and cold-start.sh reuses),
 # and actix-web alone, an example, whose build unifies dev-dependency features.
@@ -46,7 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() { for _ in $(seq 500); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done; echo "no answer from $1" >&2; exit 1; }
 
 # --- gen3-content on core 0: one worker, logging every request to a file (as in production).
 taskset -c 0 "$bin" serve --bind "127.0.0.1:$app_port" --database "$work/app.db" --workers 1 \
@@ -59,38 +52,12 @@ wait_for "$app"
 mkdir -p "$work/www"
 curl -s "$app" -o "$work/www/sections"
 curl -s -H 'Accept-Encoding: gzip' "$app" -o "$work/www/sections.gz"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  # Tuned as a production static server would be, so that it is the practical limit: no
-  # per-request open/stat, sendfile, and no reconnect every 1,000 requests (the default).
-  access_log $work/nginx-access.log combined buffer=64k flush=1s;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 10000000;
-  open_file_cache max=16 inactive=60s;
-  open_file_cache_valid 60s;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $work/www;
-    location = /sections {
-      default_type application/json;
-      gzip_static on;
-      gzip_vary on;
-      add_header Cache-Control "public, max-age=0, must-revalidate";
-    }
-  }
-}
-CONF
+# Logging every request with a 64 KiB buffer, as gen3-content logs every request.
+nginx_conf "$work" "$nginx_port" "$work/nginx-access.log combined buffer=64k flush=1s"
 taskset -c 0 nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
 nginx_pid=$!; pids+=("$nginx_pid")
 ngx="http://127.0.0.1:$nginx_port/sections"
 wait_for "$ngx"
-etag_of() { curl -sI "$@" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
 app_etag=$(etag_of "$app"); ngx_etag=$(etag_of "$ngx")
 
 # --- actix-web alone on core 0 (examples/actix_floor.rs): the framework's own cost.
@@ -101,18 +68,8 @@ wait_for "$flr"
 flr_etag='"floor"'
 cmp -s <(curl -s "$app") <(curl -s "$ngx") || { echo "the two bodies differ" >&2; exit 1; }
 
-# wrk on core 1. Prints "req/s p50_ms p99_ms non2xx max_ms".
-load() {
-  local out
-  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency "$@")
-  awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /Requests\/sec/ { rps = $2 }
-    /^ +Latency +[0-9]/ { max = ms($4) }
-    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.3f %.3f %d %.3f\n", rps, p50, p99, bad + 0, max }' <<<"$out"
-}
+# wrk on core 1: "req/s p50_ms p99_ms max_ms unexpected".
+load() { wrk_run -c"$connections" -d"$duration" "$@"; }
 
 declare -A results
 cases=("200 identity" "304 If-None-Match" "200 gzip")
@@ -130,12 +87,11 @@ for round in $(seq "$rounds"); do
         "200 gzip") r=$(load -H "Accept-Encoding: gzip" "$url") ;;
       esac
       results["$case|$server|$round"]=$r
-      echo "round $round  $case  $server: $r (req/s p50 p99 non-2xx)" >&2
+      echo "round $round  $case  $server: $r (req/s p50 p99 max non-2xx)" >&2
     done
   done
 done
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 field() { local c=$1 s=$2 f=$3; for r in $(seq "$rounds"); do echo "${results["$c|$s|$r"]}" | cut -d' ' -f"$f"; done; }
 
 echo
@@ -159,7 +115,7 @@ for case in "${cases[@]}"; do
     "$(field "$case" app 2 | median)" "$(field "$case" nginx 2 | median)" \
     "$(field "$case" app 3 | median)" "$(field "$case" nginx 3 | median)"
 done
-bad=$(for k in "${!results[@]}"; do echo "${results[$k]}" | cut -d' ' -f4; done | awk '{ s += $1 } END { print s + 0 }')
+bad=$(for k in "${!results[@]}"; do echo "${results[$k]}" | cut -d' ' -f5; done | awk '{ s += $1 } END { print s + 0 }')
 echo
 echo "Unexpected statuses (non-2xx/3xx) across all read runs: $bad"
 

@@ -22,9 +22,8 @@ warmup=${WARMUP:-20}
 baseline=${BASELINE:-}
 port=${PORT:-18521}
 
-for tool in wrk taskset curl git; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (apt-get install wrk)" >&2; exit 1; }
-done
+source bench/lib.sh
+ensure_tools wrk taskset curl git
 
 work=$(mktemp -d)
 pids=()
@@ -59,18 +58,8 @@ request = function()
 end
 LUA
 
-wait_for() { for _ in $(seq 500); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done; echo "no answer from $1" >&2; exit 1; }
 revision() { curl -s "$1/vision" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p'; }
-# wrk on core 1; prints "req/s p50_ms p99_ms max_ms unexpected".
-load() {
-  taskset -c 1 wrk -t1 "$@" --latency | awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /Requests\/sec/ { rps = $2 }
-    /^ +Latency +[0-9]/ { max = ms($4) }
-    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.3f %.3f %.3f %d\n", rps, p50, p99, max, bad + 0 }'
-}
+load() { wrk_run "$@"; }
 
 echo "## Writes: PUT /sections/vision, If-Match: *, two bodies alternating, 1 connection, ${write_seconds} s (after ${warmup} s of reads)"
 echo
