@@ -13,6 +13,32 @@ ensure_tools() {
   for tool in "$@"; do need "$tool" || { echo "missing $tool" >&2; exit 1; }; done
 }
 
+# A scratch directory $work, the PIDs to stop in $pids, and a trap that stops them (by PID),
+# removes the baseline's worktree if one was made, and deletes $work.
+setup_work() {
+  work=$(mktemp -d)
+  pids=()
+  trap cleanup EXIT
+}
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  if [ -d "$work/baseline" ]; then git worktree remove --force "$work/baseline" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+
+# The binaries to compare, as name=path in $bins: this checkout's release build, and with
+# BASELINE=REV that commit's too (built in a git worktree, or BASELINE_BIN if it was built before).
+collect_bins() {
+  bins=("new=target/release/gen3-content")
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    bins+=("${BASELINE:-baseline}=$BASELINE_BIN")
+  elif [ -n "${BASELINE:-}" ]; then
+    git worktree add --quiet --detach "$work/baseline" "$BASELINE"
+    (cd "$work/baseline" && SQLX_OFFLINE=true CARGO_TARGET_DIR="$work/target-baseline" cargo build --release --quiet)
+    bins+=("$BASELINE=$work/target-baseline/release/gen3-content")
+  fi
+}
+
 wait_for() { for _ in $(seq 500); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done; echo "no answer from $1" >&2; exit 1; }
 etag_of() { curl -sI "$@" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

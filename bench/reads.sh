@@ -21,32 +21,17 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-5}
 duration=${DURATION:-5s}
 connections=${CONNECTIONS:-32}
-baseline=${BASELINE:-}
 port=${PORT:-18501}
 
 source bench/lib.sh
 ensure_tools wrk nginx taskset curl git
 
-work=$(mktemp -d)
+setup_work
 chmod 755 "$work" # nginx's worker runs as another user and must read the files
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  if [ -d "$work/baseline" ]; then git worktree remove --force "$work/baseline" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 cargo build --release --quiet
 cargo build --release --quiet --example actix_floor
-bins=("new=target/release/gen3-content")
-if [ -n "${BASELINE_BIN:-}" ]; then
-  bins+=("${baseline:-baseline}=$BASELINE_BIN") # a baseline built before, named BASELINE
-elif [ -n "$baseline" ]; then
-  git worktree add --quiet --detach "$work/baseline" "$baseline"
-  (cd "$work/baseline" && SQLX_OFFLINE=true CARGO_TARGET_DIR="$work/target-baseline" cargo build --release --quiet)
-  bins+=("$baseline=$work/target-baseline/release/gen3-content")
-fi
+collect_bins
 
 
 # gen3-content: each binary with --workers 1, the default worker count (the cores it may run on:

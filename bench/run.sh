@@ -31,14 +31,8 @@ cargo build --release --quiet --example actix_floor
 bin=target/release/gen3-content
 floor_bin=target/release/examples/actix_floor
 
-work=$(mktemp -d)
+setup_work
 chmod 755 "$work"  # nginx's worker runs as another user and must read the files
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 
 # --- gen3-content on core 0: one worker, logging every request to a file (as in production).

@@ -19,32 +19,17 @@ cd "$(dirname "$0")/.."
 
 write_seconds=${WRITE_SECONDS:-10}
 warmup=${WARMUP:-20}
-baseline=${BASELINE:-}
 port=${PORT:-18521}
 
 source bench/lib.sh
 ensure_tools wrk taskset curl git
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  if [ -d "$work/baseline" ]; then git worktree remove --force "$work/baseline" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+setup_work
 
 cargo build --release --quiet
 cargo build --release --quiet --example write_reference
 reference=target/release/examples/write_reference
-bins=("new=target/release/gen3-content")
-if [ -n "${BASELINE_BIN:-}" ]; then
-  bins+=("${baseline:-baseline}=$BASELINE_BIN") # a baseline built before, named BASELINE
-elif [ -n "$baseline" ]; then
-  git worktree add --quiet --detach "$work/baseline" "$baseline"
-  (cd "$work/baseline" && SQLX_OFFLINE=true CARGO_TARGET_DIR="$work/target-baseline" cargo build --release --quiet)
-  bins+=("$baseline=$work/target-baseline/release/gen3-content")
-fi
+collect_bins
 
 cat >"$work/put.lua" <<'LUA'
 local token = os.getenv("BENCH_TOKEN")
