@@ -20,5 +20,6 @@ mod sections;
 mod security;
 mod startup;
 mod tokens;
+mod upgrade;
 mod write_errors;
 mod writes;

@@ -1,0 +1,126 @@
+//! A database made by an earlier release opens in place with everything in it.
+//!
+//! `tests/fixtures/release-0.db` was made by `tests/fixtures/make-release-db.sh` with the release
+//! build of 5f50552 (the last release with one page): revisions by PUT, PATCH, a restore and an
+//! import, tokens of both scopes and one revoked, their secrets in `release-0.tokens`. When the
+//! schema changes, this is the test that shows nothing an earlier release stored is lost.
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, settings, spawn_with};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/release-0");
+
+/// The fixture's tokens by name: `editor` (write), `reader` (read), `former` (revoked).
+fn fixture_tokens() -> HashMap<String, String> {
+    std::fs::read_to_string(format!("{FIXTURE}.tokens"))
+        .expect("the fixture's tokens")
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(name, secret)| (name.to_owned(), secret.to_owned()))
+        .collect()
+}
+
+/// Starts the current server on a copy of the fixture (the committed file stays as it is).
+async fn open_fixture() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("content.db");
+    std::fs::copy(format!("{FIXTURE}.db"), &database).expect("copy of the fixture");
+    spawn_with(Some(dir), settings(&database)).await
+}
+
+fn section<'a>(collection: &'a Value, id: &str) -> &'a Value {
+    collection["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("section {id} is served"))
+}
+
+#[tokio::test]
+async fn a_database_from_the_previous_release_keeps_its_content_revisions_and_tokens() {
+    let app = open_fixture().await;
+    let tokens = fixture_tokens();
+
+    // The content as the earlier release left it, not the seed.
+    let collection = app.get_json("/sections").await;
+    let vision = section(&collection, "vision");
+    assert_eq!(
+        vision["quote"],
+        "Data commons for everyone, edited before the upgrade"
+    );
+    assert_eq!(vision["revision"], 4);
+    let teaser = section(&collection, "teaser");
+    assert_eq!(
+        teaser["title"],
+        "Gen3 is a data platform, before the upgrade."
+    );
+    assert_eq!(teaser["button2"]["caption"], "Get started (imported)");
+    assert_eq!(teaser["revision"], 3);
+
+    // Every revision, with its author.
+    let history = app.history("vision").await;
+    let list: Vec<(i64, &str)> = history["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["revision"].as_i64().unwrap(),
+                r["author"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        list,
+        [(4, "editor"), (3, "editor"), (2, "editor"), (1, "seed")]
+    );
+    let history = app.history("teaser").await;
+    let authors: Vec<&str> = history["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["author"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, ["import", "editor", "seed"]);
+    let old = app
+        .with_token(
+            Method::GET,
+            "/sections/vision/revisions/3",
+            Some(&tokens["reader"]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 200, "a token made before the upgrade reads");
+    let old: Value = old.json().await.unwrap();
+    assert_eq!(old["content"]["quote"], "yes", "an old revision's content");
+
+    // The tokens made before the upgrade: write still writes (as its name), revoked stays out.
+    let etag = app.etag("/sections/vision").await;
+    let write = |token: &str| {
+        app.with_token(Method::PATCH, "/sections/vision", Some(token))
+            .header("If-Match", etag.clone())
+            .header("Content-Type", "application/merge-patch+json")
+            .body(json!({"quote": "after the upgrade"}).to_string())
+    };
+    let refused = write(&tokens["former"]).send().await.unwrap();
+    assert_eq!(refused.status(), 401, "a revoked token stays revoked");
+    let written = write(&tokens["editor"]).send().await.unwrap();
+    assert_eq!(written.status(), 200);
+    let history = app.history("vision").await;
+    assert_eq!(history["revisions"][0]["revision"], 5);
+    assert_eq!(history["revisions"][0]["author"], "editor");
+
+    // The export carries what the earlier release stored.
+    let export = app.get("/export").await.text().await.unwrap();
+    assert!(
+        export.contains("caption: Get started (imported)"),
+        "{export}"
+    );
+    app.stop().await;
+}
