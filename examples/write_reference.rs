@@ -8,8 +8,9 @@
 
 use std::time::{Duration, Instant};
 
-use gen3_content::domain::{Errors, Pointer, SectionContent, SectionId};
-use gen3_content::{db, seed, storage, store};
+use gen3_content::content::{seed, store};
+use gen3_content::model::{Errors, Pointer, SectionContent, SectionId};
+use gen3_content::storage::{self, db};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {

@@ -1,9 +1,10 @@
 use std::process::ExitCode;
 
+use gen3_content::app::config::{Cli, Command, Settings};
+use gen3_content::app::startup::Application;
 use gen3_content::auth;
-use gen3_content::config::{Cli, Command, Settings};
-use gen3_content::startup::Application;
-use gen3_content::{healthcheck, page_file, telemetry};
+use gen3_content::cli::page_file;
+use gen3_content::ops::{healthcheck, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -7,8 +7,8 @@ use clap::Subcommand;
 use sqlx::SqlitePool;
 
 use super::{Scope, Secret, check_name, hash};
-use crate::db;
-use crate::domain::Timestamp;
+use crate::model::Timestamp;
+use crate::storage::db;
 use crate::storage::{self, tokens::TokenRow};
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,6 @@
 //! recognise a leaked one; the database keeps only its SHA-256.
 
 pub mod admin;
-mod extract;
 mod throttle;
 mod tokens;
 
@@ -13,16 +12,33 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-pub use extract::{Editor, Reader};
 pub use throttle::Throttle;
 pub use tokens::{Principal, Tokens};
+
+/// Why a request's token does not let it through. The HTTP layer answers each as a problem
+/// (`401` with `WWW-Authenticate`, `403`, `503` when the database is busy).
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No usable token; `token_sent` says whether one was presented (RFC 6750 `invalid_token`).
+    #[error("{detail}")]
+    Unauthorized {
+        detail: &'static str,
+        token_sent: bool,
+    },
+    #[error("this needs a token with the {} scope", .0.as_str())]
+    Forbidden(Scope),
+    #[error("the token could not be looked up")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
 
 /// What every token starts with.
 pub const PREFIX: &str = "g3c_";
 
 /// Author names of revisions the server writes itself (the seed, and `import`); no token may
 /// take them, or the history could not tell who wrote what.
-const RESERVED_NAMES: [&str; 2] = [crate::seed::AUTHOR, "import"];
+const RESERVED_NAMES: [&str; 2] = [crate::content::seed::AUTHOR, "import"];
 
 /// What a token may do. `write` includes `read`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

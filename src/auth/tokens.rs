@@ -6,9 +6,9 @@ use std::sync::Mutex;
 use anyhow::Context;
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::AuthError;
 use super::{Scope, hash};
-use crate::domain::Timestamp;
-use crate::error::ApiError;
+use crate::model::Timestamp;
 use crate::storage;
 
 /// Who made a request: the token's name (the author of what it writes) and its scope.
@@ -41,11 +41,8 @@ impl Tokens {
         conn: &mut SqliteConnection,
         header: Option<&str>,
         needed: Scope,
-    ) -> Result<Principal, ApiError> {
-        let unauthorized = |detail: &str, token_sent| ApiError::Unauthorized {
-            detail: detail.to_owned(),
-            token_sent,
-        };
+    ) -> Result<Principal, AuthError> {
+        let unauthorized = |detail, token_sent| AuthError::Unauthorized { detail, token_sent };
         let Some(header) = header else {
             return Err(unauthorized(
                 "this needs a bearer token: send Authorization: Bearer <token>",
@@ -77,7 +74,7 @@ impl Tokens {
             return Err(unauthorized("the token has expired", true));
         }
         if !scope.allows(needed) {
-            return Err(ApiError::Forbidden(needed));
+            return Err(AuthError::Forbidden(needed));
         }
         self.used
             .lock()

@@ -2,6 +2,7 @@
 //! what is one transaction.
 
 pub mod changes;
+pub mod db;
 pub mod page;
 pub mod revisions;
 pub mod sections;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use gen3_content::domain::SectionId;
+use gen3_content::model::SectionId;
 use serde_json::{Value, json};
 use sqlx::sqlite::SqlitePoolOptions;
 
@@ -64,7 +64,7 @@ static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<String, i64> {
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
-        .connect_with(gen3_content::db::connect_options(
+        .connect_with(gen3_content::storage::db::connect_options(
             database,
             Default::default(),
         ))
@@ -98,7 +98,7 @@ async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<Stri
             "{id}"
         );
         for (n, content) in &revisions {
-            gen3_content::store::parse_content(id, content)
+            gen3_content::content::store::parse_content(id, content)
                 .unwrap_or_else(|e| panic!("revision {n} of {id} is torn: {e:#}"));
         }
         let pointer: i64 = sqlx::query_scalar("SELECT revision FROM sections WHERE id = ?")

@@ -1,6 +1,6 @@
 //! `GET /export` and `gen3-content export`: the page handed back to Hugo.
 
-use gen3_content::domain::hugo::{PageFile, split};
+use gen3_content::hugo::{PageFile, split};
 use serde_json::json;
 
 use crate::helpers::{SEED, gen3, outputs, spawn_app};

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use gen3_content::app::config::{ServeArgs, Settings};
+use gen3_content::app::startup::Application;
 use gen3_content::auth::{Scope, admin};
-use gen3_content::config::{ServeArgs, Settings};
-use gen3_content::startup::Application;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
@@ -51,7 +51,7 @@ pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
     let database = settings.database.clone();
     let n = TOKENS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (editor_name, reader_name) = (format!("editor{n}"), format!("reader{n}"));
-    let pool = gen3_content::db::connect(&database, Default::default())
+    let pool = gen3_content::storage::db::connect(&database, Default::default())
         .await
         .expect("database");
     let editor = create_token(&pool, &editor_name, Scope::Write).await;
@@ -206,7 +206,7 @@ impl TestApp {
     pub async fn other_process(&self) -> SqlitePool {
         SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(gen3_content::db::connect_options(
+            .connect_with(gen3_content::storage::db::connect_options(
                 &self.database,
                 Default::default(),
             ))

@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 
 use crate::helpers::{TestApp, settings, spawn_with};
 
-async fn spawn(change: impl FnOnce(&mut gen3_content::config::Settings)) -> TestApp {
+async fn spawn(change: impl FnOnce(&mut gen3_content::app::config::Settings)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = settings(&dir.path().join("limits.db"));
     change(&mut settings);

@@ -1,6 +1,6 @@
 //! The committed OpenAPI document is exactly what the code generates and what the server serves.
 
-use gen3_content::openapi::openapi;
+use gen3_content::http::openapi::openapi;
 use serde_json::Value;
 
 use crate::helpers::spawn_app;

@@ -66,9 +66,11 @@ async fn the_healthcheck_command_asks_status() {
     let app = spawn_app().await;
     let url = format!("{}/_status", app.address);
     let timeout = std::time::Duration::from_secs(3);
-    let ok = tokio::task::spawn_blocking(move || gen3_content::healthcheck::check(&url, timeout));
+    let ok =
+        tokio::task::spawn_blocking(move || gen3_content::ops::healthcheck::check(&url, timeout));
     ok.await.unwrap().expect("a healthy server passes");
     let url = format!("{}/nope", app.address);
-    let bad = tokio::task::spawn_blocking(move || gen3_content::healthcheck::check(&url, timeout));
+    let bad =
+        tokio::task::spawn_blocking(move || gen3_content::ops::healthcheck::check(&url, timeout));
     assert!(bad.await.unwrap().is_err(), "a 404 fails the check");
 }

@@ -289,8 +289,8 @@ async fn import_into_a_new_database_stores_revision_one_by_import() {
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.ends_with("stored the page and its nine sections as revision 1\n"));
     let out = gen3(&db, &["export"]);
-    let page = gen3_content::domain::hugo::parse_page(&outputs(&out).0).unwrap();
-    assert_eq!(page, gen3_content::domain::hugo::parse_page(SEED).unwrap());
+    let page = gen3_content::hugo::parse_page(&outputs(&out).0).unwrap();
+    assert_eq!(page, gen3_content::hugo::parse_page(SEED).unwrap());
 }
 
 #[tokio::test]

@@ -37,7 +37,7 @@ async fn a_bad_seed_refuses_to_start_and_writes_nothing() {
     let database = dir.path().join("content.db");
     let mut settings = settings(&database);
     settings.seed = Some(seed);
-    let error = match gen3_content::startup::Application::build(settings).await {
+    let error = match gen3_content::app::startup::Application::build(settings).await {
         Ok(_) => panic!("started with a bad seed"),
         Err(e) => format!("{e:#}"),
     };

@@ -1,0 +1,245 @@
+//! Command line and environment: every flag also reads a `GEN3_CONTENT_…` variable.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use actix_web::http::header::HeaderValue;
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::auth::admin::TokenCommand;
+use crate::cli::page_file::{CheckArgs, ExportArgs, ImportArgs};
+pub use crate::ops::telemetry::LogFormat;
+use crate::storage::db::Synchronous;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gen3-content",
+    version,
+    about = "The Gen3 landing page as a typed JSON content API"
+)]
+pub struct Cli {
+    /// The SQLite database file (created, migrated and seeded on first start).
+    #[arg(
+        long,
+        global = true,
+        env = "GEN3_CONTENT_DATABASE",
+        default_value = "gen3-content.db"
+    )]
+    pub database: PathBuf,
+
+    /// Log filter: a level (`info`) or tracing directives (`info,sqlx=warn`).
+    #[arg(long, global = true, env = "GEN3_CONTENT_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Log line format.
+    #[arg(long, global = true, env = "GEN3_CONTENT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// With no subcommand, `serve` takes its flags here.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, seed an empty database and serve the API (the default).
+    Serve(ServeArgs),
+    /// Replace the page from a Hugo page file, in one transaction (a new revision per changed
+    /// section). Prints the same warnings as `check`; on any error, nothing is written.
+    Import(ImportArgs),
+    /// Write the stored page as a Hugo page file, as `GET /export` serves it.
+    Export(ExportArgs),
+    /// Check a Hugo page file without storing it: types, links, and the body's `param`
+    /// references. Prints one line per finding; exits non-zero on errors.
+    Check(CheckArgs),
+    /// Exit 0 if a running server's /_status answers 200 (for container health checks).
+    Healthcheck(HealthcheckArgs),
+    /// Create, list and revoke the bearer tokens editors write with.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// The status URL to ask.
+    #[arg(
+        long,
+        env = "GEN3_CONTENT_HEALTHCHECK_URL",
+        default_value = "http://127.0.0.1:8080/_status"
+    )]
+    pub url: String,
+
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GEN3_CONTENT_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Hugo page to seed an empty database from, instead of the built-in seed/about.md.
+    #[arg(long, env = "GEN3_CONTENT_SEED")]
+    pub seed: Option<PathBuf>,
+
+    /// `Cache-Control` of the public reads.
+    #[arg(
+        long,
+        env = "GEN3_CONTENT_CACHE_CONTROL",
+        default_value = "public, max-age=0, must-revalidate"
+    )]
+    pub cache_control: String,
+
+    /// How often to look for changes written by another process (milliseconds).
+    #[arg(long, env = "GEN3_CONTENT_RELOAD_INTERVAL_MS", default_value_t = 250,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub reload_interval_ms: u64,
+
+    /// Largest request body accepted, in bytes; bigger ones get 413.
+    #[arg(long, env = "GEN3_CONTENT_MAX_BODY", default_value_t = 64 * 1024,
+          value_parser = clap::value_parser!(u32).range(1024..=16 * 1024 * 1024))]
+    pub max_body: u32,
+
+    /// When a write counts as stored: `full` fsyncs every commit (an acknowledged write survives
+    /// a power loss); `normal` does not (it survives a crash of the process, and writes are
+    /// several times faster). See the README's design notes.
+    #[arg(long, env = "GEN3_CONTENT_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Full)]
+    pub synchronous: Synchronous,
+
+    /// Largest request head (request line and header fields), in bytes; bigger ones get 431.
+    #[arg(long, env = "GEN3_CONTENT_MAX_HEADER_BYTES", default_value_t = 16 * 1024,
+          value_parser = clap::value_parser!(u32).range(1024..=96 * 1024))]
+    pub max_header_bytes: u32,
+
+    /// How long a client may take to send a request's head, and then its body (milliseconds);
+    /// slower ones get 408 and the connection is closed.
+    #[arg(long, env = "GEN3_CONTENT_REQUEST_TIMEOUT_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(100..=300_000))]
+    pub request_timeout_ms: u64,
+
+    /// How long an idle keep-alive connection stays open (seconds).
+    #[arg(long, env = "GEN3_CONTENT_KEEP_ALIVE_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub keep_alive_secs: u64,
+
+    /// Open connections per worker thread; beyond it, new connections wait in the listen
+    /// backlog until one closes.
+    #[arg(long, env = "GEN3_CONTENT_MAX_CONNECTIONS", default_value_t = 1_024,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_connections: u32,
+
+    /// Failed authentications (a token sent and refused) one client address may make per
+    /// minute; beyond it, its requests with a token get 429 until the minute is over.
+    #[arg(long, env = "GEN3_CONTENT_AUTH_FAILURE_LIMIT", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub auth_failure_limit: u32,
+
+    /// Origins (scheme://host[:port]) whose pages may write, and read history, from a browser
+    /// (CORS). Reads of the content are open to every origin. Repeat the flag, or separate
+    /// origins with commas in the variable.
+    #[arg(
+        long = "cors-origin",
+        env = "GEN3_CONTENT_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "GEN3_CONTENT_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: Option<u16>,
+}
+
+impl Default for ServeArgs {
+    /// The defaults (and environment), as `gen3-content serve` with no flags would have them.
+    fn default() -> Self {
+        Cli::parse_from(["gen3-content"]).serve
+    }
+}
+
+impl Cli {
+    /// Parses `args`. Serve flags belong either before any subcommand (meaning `serve`) or
+    /// after `serve`; with another subcommand they would be silently ignored, so they are an
+    /// error. (clap's `args_conflicts_with_subcommands` would also refuse `--database` before a
+    /// subcommand, which the contract allows.)
+    pub fn try_parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut command = Self::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        if matches.subcommand_name().is_some() {
+            let serve_flags = ServeArgs::augment_args(clap::Command::new("serve"));
+            for arg in serve_flags.get_arguments() {
+                if matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine) {
+                    let flag = arg.get_long().unwrap_or_default();
+                    return Err(command.error(
+                        ErrorKind::ArgumentConflict,
+                        format!("--{flag} is a flag of `serve`: give it after `serve`, or with no subcommand"),
+                    ));
+                }
+            }
+        }
+        Self::from_arg_matches(&matches)
+    }
+
+    /// The subcommand; none means `serve`, with the serve flags given at the top level.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+/// Everything `serve` needs, checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: PathBuf,
+    pub bind: String,
+    pub seed: Option<PathBuf>,
+    pub cache_control: HeaderValue,
+    pub reload_interval: Duration,
+    pub max_body: usize,
+    pub max_header_bytes: usize,
+    pub request_timeout: Duration,
+    pub keep_alive: Duration,
+    pub max_connections: usize,
+    pub auth_failure_limit: u32,
+    pub cors_origins: Vec<String>,
+    pub synchronous: Synchronous,
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    pub fn new(database: PathBuf, args: ServeArgs) -> anyhow::Result<Self> {
+        let cache_control = HeaderValue::from_str(&args.cache_control).map_err(|_| {
+            anyhow::anyhow!(
+                "--cache-control {:?} is not a valid header value",
+                args.cache_control
+            )
+        })?;
+        Ok(Self {
+            database,
+            bind: args.bind,
+            seed: args.seed,
+            cache_control,
+            reload_interval: Duration::from_millis(args.reload_interval_ms),
+            max_body: args.max_body as usize,
+            max_header_bytes: args.max_header_bytes as usize,
+            request_timeout: Duration::from_millis(args.request_timeout_ms),
+            keep_alive: Duration::from_secs(args.keep_alive_secs),
+            max_connections: args.max_connections as usize,
+            auth_failure_limit: args.auth_failure_limit,
+            cors_origins: args.cors_origins,
+            synchronous: args.synchronous,
+            workers: args.workers.map(usize::from),
+        })
+    }
+}

@@ -1,0 +1,174 @@
+//! Builds the application: seed check, database, read model, HTTP server. Tests build it on port 0.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use sqlx::{Connection, SqliteConnection, SqlitePool};
+use tokio::task::JoinHandle;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::app::config::Settings;
+use crate::auth::{Throttle, Tokens};
+use crate::content::snapshot::{self, ReadModel};
+use crate::content::{seed, store};
+use crate::http::edge::Edge;
+use crate::http::error::ApiError;
+use crate::http::routes::{self, HttpSettings};
+use crate::http::{openapi, security};
+use crate::ops::metrics::Metrics;
+use crate::storage::db;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: SqlitePool,
+    tokens: web::Data<Tokens>,
+    background: [JoinHandle<()>; 2],
+}
+
+impl Application {
+    /// Checks the seed, opens, migrates and (if empty) seeds the database, loads the read model
+    /// and binds the listener. Nothing is written if the seed is invalid.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let seed_page = seed::load(settings.seed.as_ref())?;
+        let pool = db::connect(&settings.database, settings.synchronous).await?;
+        if seed::seed_if_empty(&pool, &seed_page).await? {
+            tracing::info!(database = %settings.database.display(), "seeded an empty database");
+        }
+        // The watcher's connection exists before the page is loaded, so that a commit racing this
+        // start-up changes its `data_version`; the load tells from which change to follow.
+        let watch_conn = SqliteConnection::connect_with(&db::connect_options(
+            &settings.database,
+            settings.synchronous,
+        ))
+        .await?;
+        let (stored, seen) = store::load_following(&mut *pool.acquire().await?).await?;
+        let read = web::Data::new(ReadModel::new(stored));
+        let tokens = web::Data::new(Tokens::default());
+
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let max_header_bytes = settings.max_header_bytes;
+        let http = web::Data::new(HttpSettings {
+            cache_control: settings.cache_control.clone(),
+            max_body: settings.max_body,
+            request_timeout: settings.request_timeout,
+            max_header_bytes: settings.max_header_bytes,
+        });
+        let throttle = web::Data::new(Throttle::new(
+            settings.auth_failure_limit,
+            Duration::from_secs(60),
+        ));
+        let cors = web::Data::new(security::Cors::new(&settings.cors_origins));
+        let metrics = web::Data::new(Metrics::new());
+        let metrics_data = metrics.clone();
+        let pool_data = web::Data::new(pool.clone());
+        let api = openapi::openapi();
+        let allowed = routes::allowed_methods(&api);
+        let app_read = read.clone();
+        let app_tokens = tokens.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .app_data(app_read.clone())
+                .app_data(app_tokens.clone())
+                .app_data(http.clone())
+                .app_data(pool_data.clone())
+                .app_data(throttle.clone())
+                .app_data(cors.clone())
+                .app_data(metrics.clone())
+                .app_data(web::PathConfig::default().error_handler(|e, _| {
+                    ApiError::NotFound(format!("no such resource: {e}")).into()
+                }))
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::BadRequest(format!("bad query string: {e}")).into()
+                }))
+                .configure(routes::configure)
+                .into_app()
+                .configure(|cfg| routes::method_not_allowed(cfg, &allowed))
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/openapi.json", api.clone())
+                        // "Authorize" once; the token survives a reload of the page.
+                        .config(Config::default().persist_authorization(true)),
+                )
+                .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+                .configure(routes::frontend::configure)
+                .default_service(web::to(routes::not_found))
+                // Request ids, HEAD, limits, CORS, problems, security headers, metrics, the log.
+                .wrap(Edge::new(metrics.clone(), cors.clone(), max_header_bytes))
+        })
+        .client_request_timeout(settings.request_timeout)
+        .keep_alive(settings.keep_alive)
+        .max_connections(settings.max_connections)
+        .listen(listener)?
+        // Finish in-flight requests on SIGTERM before a container runtime's usual 10 s kill.
+        .shutdown_timeout(8);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.run();
+
+        let watcher = tokio::spawn(snapshot::follow_database(
+            watch_conn,
+            seen,
+            pool.clone(),
+            read,
+            metrics_data,
+            settings.reload_interval,
+        ));
+        let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));
+        Ok(Self {
+            port,
+            server,
+            pool,
+            tokens,
+            background: [watcher, flusher],
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server (gracefully) when asked; SIGINT and SIGTERM do the same.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then lets in-flight requests finish and closes the database.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        for task in &self.background {
+            task.abort();
+        }
+        flush_token_use(&self.pool, &self.tokens).await;
+        self.pool.close().await;
+        result
+    }
+}
+
+/// How often token uses are written to `tokens.last_used_at` (and once more at shutdown).
+const TOKEN_USE_FLUSH: Duration = Duration::from_secs(60);
+
+async fn record_token_use(pool: SqlitePool, tokens: web::Data<Tokens>) {
+    let mut ticker = tokio::time::interval(TOKEN_USE_FLUSH);
+    loop {
+        ticker.tick().await;
+        flush_token_use(&pool, &tokens).await;
+    }
+}
+
+async fn flush_token_use(pool: &SqlitePool, tokens: &Tokens) {
+    if let Err(e) = tokens.flush(pool).await {
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "cannot record when tokens were last used"
+        );
+    }
+}

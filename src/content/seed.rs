@@ -1,0 +1,43 @@
+//! The seed page: `seed/about.md`, built into the binary, or a file named by `--seed`.
+//! It is read and checked before the database is touched, and stored only into an empty one.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sqlx::SqlitePool;
+
+use crate::content::store;
+use crate::hugo;
+use crate::model::Page;
+
+/// The project's copy of the Gen3 landing page.
+pub const BUILT_IN: &str = include_str!("../../seed/about.md");
+
+/// The author of seeded revisions.
+pub const AUTHOR: &str = "seed";
+
+/// Reads and parses the seed page; errors name the file, the YAML path and the line.
+pub fn load(path: Option<&PathBuf>) -> anyhow::Result<Page> {
+    let (name, text) = match path {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the seed {}", path.display()))?,
+        ),
+        None => ("the built-in seed".to_owned(), BUILT_IN.to_owned()),
+    };
+    hugo::parse_page(&text).with_context(|| format!("{name} is not a valid page"))
+}
+
+/// Stores `page` if, and only if, the database holds nothing yet; one transaction.
+/// Returns whether it seeded.
+pub async fn seed_if_empty(pool: &SqlitePool, page: &Page) -> anyhow::Result<bool> {
+    // IMMEDIATE: two servers starting on one new file must not both seed it.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if !store::is_empty(&mut tx).await? {
+        return Ok(false);
+    }
+    store::insert_page(&mut tx, page, AUTHOR).await?;
+    tx.commit().await?;
+    Ok(true)
+}

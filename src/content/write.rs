@@ -1,0 +1,96 @@
+//! The one way a section changes: a conditional write in one `BEGIN IMMEDIATE` transaction,
+//! published to readers before the writer hears back.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use crate::content::representation::IfMatch;
+use crate::content::snapshot::{ReadModel, Snapshot};
+use crate::content::store;
+use crate::model::{SectionContent, SectionId};
+use crate::ops::metrics::Metrics;
+use crate::storage;
+
+/// Why a write did not happen, apart from what the caller's `change` refuses (its own error
+/// type `E`, which must hold these too). The HTTP layer answers each as a problem.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The precondition names no current version of the section.
+    #[error(
+        "If-Match names no current version of section {0}: it has changed since (or the tag is \
+         weak or malformed). GET it again, reapply the edit and send the new ETag."
+    )]
+    Stale(SectionId),
+    #[error("the database failed the write")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Replaces section `id` with `change(current content)` if `precondition` holds for the section
+/// as it is in the database at that moment, storing a revision by `author`. A result equal to
+/// the current content changes nothing. Returns the snapshot that shows the outcome, already
+/// published: a reader who hears of the write sees it (read-your-writes).
+///
+/// The publishing lock is taken before `BEGIN IMMEDIATE` and held until the new snapshot is
+/// published, so that writes are published in commit order. Any error rolls the transaction
+/// back (it is dropped uncommitted) and publishes nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_section<E>(
+    pool: &SqlitePool,
+    read: &ReadModel,
+    metrics: &Metrics,
+    id: SectionId,
+    precondition: &IfMatch,
+    author: &str,
+    change: impl FnOnce(&SectionContent) -> Result<SectionContent, E>,
+) -> Result<Arc<Snapshot>, E>
+where
+    E: From<WriteError>,
+{
+    let lock = read.lock().await;
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(WriteError::from)?;
+    // The database decides, not the published snapshot: another process may have written. A
+    // revision number names one content forever, so while the section's current revision is
+    // the published one, the published snapshot is the truth for this section; only if not is
+    // the whole page read and parsed. (A change another process made to *other* sections is
+    // published by `content::snapshot::follow_database`, under this same lock.)
+    let published = read.load_full();
+    let revision = storage::sections::revision(&mut tx, id.as_str())
+        .await
+        .map_err(WriteError::from)?;
+    let current = if revision == Some(published.stored().version(id).revision) {
+        published
+    } else {
+        read.snapshot_of(store::load_in(&mut tx).await.map_err(WriteError::from)?)
+    };
+    check(&current, id, precondition)?;
+    let stored = current.stored();
+    let content = change(stored.section(id))?;
+    if &content == stored.section(id) {
+        drop(tx);
+        read.publish(current.clone(), &lock);
+        metrics.write(id, false);
+        return Ok(current);
+    }
+    let version = store::save_section(&mut tx, &content, stored.version(id).revision, author)
+        .await
+        .map_err(WriteError::from)?;
+    let next = Arc::new(current.with_section(content, version));
+    tx.commit().await.map_err(WriteError::from)?;
+    read.publish(next.clone(), &lock);
+    metrics.write(id, true);
+    Ok(next)
+}
+
+/// Whether `precondition` holds for section `id` in `snapshot`.
+pub fn check(snapshot: &Snapshot, id: SectionId, precondition: &IfMatch) -> Result<(), WriteError> {
+    if snapshot.section(id).satisfies(precondition) {
+        return Ok(());
+    }
+    Err(WriteError::Stale(id))
+}

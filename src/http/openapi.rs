@@ -1,0 +1,96 @@
+//! The OpenAPI document: info, tags and shared schemas here; every operation comes from the
+//! `#[utoipa::path]` beside its handler, collected by the same `configure` the server runs.
+
+use utoipa::openapi::link::LinkBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{PathItem, RefOr};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::content::documents::{Section, SectionsDocument};
+use crate::http::error::Problem;
+use crate::model::FieldError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gen3-content",
+        description = "The Gen3 data-platform landing page as typed sections. Reads are public and \
+                       cacheable (strong ETags, 304, gzip and br). Every error is an RFC 9457 \
+                       `application/problem+json` document."
+    ),
+    tags(
+        (name = "sections", description = "The landing page's nine sections"),
+        (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
+        (name = "history", description = "Every revision of every section; restoring one is a new revision"),
+        (name = "export", description = "The page as a Hugo page file, for building the site"),
+        (name = "operations", description = "Health and version, as every Gen3 service has them"),
+    ),
+    // The read responses name these by reference (routes::cached_read), so they are listed here.
+    components(schemas(Problem, FieldError, SectionsDocument, Section)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// The `bearer` security scheme that writes and history reads name. Swagger UI's "Authorize"
+/// button takes a token for it.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("g3c_ followed by 64 hex digits")
+            .description(Some(
+                "A token from `gen3-content token create`. `read` scope: history; `write` \
+                 scope: history and every write.",
+            ))
+            .build();
+        api.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The document exactly as the server serves it at `/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::http::routes::configure)
+        .split_for_parts();
+    let mut api = api;
+    link_writes(&mut api);
+    api
+}
+
+/// OpenAPI links from every answer that carries a section's `ETag` (a GET, and the writes
+/// themselves) to the writes it enables: the same `id`, with that `ETag` as `If-Match`. Client
+/// generators and stateful testers (schemathesis) follow them to chain a read and its edits.
+fn link_writes(api: &mut utoipa::openapi::OpenApi) {
+    const SECTION: &str = "/sections/{id}";
+    let Some(item) = api.paths.paths.get_mut(SECTION) else {
+        return;
+    };
+    let link = |operation_id: &str| {
+        LinkBuilder::new()
+            .operation_id(operation_id)
+            .parameter("path.id", "$request.path.id")
+            .parameter("header.If-Match", "$response.header.ETag")
+            .description(format!(
+                "Edit the section just read or written, with its new `ETag` as `If-Match` ({operation_id})"
+            ))
+            .build()
+    };
+    let PathItem {
+        get, put, patch, ..
+    } = item;
+    for operation in [get, put, patch].into_iter().flatten() {
+        if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") {
+            ok.links
+                .insert("PutSection".to_owned(), RefOr::T(link("put_section")));
+            ok.links
+                .insert("PatchSection".to_owned(), RefOr::T(link("patch_section")));
+        }
+    }
+}

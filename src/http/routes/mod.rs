@@ -1,0 +1,320 @@
+//! The HTTP API: one file per resource, each with a `configure` that registers its handlers
+//! (and so their OpenAPI operations).
+
+mod body;
+pub mod export;
+pub mod frontend;
+pub mod history;
+pub mod ops;
+pub mod sections;
+pub mod writes;
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header::HeaderValue;
+use actix_web::{HttpRequest, web};
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::{OpenApi, Ref, RefOr};
+use utoipa::{IntoParams, IntoResponses, PartialSchema, ToSchema};
+
+use crate::content::documents;
+use crate::http::error::{ApiError, PROBLEM_JSON, Problem, excerpt};
+
+/// What the handlers need to know about how to answer.
+pub struct HttpSettings {
+    pub cache_control: HeaderValue,
+    /// Largest write body, in bytes.
+    pub max_body: usize,
+    /// How long a request's body may take to arrive (its head has the same limit, in actix).
+    pub request_timeout: std::time::Duration,
+    /// Largest request head, in bytes (see `http::limits::check_head`).
+    pub max_header_bytes: usize,
+}
+
+/// Conditional request headers of the cacheable reads.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code, non_snake_case)]
+pub struct ConditionalHeaders {
+    /// Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+    /// tag of the current version gives `304`.
+    #[param(rename = "If-None-Match", nullable = false)]
+    if_none_match: Option<String>,
+    /// An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent.
+    #[param(rename = "If-Modified-Since", nullable = false)]
+    if_modified_since: Option<String>,
+    /// `gzip` and `br` are served precompressed.
+    #[param(rename = "Accept-Encoding", nullable = false)]
+    accept_encoding: Option<String>,
+}
+
+/// The request headers of a write.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code, non_snake_case)]
+pub struct WriteHeaders {
+    /// The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+    /// or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+    #[param(
+        rename = "If-Match",
+        required = true,
+        nullable = false,
+        example = "\"3f9a1c0de2b4a5968e07\""
+    )]
+    if_match: String,
+    /// `gzip` and `br` are offered for the response.
+    #[param(rename = "Accept-Encoding", nullable = false)]
+    accept_encoding: Option<String>,
+}
+
+/// A documented response header.
+fn header(description: &str) -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(Some(String::schema()))
+        .description(Some(description))
+        .build()
+}
+
+/// A response whose body is a problem document, with the header its status carries (as
+/// `ApiError::headers` sets it).
+fn problem(status: &str, description: &str) -> RefOr<Response> {
+    let mut response = ResponseBuilder::new().description(description).content(
+        PROBLEM_JSON,
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name(Problem::name())))
+            .build(),
+    );
+    let status_header = match status {
+        "401" => Some((
+            "WWW-Authenticate",
+            r#"`Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent"#,
+        )),
+        "403" => Some((
+            "WWW-Authenticate",
+            r#"`Bearer realm="gen3-content", error="insufficient_scope", scope="write"`"#,
+        )),
+        "415" => Some(("Accept", "The media type this operation takes")),
+        "429" | "503" => Some(("Retry-After", "Seconds to wait before retrying")),
+        _ => None,
+    };
+    if let Some((name, description)) = status_header {
+        response = response.header(name, header(description));
+    }
+    response.build().into()
+}
+
+fn problems(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    list.iter()
+        .map(|(status, description)| ((*status).to_owned(), problem(status, description)))
+        .collect()
+}
+
+const UNAUTHORIZED: &str = "No token, or a bad, expired or revoked one";
+const TOO_MANY_FAILURES: &str = "Too many requests with a bad token from this address: every \
+     request with a token is refused until `Retry-After` seconds have passed";
+const UNEXPECTED: &str = "Unexpected error (logged with the `request_id` it carries)";
+const UNAVAILABLE: &str =
+    "The database stayed locked by another process; retry after `Retry-After`";
+
+/// The answers of a cacheable read: the body, of `media_type`, with its validators and caching
+/// headers (as `Representation::respond` sends them), or `304`.
+fn cached_read(
+    description: &str,
+    media_type: &str,
+    schema: RefOr<utoipa::openapi::schema::Schema>,
+) -> BTreeMap<String, RefOr<Response>> {
+    let ok = ResponseBuilder::new()
+        .description(description)
+        .content(
+            media_type,
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .header(
+            "ETag",
+            header("Strong validator of this version in this content coding"),
+        )
+        .header(
+            "Last-Modified",
+            header("When it last changed (one-second resolution)"),
+        )
+        .header("Cache-Control", header("Caching policy, configurable"))
+        .header("Vary", header("Accept-Encoding"))
+        .build();
+    let not_modified = ResponseBuilder::new()
+        .description(
+            "Not modified: the copy named in `If-None-Match` (or newer than \
+             `If-Modified-Since`) is current",
+        )
+        .header("ETag", header("The current validator"))
+        .header("Cache-Control", header("Caching policy, configurable"))
+        .build();
+    let mut responses = problems(&[("500", UNEXPECTED)]);
+    responses.insert("200".to_owned(), ok.into());
+    responses.insert("304".to_owned(), not_modified.into());
+    responses
+}
+
+/// `GET /sections`.
+pub struct SectionsRead;
+
+impl IntoResponses for SectionsRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let schema = Ref::from_schema_name(documents::SectionsDocument::name());
+        cached_read("The page's sections", "application/json", schema.into())
+    }
+}
+
+/// `GET /sections/{id}`.
+pub struct SectionRead;
+
+impl IntoResponses for SectionRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let schema = Ref::from_schema_name(documents::Section::name());
+        let mut responses = cached_read("The section", "application/json", schema.into());
+        responses.extend(problems(&[("404", "No section has this id")]));
+        responses
+    }
+}
+
+/// `GET /export`.
+pub struct ExportRead;
+
+impl IntoResponses for ExportRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        cached_read(
+            "The Hugo page file",
+            "text/markdown; charset=utf-8",
+            String::schema(),
+        )
+    }
+}
+
+/// Every answer of a write (`PUT`, `PATCH`, restore).
+pub struct WriteResponses;
+
+impl IntoResponses for WriteResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let ok = ResponseBuilder::new()
+            .description("The section as it now is (unchanged if the write changed nothing)")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(documents::Section::name())))
+                    .build(),
+            )
+            .header(
+                "ETag",
+                header("The new version's strong validator, for the next `If-Match`"),
+            )
+            .header("Last-Modified", header("When the section last changed"))
+            .header("Content-Location", header("The section's URL"))
+            .build();
+        let mut responses = problems(&[
+            (
+                "400",
+                "The body is not JSON, or a query parameter is malformed",
+            ),
+            ("401", UNAUTHORIZED),
+            ("403", "The token lacks the `write` scope"),
+            ("404", "No such section (or revision)"),
+            (
+                "408",
+                "The body did not arrive within the request timeout; the connection is closed",
+            ),
+            (
+                "412",
+                "`If-Match` names no current version: reload, reapply, retry",
+            ),
+            ("413", "The body is over the size limit"),
+            (
+                "415",
+                "The body's `Content-Type` is not the one this operation takes (see `Accept`)",
+            ),
+            (
+                "422",
+                "Invalid fields: `errors` has one entry per field, with a JSON Pointer",
+            ),
+            ("428", "`If-Match` is missing"),
+            ("429", TOO_MANY_FAILURES),
+            ("500", UNEXPECTED),
+            ("503", UNAVAILABLE),
+        ]);
+        responses.insert("200".to_owned(), ok.into());
+        responses
+    }
+}
+
+/// The problems a history read can answer with.
+pub struct HistoryProblems;
+
+impl IntoResponses for HistoryProblems {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        problems(&[
+            ("400", "A query parameter is malformed or out of range"),
+            ("401", UNAUTHORIZED),
+            ("404", "No such section or revision"),
+            ("429", TOO_MANY_FAILURES),
+            ("500", UNEXPECTED),
+            ("503", UNAVAILABLE),
+        ])
+    }
+}
+
+/// Registers every documented operation.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    sections::configure(cfg);
+    writes::configure(cfg);
+    history::configure(cfg);
+    export::configure(cfg);
+    ops::configure(cfg);
+}
+
+/// Each documented path with the methods it allows, read from the OpenAPI document that the
+/// handlers themselves produce, so `Allow` can never disagree with what is served. HEAD is
+/// allowed wherever GET is (see `http::edge`, which routes HEAD as GET).
+pub fn allowed_methods(api: &OpenApi) -> Vec<(String, String)> {
+    api.paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let operations = [
+                (&item.get, "GET, HEAD"),
+                (&item.post, "POST"),
+                (&item.put, "PUT"),
+                (&item.patch, "PATCH"),
+                (&item.delete, "DELETE"),
+            ];
+            let allow: Vec<&str> = operations
+                .into_iter()
+                .filter_map(|(operation, methods)| operation.as_ref().map(|_| methods))
+                .collect();
+            (path.clone(), allow.join(", "))
+        })
+        .collect()
+}
+
+/// A `405` with `Allow` for any other method on a documented path. Register after the handlers:
+/// routes are tried in order, so these only answer what no handler took.
+pub fn method_not_allowed(cfg: &mut web::ServiceConfig, allowed: &[(String, String)]) {
+    for (path, allow) in allowed {
+        let allow = allow.clone();
+        cfg.route(
+            path,
+            web::route().to(move |req: HttpRequest| {
+                let error = ApiError::MethodNotAllowed {
+                    method: req.method().to_string(),
+                    allow: allow.clone(),
+                };
+                async move { Err::<actix_web::HttpResponse, _>(error) }
+            }),
+        );
+    }
+}
+
+/// Anything that matched no route.
+pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    let path = excerpt(req.path());
+    Err(ApiError::NotFound(format!("nothing is served at {path}")))
+}

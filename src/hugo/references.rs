@@ -1,0 +1,161 @@
+//! The body's `{{< param "g3Teaser.title" >}}` shortcodes against the front matter.
+//!
+//! Hugo's own `param` shortcode fails the build on a missing key, but the Gen3 site's prints
+//! nothing, so a key removed from the front matter while the body still uses it (the seed's
+//! `g3Commons.c12`) silently renders an empty logo slot. The opposite, a field the body never
+//! prints, is an edit that shows up nowhere. Both are warnings: the page is still valid.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::META_KEYS;
+use super::read::PageFile;
+use crate::hugo::Finding;
+
+/// A `param` shortcode in either delimiter style, its key quoted, back-quoted or bare.
+static PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\{\{[<%]\s*param\s+(?:"([^"\n]*)"|`([^`]*)`|([^\s"`>%}]+))\s*[>%]\}\}"#)
+        .expect("a valid pattern")
+});
+
+/// The keys the body's `param` shortcodes ask for, in order of appearance.
+pub fn param_keys(body: &str) -> Vec<&str> {
+    PARAM
+        .captures_iter(body)
+        .filter_map(|c| c.iter().skip(1).flatten().next())
+        .map(|m| m.as_str())
+        .collect()
+}
+
+/// Every key the body asks for but the front matter lacks, and every front matter field the
+/// body never asks for, as warnings in the order the file has them.
+pub fn check(file: &PageFile<'_>) -> Vec<Finding> {
+    let keys = param_keys(file.body);
+    let mut findings = Vec::new();
+    let mut reported = Vec::new();
+    for &key in &keys {
+        if lookup(&file.data, key).is_none() && !reported.contains(&key) {
+            reported.push(key);
+            findings.push(Finding {
+                path: key.to_owned(),
+                line: None,
+                detail: "referenced by the body, missing from the front matter".to_owned(),
+            });
+        }
+    }
+
+    let mut fields = Vec::new();
+    if let Value::Object(top) = &file.data {
+        for (key, value) in top {
+            // Hugo itself shows the page metadata; the body need not.
+            if !META_KEYS.contains(&key.as_str()) {
+                leaves(value, &mut vec![key.clone()], &mut fields);
+            }
+        }
+    }
+    let asked: Vec<Vec<&str>> = keys.iter().map(|key| key.split('.').collect()).collect();
+    let used = |path: &[String]| {
+        asked.iter().any(|parts| {
+            // Asking for a map prints all of it.
+            parts.len() <= path.len()
+                && parts
+                    .iter()
+                    .zip(path)
+                    .all(|(part, segment)| part.eq_ignore_ascii_case(segment))
+        })
+    };
+    for path in fields.iter().filter(|path| !used(path)) {
+        findings.push(file.finding(
+            path,
+            "in the front matter, never used by the body".to_owned(),
+        ));
+    }
+    findings
+}
+
+/// The value at a dotted key, compared without case as Hugo does (it lower-cases every key).
+fn lookup<'v>(data: &'v Value, key: &str) -> Option<&'v Value> {
+    key.split('.').try_fold(data, |value, part| {
+        value
+            .as_object()?
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(part))
+            .map(|(_, value)| value)
+    })
+}
+
+/// The paths of every non-map value under `value`.
+fn leaves(value: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, child) in map {
+                path.push(key.clone());
+                leaves(child, path, out);
+                path.pop();
+            }
+        }
+        _ => out.push(path.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../../seed/about.md");
+
+    #[test]
+    fn the_seed_has_three_dangling_references_and_three_unused_fields() {
+        let file = PageFile::read(SEED).unwrap();
+        let found: Vec<String> = check(&file).iter().map(ToString::to_string).collect();
+        let lines: Vec<&str> = SEED.lines().collect();
+        // The first line containing `needle` after the line `after`.
+        let line = |needle: &str, after: &str| {
+            let start = lines.iter().position(|l| *l == after).unwrap();
+            start
+                + lines[start..]
+                    .iter()
+                    .position(|l| l.contains(needle))
+                    .unwrap()
+                + 1
+        };
+        assert_eq!(
+            found,
+            [
+                "g3Commons.c12.link: referenced by the body, missing from the front matter"
+                    .to_owned(),
+                "g3Commons.c12.title: referenced by the body, missing from the front matter"
+                    .to_owned(),
+                "g3Commons.c12.fig: referenced by the body, missing from the front matter"
+                    .to_owned(),
+                format!(
+                    "g3Roles.r2.button.target (line {}): in the front matter, never used by the body",
+                    line("target:", "  r2:")
+                ),
+                format!(
+                    "g3Roles.r3.button.target (line {}): in the front matter, never used by the body",
+                    line("target:", "  r3:")
+                ),
+                format!(
+                    "g3User.button.target (line {}): in the front matter, never used by the body",
+                    line("target:", "g3User:")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_shortcode_spelling_is_found() {
+        let body = r#"{{< param "a.b" >}} {{% param `c` %}} {{<param d.e>}} {{< params "x" >}}"#;
+        assert_eq!(param_keys(body), ["a.b", "c", "d.e"]);
+    }
+
+    #[test]
+    fn keys_match_without_case_and_maps_count_as_used() {
+        let text = "---\ng3Teaser:\n  title: T\n  button1:\n    caption: C\n    link: /x\n---\n\
+                    {{< param \"G3TEASER.TITLE\" >}} {{< param \"g3Teaser.button1\" >}}";
+        assert!(check(&PageFile::read(text).unwrap()).is_empty());
+    }
+}

@@ -1,0 +1,166 @@
+//! Writing a [`Page`] back as a Hugo page file: the inverse of [`read`](super::read).
+//!
+//! The front matter is built as data in the original's key order (the metadata, then the
+//! sections in page order; fields before the numbered items; items in page order under their
+//! keys) and written by [`yaml`](super::yaml), which quotes every string that a YAML 1.1 reader
+//! (Hugo) or a 1.2 reader would take for something else. The body is written back byte for
+//! byte, so Hugo renders the export exactly as it renders the original.
+
+use serde_json::Value;
+
+use super::{Shape, front_matter_key};
+use crate::model::page::Page;
+use crate::model::section::SectionContent;
+
+/// The page as a Hugo page file.
+pub fn write_page(page: &Page) -> String {
+    let Value::Object(top) = front_matter(page) else {
+        unreachable!("the front matter is a mapping")
+    };
+    let yaml = super::yaml::mapping(&top);
+    let mut text = String::with_capacity(yaml.len() + page.body.len() + 8);
+    text.push_str("---\n");
+    text.push_str(&yaml);
+    text.push_str("---\n");
+    text.push_str(&page.body);
+    text
+}
+
+/// The front matter as data, in the original's key order.
+pub fn front_matter(page: &Page) -> Value {
+    let mut top = match serde_json::to_value(&page.meta) {
+        Ok(Value::Object(meta)) => meta,
+        _ => unreachable!("the page metadata is a record"),
+    };
+    for content in page.sections() {
+        let (key, shape) = front_matter_key(content.id());
+        top.insert(key.to_owned(), section_front_matter(content, shape));
+    }
+    Value::Object(top)
+}
+
+/// A section as the front matter writes it.
+fn section_front_matter(content: &SectionContent, shape: Shape) -> Value {
+    let Value::Object(mut fields) = content.to_value() else {
+        unreachable!("section content is an object")
+    };
+    fields.shift_remove("type");
+    match shape {
+        Shape::Fields => Value::Object(fields),
+        Shape::Bare(field) => fields.shift_remove(field).unwrap_or(Value::Null),
+        Shape::NumberedItems => {
+            let items = fields.shift_remove("items");
+            let mut numbered = fields;
+            for item in items
+                .as_ref()
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Value::Object(item) = item else {
+                    unreachable!("items are objects")
+                };
+                let mut item = item.clone();
+                let Some(Value::String(key)) = item.shift_remove("key") else {
+                    unreachable!("every item has a key")
+                };
+                numbered.insert(key, Value::Object(item));
+            }
+            Value::Object(numbered)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hugo::read::PageFile;
+    use crate::hugo::{parse_page, split};
+    use crate::model::text::is_item_key;
+
+    const SEED: &str = include_str!("../../seed/about.md");
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn the_seed_is_written_back_as_the_same_data_in_the_same_order() {
+        let page = parse_page(SEED).unwrap();
+        let text = write_page(&page);
+        let original = PageFile::read(SEED).unwrap();
+        let written = PageFile::read(&text).unwrap();
+
+        // As data: map equality ignores order, so the order is compared separately.
+        assert_eq!(written.data, original.data);
+        assert_eq!(keys(&written.data), keys(&original.data));
+        // The order of the numbered maps' items is page order. (Within a record, fields are in
+        // the API's order, which is not always the seed's: that is not data.)
+        let numbered = |value: &Value| -> Vec<String> {
+            keys(value)
+                .into_iter()
+                .filter(|k| is_item_key(k))
+                .map(str::to_owned)
+                .collect()
+        };
+        for (key, value) in original.data.as_object().unwrap() {
+            if value.is_object() {
+                assert_eq!(
+                    numbered(&written.data[key]),
+                    numbered(value),
+                    "order in {key}"
+                );
+            }
+        }
+        assert_eq!(written.body, split(SEED).unwrap().1);
+        assert_eq!(parse_page(&text).unwrap(), page);
+    }
+
+    #[test]
+    fn the_date_is_written_as_the_string_it_is_stored_as() {
+        // A YAML 1.1 reader would take it unquoted for a timestamp, and the page stores a string.
+        // Hugo reads the quoted form as the page date all the same (the Hugo tests render the
+        // date of the export and of the seed to the same bytes).
+        let text = write_page(&parse_page(SEED).unwrap());
+        assert!(
+            text.lines()
+                .any(|l| l == "date: '2018-09-04T22:16:21-05:00'"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn text_that_yaml_would_misread_is_quoted() {
+        let tricky = [
+            "yes",
+            "123",
+            "null",
+            "- not a list",
+            "a: b",
+            "#hash",
+            "multi\nline",
+            " padded ",
+            "\"quoted\"",
+        ];
+        for text in tricky {
+            let mut page = parse_page(SEED).unwrap();
+            let vision = serde_json::json!({"type": "vision", "quote": text});
+            let mut errors = crate::model::Errors::default();
+            let content = SectionContent::parse_as(
+                crate::model::SectionId::Vision,
+                &vision,
+                &crate::model::Pointer::root(),
+                &mut errors,
+            )
+            .unwrap_or_else(|| panic!("{text:?}: {:?}", errors.into_vec()));
+            page.replace_section(content);
+            let written = write_page(&page);
+            assert_eq!(parse_page(&written).unwrap(), page, "{text:?}");
+        }
+    }
+}
