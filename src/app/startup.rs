@@ -1,6 +1,7 @@
 //! Builds the application: seed check, database, read model, HTTP server. Tests build it on port 0.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
@@ -18,6 +19,7 @@ use crate::content::{seed, store};
 use crate::http::edge::Edge;
 use crate::http::error::ApiError;
 use crate::http::routes::{self, HttpSettings};
+use crate::http::state::AppState;
 use crate::http::{openapi, security};
 use crate::ops::metrics::Metrics;
 use crate::storage::db;
@@ -26,7 +28,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: SqlitePool,
-    tokens: web::Data<Tokens>,
+    tokens: Arc<Tokens>,
     background: [JoinHandle<()>; 2],
 }
 
@@ -47,41 +49,33 @@ impl Application {
         ))
         .await?;
         let (stored, seen) = store::load_following(&mut *pool.acquire().await?).await?;
-        let read = web::Data::new(ReadModel::new(stored));
-        let tokens = web::Data::new(Tokens::default());
+        let read = Arc::new(ReadModel::new(stored));
+        let tokens = Arc::new(Tokens::default());
+        let metrics = Arc::new(Metrics::new());
 
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let max_header_bytes = settings.max_header_bytes;
-        let http = web::Data::new(HttpSettings {
-            cache_control: settings.cache_control.clone(),
-            max_body: settings.max_body,
-            request_timeout: settings.request_timeout,
-            max_header_bytes: settings.max_header_bytes,
+        let state = web::Data::new(AppState {
+            read: read.clone(),
+            pool: pool.clone(),
+            http: HttpSettings {
+                cache_control: settings.cache_control.clone(),
+                max_body: settings.max_body,
+                request_timeout: settings.request_timeout,
+                max_header_bytes: settings.max_header_bytes,
+            },
+            metrics: metrics.clone(),
+            tokens: tokens.clone(),
+            throttle: Throttle::new(settings.auth_failure_limit, Duration::from_secs(60)),
+            cors: security::Cors::new(&settings.cors_origins),
         });
-        let throttle = web::Data::new(Throttle::new(
-            settings.auth_failure_limit,
-            Duration::from_secs(60),
-        ));
-        let cors = web::Data::new(security::Cors::new(&settings.cors_origins));
-        let metrics = web::Data::new(Metrics::new());
-        let metrics_data = metrics.clone();
-        let pool_data = web::Data::new(pool.clone());
         let api = openapi::openapi();
         let allowed = routes::allowed_methods(&api);
-        let app_read = read.clone();
-        let app_tokens = tokens.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .into_utoipa_app()
-                .app_data(app_read.clone())
-                .app_data(app_tokens.clone())
-                .app_data(http.clone())
-                .app_data(pool_data.clone())
-                .app_data(throttle.clone())
-                .app_data(cors.clone())
-                .app_data(metrics.clone())
+                .app_data(state.clone())
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::NotFound(format!("no such resource: {e}")).into()
                 }))
@@ -101,7 +95,7 @@ impl Application {
                 .configure(routes::frontend::configure)
                 .default_service(web::to(routes::not_found))
                 // Request ids, HEAD, limits, CORS, problems, security headers, metrics, the log.
-                .wrap(Edge::new(metrics.clone(), cors.clone(), max_header_bytes))
+                .wrap(Edge::new(state.clone()))
         })
         .client_request_timeout(settings.request_timeout)
         .keep_alive(settings.keep_alive)
@@ -119,7 +113,7 @@ impl Application {
             seen,
             pool.clone(),
             read,
-            metrics_data,
+            metrics,
             settings.reload_interval,
         ));
         let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));
@@ -156,7 +150,7 @@ impl Application {
 /// How often token uses are written to `tokens.last_used_at` (and once more at shutdown).
 const TOKEN_USE_FLUSH: Duration = Duration::from_secs(60);
 
-async fn record_token_use(pool: SqlitePool, tokens: web::Data<Tokens>) {
+async fn record_token_use(pool: SqlitePool, tokens: Arc<Tokens>) {
     let mut ticker = tokio::time::interval(TOKEN_USE_FLUSH);
     loop {
         ticker.tick().await;

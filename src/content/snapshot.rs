@@ -4,8 +4,6 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use actix_web::web;
-
 use arc_swap::{ArcSwap, Guard};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
@@ -178,8 +176,8 @@ pub async fn follow_database(
     mut conn: SqliteConnection,
     mut seen: i64,
     pool: SqlitePool,
-    read: web::Data<ReadModel>,
-    metrics: web::Data<Metrics>,
+    read: Arc<ReadModel>,
+    metrics: Arc<Metrics>,
     every: Duration,
 ) {
     let mut version = None;

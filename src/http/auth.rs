@@ -9,11 +9,11 @@ use std::time::Instant;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
-use sqlx::SqlitePool;
+use actix_web::{FromRequest, HttpRequest};
 
-use crate::auth::{AuthError, Principal, Scope, Throttle, Tokens};
+use crate::auth::{AuthError, Principal, Scope};
 use crate::http::error::ApiError;
+use crate::http::state::App;
 
 /// A request made with a `write` token.
 #[derive(Debug)]
@@ -28,9 +28,7 @@ type Authorizing<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
 /// Everything a token check needs, taken from the request before the handler's future starts.
 struct Presented {
-    tokens: web::Data<Tokens>,
-    pool: web::Data<SqlitePool>,
-    throttle: Option<web::Data<Throttle>>,
+    app: App,
     client: Option<IpAddr>,
     header: Result<Option<String>, ApiError>,
 }
@@ -51,15 +49,7 @@ impl Presented {
             }
         };
         Ok(Self {
-            tokens: req
-                .app_data::<web::Data<Tokens>>()
-                .ok_or_else(missing)?
-                .clone(),
-            pool: req
-                .app_data::<web::Data<SqlitePool>>()
-                .ok_or_else(missing)?
-                .clone(),
-            throttle: req.app_data::<web::Data<Throttle>>().cloned(),
+            app: req.app_data::<App>().ok_or_else(missing)?.clone(),
             client: req.peer_addr().map(|addr| addr.ip()),
             header,
         })
@@ -68,7 +58,7 @@ impl Presented {
     async fn authorize(self, needed: Scope) -> Result<Principal, ApiError> {
         let header = self.header?;
         let now = Instant::now();
-        let throttle = self.throttle.as_deref().zip(self.client);
+        let throttle = Some(&self.app.throttle).zip(self.client);
         if let (Some((throttle, client)), Some(_)) = (throttle, &header) {
             throttle
                 .check(client, now)
@@ -76,8 +66,9 @@ impl Presented {
                     retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
                 })?;
         }
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.app.pool.acquire().await?;
         let result = self
+            .app
             .tokens
             .authorize(&mut conn, header.as_deref(), needed)
             .await;

@@ -19,11 +19,12 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::error::InternalError;
 use actix_web::http::header;
 use actix_web::http::{Method, StatusCode};
-use actix_web::{Error, HttpRequest, web};
+use actix_web::{Error, HttpRequest};
 
 use crate::http::error::{PendingProblem, problem_fallback};
 use crate::http::limits;
-use crate::http::security::{self, Cors, CrossOrigin};
+use crate::http::security::{self, CrossOrigin};
+use crate::http::state::App;
 use crate::ops::metrics::Metrics;
 use crate::ops::telemetry::{self, REQUEST_ID, RequestId};
 
@@ -31,22 +32,12 @@ use crate::ops::telemetry::{self, REQUEST_ID, RequestId};
 /// than finding it in the application's data on every request.
 #[derive(Clone)]
 pub struct Edge {
-    metrics: web::Data<Metrics>,
-    cors: web::Data<Cors>,
-    max_header_bytes: usize,
+    app: App,
 }
 
 impl Edge {
-    pub fn new(
-        metrics: web::Data<Metrics>,
-        cors: web::Data<Cors>,
-        max_header_bytes: usize,
-    ) -> Self {
-        Self {
-            metrics,
-            cors,
-            max_header_bytes,
-        }
+    pub fn new(app: App) -> Self {
+        Self { app }
     }
 }
 
@@ -95,16 +86,16 @@ where
             req.head_mut().method = Method::GET;
         }
         let origin = req.headers().get(header::ORIGIN).cloned();
-        let early = match limits::check_head(&req, self.edge.max_header_bytes) {
+        let early = match limits::check_head(&req, self.edge.app.http.max_header_bytes) {
             Err(refused) => Some(Err(refused)),
             Ok(()) => origin
                 .as_ref()
                 .and_then(|o| o.to_str().ok())
-                .and_then(|o| security::preflight(&req, o, &self.edge.cors)),
+                .and_then(|o| security::preflight(&req, o, &self.edge.app.cors)),
         };
-        let cors = origin.map(|origin| CrossOrigin::of(&req, origin, &self.edge.cors));
+        let cors = origin.map(|origin| CrossOrigin::of(&req, origin, &self.edge.app.cors));
         let service = self.service.clone();
-        let metrics = self.edge.metrics.clone();
+        let app = self.edge.app.clone();
         Box::pin(async move {
             let res = match early {
                 Some(Ok(answer)) => req.into_response(answer).map_into_right_body(),
@@ -122,7 +113,7 @@ where
                             {
                                 answer = answer.set_body(BoxBody::new(body));
                             }
-                            observe(&metrics, None, answer.status(), &id, &method, start);
+                            observe(&app.metrics, None, answer.status(), &id, &method, start);
                             return Err(InternalError::from_response(e, answer).into());
                         }
                     };
@@ -133,7 +124,7 @@ where
                     res
                 }
             };
-            Ok(finish(res, &metrics, &id, &method, start))
+            Ok(finish(res, &app.metrics, &id, &method, start))
         })
     }
 }

@@ -9,3 +9,4 @@ pub mod limits;
 pub mod openapi;
 pub mod routes;
 pub mod security;
+pub mod state;

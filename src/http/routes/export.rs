@@ -1,9 +1,8 @@
 //! `GET /export`: the page as a Hugo page file, for the site's build.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 
-use crate::content::snapshot::ReadModel;
-use crate::http::routes::HttpSettings;
+use crate::http::state::App;
 
 /// The page as a Hugo page
 ///
@@ -18,12 +17,11 @@ use crate::http::routes::HttpSettings;
     responses(super::ExportRead)
 )]
 #[get("/export")]
-async fn export_page(
-    req: HttpRequest,
-    read: web::Data<ReadModel>,
-    http: web::Data<HttpSettings>,
-) -> HttpResponse {
-    read.load().export().respond(&req, &http.cache_control)
+async fn export_page(req: HttpRequest, app: App) -> HttpResponse {
+    app.read
+        .load()
+        .export()
+        .respond(&req, &app.http.cache_control)
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -6,15 +6,14 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::content::snapshot::ReadModel;
 use crate::content::store;
 use crate::content::write;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
 use crate::http::routes::sections::parse_id;
 use crate::http::routes::writes::{precondition, written};
+use crate::http::state::{App, AppState};
 use crate::model::{SectionContent, SectionId, Timestamp};
-use crate::ops::metrics::Metrics;
 use crate::storage::revisions::{self, RevisionRow};
 
 /// The most revisions one page of history holds.
@@ -108,8 +107,9 @@ async fn list_revisions(
     _reader: Reader,
     id: web::Path<String>,
     query: web::Query<HistoryQuery>,
-    pool: web::Data<SqlitePool>,
+    app: App,
 ) -> Result<HttpResponse> {
+    let pool = &app.pool;
     let id = parse_id(&id)?;
     let limit = query.limit.unwrap_or(50);
     if !(1..=MAX_LIMIT).contains(&limit) || query.before.is_some_and(|b| b < 1) {
@@ -165,9 +165,9 @@ async fn list_revisions(
 async fn get_revision(
     _reader: Reader,
     path: web::Path<(String, i64)>,
-    pool: web::Data<SqlitePool>,
+    app: App,
 ) -> Result<HttpResponse> {
-    let (id, row) = find(&pool, path).await?;
+    let (id, row) = find(&app.pool, path).await?;
     let revision = Revision {
         revision: row.revision,
         created_at: stored_time(&row.created_at)?,
@@ -197,18 +197,22 @@ async fn restore_revision(
     editor: Editor,
     req: HttpRequest,
     path: web::Path<(String, i64)>,
-    read: web::Data<ReadModel>,
-    pool: web::Data<SqlitePool>,
-    metrics: web::Data<Metrics>,
+    app: App,
 ) -> Result<HttpResponse> {
+    let AppState {
+        read,
+        pool,
+        metrics,
+        ..
+    } = &**app;
     // Revisions never change once written, so this read needs no transaction with the write.
-    let (id, row) = find(&pool, path).await?;
+    let (id, row) = find(pool, path).await?;
     let content = store::parse_content(id, &row.content)?;
-    let precondition = precondition(&req, id, &read)?;
+    let precondition = precondition(&req, id, read)?;
     let snapshot = write::write_section(
-        &pool,
-        &read,
-        &metrics,
+        pool,
+        read,
+        metrics,
         id,
         &precondition,
         &editor.0.name,

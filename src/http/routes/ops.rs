@@ -1,13 +1,12 @@
 //! The Gen3 services' operational endpoints: `/_status` and `/_version`.
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use serde::Serialize;
-use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
 use crate::http::error::{ApiError, Problem, Result};
-use crate::ops::metrics::Metrics;
+use crate::http::state::App;
 use crate::storage;
 
 #[derive(Serialize, ToSchema)]
@@ -37,8 +36,8 @@ pub struct VersionInfo {
     )
 )]
 #[get("/_status")]
-async fn get_status(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
-    let mut conn = pool.acquire().await.map_err(ApiError::Unavailable)?;
+async fn get_status(app: App) -> Result<HttpResponse> {
+    let mut conn = app.pool.acquire().await.map_err(ApiError::Unavailable)?;
     storage::ping(&mut conn)
         .await
         .map_err(ApiError::Unavailable)?;
@@ -76,11 +75,11 @@ async fn get_version() -> HttpResponse {
     )
 )]
 #[get("/metrics")]
-async fn get_metrics(metrics: web::Data<Metrics>, pool: web::Data<SqlitePool>) -> HttpResponse {
+async fn get_metrics(app: App) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render(&pool))
+        .body(app.metrics.render(&app.pool))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -1,10 +1,9 @@
 //! `GET /sections` and `GET /sections/{id}`.
 
 use crate::http::error::{ApiError, Result, excerpt};
-use crate::http::routes::HttpSettings;
+use crate::http::state::App;
 use crate::model::SectionId;
 
-use crate::content::snapshot::ReadModel;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 /// List every section, in page order
@@ -18,12 +17,11 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
     responses(super::SectionsRead)
 )]
 #[get("/sections")]
-async fn list_sections(
-    req: HttpRequest,
-    read: web::Data<ReadModel>,
-    http: web::Data<HttpSettings>,
-) -> HttpResponse {
-    read.load().collection().respond(&req, &http.cache_control)
+async fn list_sections(req: HttpRequest, app: App) -> HttpResponse {
+    app.read
+        .load()
+        .collection()
+        .respond(&req, &app.http.cache_control)
 }
 
 /// Get one section
@@ -36,14 +34,13 @@ async fn list_sections(
     responses(super::SectionRead)
 )]
 #[get("/sections/{id}")]
-async fn get_section(
-    req: HttpRequest,
-    id: web::Path<String>,
-    read: web::Data<ReadModel>,
-    http: web::Data<HttpSettings>,
-) -> Result<HttpResponse> {
+async fn get_section(req: HttpRequest, id: web::Path<String>, app: App) -> Result<HttpResponse> {
     let id = parse_id(&id)?;
-    Ok(read.load().section(id).respond(&req, &http.cache_control))
+    Ok(app
+        .read
+        .load()
+        .section(id)
+        .respond(&req, &app.http.cache_control))
 }
 
 pub fn parse_id(name: &str) -> Result<SectionId> {

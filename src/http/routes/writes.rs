@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, put, web};
 use serde_json::Value;
-use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
 use crate::content::documents::Section;
@@ -12,11 +11,10 @@ use crate::content::snapshot::{ReadModel, Snapshot};
 use crate::content::write;
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
-use crate::http::routes::HttpSettings;
 use crate::http::routes::body::read_json;
 use crate::http::routes::sections::parse_id;
+use crate::http::state::{App, AppState};
 use crate::model::{SectionContent, SectionId};
-use crate::ops::metrics::Metrics;
 
 /// A JSON Merge Patch (RFC 7396) of a section: members to set, `null` to remove an optional
 /// one (`target`). Arrays such as `items` are replaced whole. The patch is merged onto the
@@ -66,7 +64,7 @@ async fn put_section(
     req: HttpRequest,
     id: web::Path<String>,
     body: web::Payload,
-    app: Writing,
+    app: App,
 ) -> Result<HttpResponse> {
     // The body is the whole new content.
     write_from_body(
@@ -100,7 +98,7 @@ async fn patch_section(
     req: HttpRequest,
     id: web::Path<String>,
     body: web::Payload,
-    app: Writing,
+    app: App,
 ) -> Result<HttpResponse> {
     let merge = |patch: Value, current: &SectionContent| {
         let mut merged = current.to_value();
@@ -109,14 +107,6 @@ async fn patch_section(
     };
     write_from_body(editor, req, &id, body, MERGE_PATCH_JSON, app, merge).await
 }
-
-/// What every write handler needs from the application.
-type Writing = (
-    web::Data<ReadModel>,
-    web::Data<SqlitePool>,
-    web::Data<HttpSettings>,
-    web::Data<Metrics>,
-);
 
 /// A write whose new content is `document(body, current content)`, validated as a `PUT` body:
 /// the checks in the contract's order, then one conditional transaction. The document is made
@@ -127,19 +117,26 @@ async fn write_from_body(
     id: &str,
     body: web::Payload,
     media_type: &'static str,
-    (read, pool, http, metrics): Writing,
+    app: App,
     document: impl FnOnce(Value, &SectionContent) -> Value,
 ) -> Result<HttpResponse> {
+    let AppState {
+        read,
+        pool,
+        http,
+        metrics,
+        ..
+    } = &**app;
     let id = parse_id(id)?;
-    let precondition = precondition(&req, id, &read)?;
-    let body = read_json(&req, body, media_type, &http).await?;
+    let precondition = precondition(&req, id, read)?;
+    let body = read_json(&req, body, media_type, http).await?;
     let change = |current: &SectionContent| {
         Section::parse_body(id, &document(body, current)).map_err(ApiError::InvalidFields)
     };
     let snapshot = write::write_section(
-        &pool,
-        &read,
-        &metrics,
+        pool,
+        read,
+        metrics,
         id,
         &precondition,
         &editor.0.name,

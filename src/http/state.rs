@@ -1,0 +1,28 @@
+//! What handlers, extractors and the edge share: one value, handed to each as one `web::Data`.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use crate::auth::{Throttle, Tokens};
+use crate::content::snapshot::ReadModel;
+use crate::http::routes::HttpSettings;
+use crate::http::security::Cors;
+use crate::ops::metrics::Metrics;
+
+/// The application's state. A read extracts this once (one lookup in the app data, one reference
+/// count) where it used to extract a `web::Data` per part. The parts that background tasks also
+/// use (the read model and the metrics, watched and updated by `content::snapshot`; the token
+/// uses, flushed by `app::startup`) are shared with them.
+pub struct AppState {
+    pub read: Arc<ReadModel>,
+    pub pool: SqlitePool,
+    pub http: HttpSettings,
+    pub metrics: Arc<Metrics>,
+    pub tokens: Arc<Tokens>,
+    pub throttle: Throttle,
+    pub cors: Cors,
+}
+
+/// The extractor of the application's state.
+pub type App = actix_web::web::Data<AppState>;
