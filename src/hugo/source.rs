@@ -1,0 +1,369 @@
+//! The front matter as the site team wrote it: every value with the bytes it occupies in the
+//! file, so that an edit rewrites those bytes and nothing else.
+//!
+//! A YAML library that reads into values and writes them out again loses what the site's files
+//! hold besides the values: comments, key order as written, quoting, blank lines, line widths.
+//! The lossless export keeps the imported text and edits it in place: [`locate`] finds where
+//! each scalar stands (saphyr-parser reports a span per event), [`replace`] puts a new value there,
+//! written by [`yaml::scalar`](super::yaml::scalar), the rule that makes YAML 1.1 (Hugo) and 1.2
+//! readers read exactly the stored string.
+
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// One step of a scalar's path from the top of the front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A value of the front matter where it stands in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub path: Vec<Step>,
+    /// The value as a YAML reader gets it (before any resolution of plain scalars to types).
+    pub value: String,
+    pub style: ScalarStyle,
+    /// The bytes of the text that hold the value: quotes included, and for a block scalar its
+    /// indicator (`|`, `>-`) through its last line; empty where a key has no value at all.
+    pub bytes: Range<usize>,
+    /// Its first line, 1-based.
+    pub line: usize,
+}
+
+/// Why front matter could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct SourceError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Where a container is in its reading: what the next scalar or container is.
+enum Frame {
+    Mapping { key: Option<String> },
+    Sequence { next: usize },
+}
+
+/// Every scalar value of `yaml` (mapping keys are steps of paths, not values), in text order.
+pub fn locate(yaml: &str) -> Result<Vec<Located>, SourceError> {
+    // saphyr counts characters; edits need byte offsets.
+    let offsets: Vec<usize> = yaml
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([yaml.len()])
+        .collect();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut path: Vec<Step> = Vec::new();
+    let mut found = Vec::new();
+    for event in Parser::new_from_str(yaml) {
+        let (event, span) = event.map_err(|e| SourceError {
+            line: e.marker().line(),
+            message: e.info().to_owned(),
+        })?;
+        // A value (scalar or container) here takes the step named by the enclosing frame.
+        let is_key = matches!(frames.last(), Some(Frame::Mapping { key: None }));
+        match event {
+            Event::Scalar(value, ..) if is_key => {
+                if let Some(Frame::Mapping { key }) = frames.last_mut() {
+                    *key = Some(value.into_owned());
+                }
+            }
+            Event::Scalar(value, style, ..) => {
+                let step = take_step(&mut frames);
+                let start = offsets[span.start.index()];
+                let end = offsets[span.end.index()];
+                let bytes = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => block_bytes(yaml, start, end),
+                    // `key:` with no value: saphyr places the empty value before the colon.
+                    _ if start == end && yaml[start..].starts_with(':') => start + 1..start + 1,
+                    _ => start..end,
+                };
+                found.push(Located {
+                    path: path.iter().cloned().chain(step).collect(),
+                    value: value.into_owned(),
+                    style,
+                    line: line_at(yaml, bytes.start),
+                    bytes,
+                });
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if let Some(step) = take_step(&mut frames) {
+                    path.push(step);
+                }
+                frames.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Mapping { key: None }
+                } else {
+                    Frame::Sequence { next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                frames.pop();
+                if !frames.is_empty() {
+                    path.pop();
+                }
+            }
+            Event::Alias(_) => {
+                return Err(SourceError {
+                    line: span.start.line(),
+                    message: "aliases (*name) are not supported in front matter".to_owned(),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// The step a value at this point takes, and the frame moved past it.
+fn take_step(frames: &mut [Frame]) -> Option<Step> {
+    match frames.last_mut()? {
+        Frame::Mapping { key } => key.take().map(Step::Key),
+        Frame::Sequence { next } => {
+            *next += 1;
+            Some(Step::Index(*next - 1))
+        }
+    }
+}
+
+/// A block scalar's bytes: saphyr's span starts at the content, after the indicator line, and
+/// ends after the content's last line break. The value's bytes run from the indicator to the end
+/// of its last line (the break stays, as it ends the line).
+fn block_bytes(yaml: &str, start: usize, end: usize) -> Range<usize> {
+    // The indicator is the last `|` or `>` on the last line before the content that is not
+    // blank (the span starts at the content's first character, after its indentation).
+    let head = &yaml[..start];
+    let line_start = head.trim_end().rfind('\n').map_or(0, |at| at + 1);
+    let indicator = head[line_start..]
+        .rfind(['|', '>'])
+        .map_or(start, |at| line_start + at);
+    let content = yaml[indicator..end].trim_end_matches(['\n', '\r']);
+    indicator..indicator + content.len()
+}
+
+fn line_at(yaml: &str, at: usize) -> usize {
+    yaml[..at].matches('\n').count() + 1
+}
+
+/// `yaml` with the value at `at` (found by [`locate`] in this same text) replaced by `value`.
+/// Every byte outside the value's own is kept as it was.
+pub fn replace(yaml: &str, at: &Located, value: &str) -> String {
+    let written = super::yaml::scalar(value);
+    let mut out = String::with_capacity(yaml.len() + written.len());
+    out.push_str(&yaml[..at.bytes.start]);
+    // `key:` with nothing after it: the value needs its separating space.
+    if at.bytes.is_empty() && yaml[..at.bytes.start].ends_with(':') {
+        out.push(' ');
+    }
+    out.push_str(&written);
+    out.push_str(&yaml[at.bytes.end..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "a: plain text # a comment\nb: 'single ''q'''\nc: \"dbl\\n\"\nd: |\n  block\n  two\ne: >-\n  folded\n\nf:\n  - x\n  - y: 1\nname: é ü\nempty:\nlast: z\n";
+
+    fn find<'a>(all: &'a [Located], path: &[&str]) -> &'a Located {
+        all.iter()
+            .find(|l| {
+                l.path.len() == path.len()
+                    && l.path.iter().zip(path).all(|(s, p)| match s {
+                        Step::Key(k) => k == p,
+                        Step::Index(i) => i.to_string() == *p,
+                    })
+            })
+            .unwrap_or_else(|| panic!("{path:?} located"))
+    }
+
+    #[test]
+    fn every_value_is_found_with_its_exact_bytes() {
+        let all = locate(SAMPLE).unwrap();
+        let text = |path: &[&str]| &SAMPLE[find(&all, path).bytes.clone()];
+        assert_eq!(text(&["a"]), "plain text");
+        assert_eq!(text(&["b"]), "'single ''q'''");
+        assert_eq!(find(&all, &["b"]).value, "single 'q'");
+        assert_eq!(text(&["c"]), "\"dbl\\n\"");
+        assert_eq!(text(&["d"]), "|\n  block\n  two");
+        assert_eq!(find(&all, &["d"]).value, "block\ntwo\n");
+        assert_eq!(text(&["e"]), ">-\n  folded");
+        assert_eq!(text(&["f", "0"]), "x");
+        assert_eq!(text(&["f", "1", "y"]), "1");
+        assert_eq!(text(&["name"]), "é ü");
+        assert_eq!(text(&["empty"]), "");
+        assert_eq!(find(&all, &["last"]).line, 15);
+    }
+
+    #[test]
+    fn a_replacement_changes_only_the_lines_of_its_value() {
+        let all = locate(SAMPLE).unwrap();
+        for (path, value) in [
+            (&["a"][..], "yes"),
+            (&["d"][..], "one line now"),
+            (&["e"][..], "two\nlines"),
+            (&["f", "1", "y"][..], "2"),
+            (&["empty"][..], "filled"),
+            (&["name"][..], "#hash: and colon"),
+        ] {
+            let at = find(&all, path);
+            let edited = replace(SAMPLE, at, value);
+            let again = locate(&edited).unwrap();
+            assert_eq!(find(&again, path).value, value, "{path:?} reads back");
+            for other in &all {
+                if other.path != at.path {
+                    let now = again.iter().find(|l| l.path == other.path).unwrap();
+                    assert_eq!(now.value, other.value, "{:?} unchanged", other.path);
+                }
+            }
+            let before: Vec<&str> = SAMPLE.lines().collect();
+            let after: Vec<&str> = edited.lines().collect();
+            let value_lines = SAMPLE[at.bytes.clone()].lines().count().max(1);
+            assert_eq!(before.len() - value_lines + 1, after.len(), "{path:?}");
+            let first = at.line - 1;
+            assert_eq!(before[..first], after[..first], "{path:?}: lines before");
+            assert_eq!(
+                before[first + value_lines..],
+                after[first + 1..],
+                "{path:?}: lines after"
+            );
+        }
+    }
+
+    /// Every page file of the Gen3 site at the seed's revision: (name under `content/`, front
+    /// matter).
+    fn site_front_matters() -> Vec<(String, String)> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let name = path.strip_prefix(root).unwrap().display().to_string();
+                    let front = super::super::split(&text).unwrap().0.to_owned();
+                    files.push((name, front));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// The scalar leaves of `value` as a YAML 1.2 library reads them, with their paths.
+    fn leaves(value: &serde_yaml::Value, path: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String)>) {
+        use serde_yaml::Value as V;
+        match value {
+            V::Mapping(map) => {
+                for (k, v) in map {
+                    path.push(Step::Key(k.as_str().expect("string keys").to_owned()));
+                    leaves(v, path, out);
+                    path.pop();
+                }
+            }
+            V::Sequence(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    leaves(v, path, out);
+                    path.pop();
+                }
+            }
+            V::String(text) => out.push((path.clone(), text.clone())),
+            V::Number(n) => out.push((path.clone(), n.to_string())),
+            V::Bool(b) => out.push((path.clone(), b.to_string())),
+            V::Null => out.push((path.clone(), String::new())),
+            V::Tagged(_) => panic!("no tags in the site"),
+        }
+    }
+
+    #[test]
+    fn every_value_of_every_site_page_is_located_where_a_yaml_library_reads_it() {
+        let files = site_front_matters();
+        assert_eq!(files.len(), 46);
+        let mut total = 0;
+        let mut duplicates = Vec::new();
+        for (name, front) in &files {
+            let all = locate(front).unwrap_or_else(|e| panic!("{name}: {e}"));
+            total += all.len();
+            // A key given twice: YAML 1.2 libraries refuse the file, Hugo takes the last value;
+            // the text (and so the export) keeps both.
+            let Ok(parsed) = serde_yaml::from_str::<serde_yaml::Value>(front) else {
+                duplicates.push(name.as_str());
+                continue;
+            };
+            let mut expected = Vec::new();
+            leaves(&parsed, &mut Vec::new(), &mut expected);
+            let got: Vec<(Vec<Step>, String)> = all
+                .iter()
+                .map(|l| {
+                    let value = match (l.style, l.value.as_str()) {
+                        (ScalarStyle::Plain, "~" | "null" | "Null" | "NULL") => String::new(),
+                        (ScalarStyle::Plain, v) if v.parse::<f64>().is_ok() => {
+                            serde_yaml::from_str::<serde_yaml::Value>(v).map_or(v.to_owned(), |n| {
+                                match n {
+                                    serde_yaml::Value::Number(n) => n.to_string(),
+                                    _ => v.to_owned(),
+                                }
+                            })
+                        }
+                        (_, v) => v.to_owned(),
+                    };
+                    (l.path.clone(), value)
+                })
+                .collect();
+            // In text order, which is the library's mapping order too.
+            assert_eq!(got, expected, "{name}");
+        }
+        assert_eq!(
+            duplicates,
+            [
+                "resources/developer/tech-intro.md",
+                "resources/developer/ui-library.md"
+            ],
+            "`draft` twice"
+        );
+        assert!(total > 800, "{total} values");
+    }
+
+    #[test]
+    fn editing_any_value_of_any_site_page_changes_only_its_lines() {
+        let mut edits = 0;
+        for (name, front) in site_front_matters() {
+            let all = locate(&front).unwrap();
+            let before: Vec<&str> = front.lines().collect();
+            for (n, at) in all.iter().enumerate() {
+                let value = format!("edited {n}: yes");
+                let edited = replace(&front, at, &value);
+                let again = locate(&edited).unwrap_or_else(|e| panic!("{name} {:?}: {e}", at.path));
+                assert_eq!(again.len(), all.len(), "{name} {:?}", at.path);
+                for (i, (old, new)) in all.iter().zip(&again).enumerate() {
+                    assert_eq!(old.path, new.path, "{name}");
+                    let want = if i == n { &value } else { &old.value };
+                    assert_eq!(
+                        &new.value, want,
+                        "{name} {:?} after editing {:?}",
+                        new.path, at.path
+                    );
+                }
+                let after: Vec<&str> = edited.lines().collect();
+                let lines = front[at.bytes.clone()].lines().count().max(1);
+                let first = at.line - 1;
+                assert_eq!(before[..first], after[..first], "{name} {:?}", at.path);
+                assert_eq!(
+                    before[first + lines..],
+                    after[first + 1..],
+                    "{name} {:?}",
+                    at.path
+                );
+                edits += 1;
+            }
+        }
+        assert!(edits > 800, "{edits} edits");
+    }
+}
