@@ -34,7 +34,13 @@ pub struct ExportArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The Hugo page file to check.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "site", conflicts_with = "site")]
+    pub file: Option<PathBuf>,
+    /// Check every page of this Hugo `content/` folder instead: the references of each body
+    /// that its front matter cannot answer (`param`, and the lists `events`, `webinar` and
+    /// `makelist` loop over), with file and line, as Hugo's strict `param` reports them.
+    #[arg(long, env = "GEN3_CONTENT_CHECK_SITE")]
+    pub site: Option<PathBuf>,
     /// Treat warnings (dangling `param` references, unused fields) as errors.
     #[arg(long, env = "GEN3_CONTENT_CHECK_STRICT")]
     pub strict: bool,
@@ -42,7 +48,12 @@ pub struct CheckArgs {
 
 /// `check`: every finding on stdout; fails on errors, and on warnings with `--strict`.
 pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
-    let report = read_and_check(&args.file)?;
+    let file = match (&args.file, &args.site) {
+        (_, Some(site)) => return check_site(site, args.strict),
+        (Some(file), None) => file,
+        (None, None) => bail!("name a page file, or a content folder with --site"),
+    };
+    let report = read_and_check(file)?;
     let (errors, warnings) = if args.strict {
         let mut all = report.errors;
         all.extend(report.warnings);
@@ -54,10 +65,67 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
     if !errors.is_empty() {
         bail!(
             "{} is not a valid page: {}",
-            args.file.display(),
+            file.display(),
             counted(errors.len(), "error")
         );
     }
+    Ok(())
+}
+
+/// `check --site`: one line per finding, `FILE:LINE: KEY: …`, and one per file skipped; fails on
+/// front matter that cannot be read, and on dangling references with `--strict`.
+fn check_site(root: &Path, strict: bool) -> anyhow::Result<()> {
+    let site = hugo::site::read_dir(root)
+        .with_context(|| format!("cannot read the content folder {}", root.display()))?;
+    let mut out = std::io::stdout().lock();
+    let (mut errors, mut warnings) = (0, 0);
+    for file in &site.skipped {
+        writeln!(out, "skipped: {file}: no front matter, not a page")?;
+    }
+    for page in &site.pages {
+        match hugo::site::dangling(page) {
+            Err(e) => {
+                errors += 1;
+                writeln!(out, "error: {}:{}: {}", page.file, e.line, e.message)?;
+            }
+            Ok(dangling) => {
+                for d in dangling {
+                    let level = if strict { "error" } else { "warning" };
+                    let what = match d.shortcode.as_str() {
+                        "param" => "referenced by the body, missing from the front matter",
+                        _ => "a list the body loops over, missing from the front matter",
+                    };
+                    writeln!(
+                        out,
+                        "{level}: {}:{}: {}: {what} ({})",
+                        page.file, d.line, d.key, d.shortcode
+                    )?;
+                    if strict {
+                        errors += 1;
+                    } else {
+                        warnings += 1;
+                    }
+                }
+            }
+        }
+    }
+    if errors > 0 {
+        out.flush()?;
+        bail!(
+            "{}: {} in {}",
+            root.display(),
+            counted(errors, "error"),
+            counted(site.pages.len(), "page")
+        );
+    }
+    writeln!(
+        out,
+        "checked {}: {}, {} skipped",
+        counted(site.pages.len(), "page"),
+        counted(warnings, "warning"),
+        counted(site.skipped.len(), "file")
+    )?;
+    out.flush()?;
     Ok(())
 }
 

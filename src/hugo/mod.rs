@@ -8,6 +8,7 @@
 mod properties;
 pub mod read;
 pub mod references;
+pub mod site;
 pub mod source;
 pub mod write;
 pub mod yaml;

@@ -15,7 +15,7 @@ use super::read::PageFile;
 use crate::hugo::Finding;
 
 /// A `param` shortcode in either delimiter style, its key quoted, back-quoted or bare.
-static PARAM: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static PARAM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\{\{[<%]\s*param\s+(?:"([^"\n]*)"|`([^`]*)`|([^\s"`>%}]+))\s*[>%]\}\}"#)
         .expect("a valid pattern")
 });

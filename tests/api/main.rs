@@ -18,6 +18,7 @@ mod ops;
 mod page_file;
 mod sections;
 mod security;
+mod site;
 mod startup;
 mod tokens;
 mod upgrade;

@@ -1,0 +1,193 @@
+//! A Hugo `content/` folder as pages: which files are pages, and what their bodies ask for that
+//! their front matter lacks.
+//!
+//! Any page of the site, not only the landing page: the front matter is read as the text it is
+//! ([`source::locate`]), so that a page of any shape (and one with a key given twice, which
+//! Hugo accepts and YAML 1.2 libraries refuse) can be checked.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::references::PARAM;
+use super::source::{self, Located, SourceError, Step};
+
+/// The extensions of the files Hugo renders as pages (with front matter).
+const PAGE_EXTENSIONS: [&str; 3] = ["md", "adoc", "html"];
+
+/// A page file: its `id` (its path under `content/` without the extension, `/`-separated) and
+/// its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitePage {
+    pub id: String,
+    /// Its path under `content/`, `/`-separated.
+    pub file: String,
+    pub text: String,
+}
+
+/// A content folder: its pages (sorted by file), and the files with a page's extension that
+/// have no front matter (Hugo copies those as they are; an import leaves them alone).
+#[derive(Debug, Default)]
+pub struct Site {
+    pub pages: Vec<SitePage>,
+    pub skipped: Vec<String>,
+}
+
+/// Reads every page file under `root`.
+pub fn read_dir(root: &Path) -> std::io::Result<Site> {
+    let mut site = Site::default();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+                continue;
+            };
+            if !PAGE_EXTENSIONS.contains(&ext) {
+                continue;
+            }
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let file = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let text = std::fs::read_to_string(&path)?;
+            if super::split(&text).is_err() {
+                site.skipped.push(file);
+                continue;
+            }
+            let id = file[..file.len() - ext.len() - 1].to_owned();
+            site.pages.push(SitePage { id, file, text });
+        }
+    }
+    site.pages.sort_by(|a, b| a.file.cmp(&b.file));
+    site.skipped.sort();
+    Ok(site)
+}
+
+/// Shortcodes that loop over a list of the front matter named by their argument.
+static LIST_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\{\{[<%]\s*(events|webinar|makelist)\s+"([^"\n]*)"\s*[>%]\}\}"#)
+        .expect("a valid pattern")
+});
+
+/// A reference of the body to the front matter that names nothing there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dangling {
+    /// The dotted key, as the body spells it.
+    pub key: String,
+    /// The shortcode that asks for it (`param`, `events`, …).
+    pub shortcode: String,
+    /// Its line in the file, 1-based.
+    pub line: usize,
+}
+
+/// Every reference of `page`'s body that its front matter cannot answer, in body order: `param`
+/// keys (as Hugo's strict `param` reports them) and the lists that `events`, `webinar` and
+/// `makelist` loop over. Keys are compared without case, as Hugo compares page parameters.
+/// References inside HTML comments count: Hugo runs shortcodes there too.
+pub fn dangling(page: &SitePage) -> Result<Vec<Dangling>, SourceError> {
+    let (front, body) = super::split(&page.text).map_err(|e| SourceError {
+        line: 1,
+        message: e.to_string(),
+    })?;
+    let values = source::locate(front)?;
+    let body_at = page.text.len() - body.len();
+    let line_of = |offset: usize| page.text[..body_at + offset].matches('\n').count() + 1;
+    let mut found = Vec::new();
+    for captures in PARAM.captures_iter(body) {
+        let Some(key) = captures.iter().skip(1).flatten().next() else {
+            continue;
+        };
+        if !answers(&values, key.as_str()) {
+            found.push(Dangling {
+                key: key.as_str().to_owned(),
+                shortcode: "param".to_owned(),
+                line: line_of(key.start()),
+            });
+        }
+    }
+    for captures in LIST_SHORTCODE.captures_iter(body) {
+        let (name, key) = (&captures[1], captures.get(2).expect("always captured"));
+        if !answers(&values, key.as_str()) {
+            found.push(Dangling {
+                key: key.as_str().to_owned(),
+                shortcode: name.to_owned(),
+                line: line_of(key.start()),
+            });
+        }
+    }
+    found.sort_by_key(|d| d.line);
+    Ok(found)
+}
+
+/// Whether some value of the front matter lies at or under the dotted `key`.
+fn answers(values: &[Located], key: &str) -> bool {
+    let parts: Vec<&str> = key.split('.').collect();
+    values.iter().any(|value| {
+        value.path.len() >= parts.len()
+            && parts
+                .iter()
+                .zip(&value.path)
+                .all(|(part, step)| match step {
+                    Step::Key(name) => name.eq_ignore_ascii_case(part),
+                    Step::Index(i) => part.parse() == Ok(*i),
+                })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_sites_dangling_references_are_the_ones_hugo_reports() {
+        let root = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/site/gen3.org-d819f2a/content"
+        ));
+        let site = read_dir(root).unwrap();
+        assert_eq!(site.pages.len(), 46);
+        assert!(site.skipped.is_empty(), "{:?}", site.skipped);
+        let mut params = Vec::new();
+        let mut lists = Vec::new();
+        for page in &site.pages {
+            for d in dangling(page).unwrap() {
+                let entry = format!("{}:{} {}", page.file, d.line, d.key);
+                if d.shortcode == "param" {
+                    params.push(entry);
+                } else {
+                    lists.push(format!("{} {entry}", d.shortcode));
+                }
+            }
+        }
+        // The 13 on 5 pages that Hugo's built-in strict `param` reports (site/README.md).
+        assert_eq!(
+            params,
+            [
+                "_index.md:405 g3Commons.c12.link",
+                "_index.md:405 g3Commons.c12.title",
+                "_index.md:406 g3Commons.c12.fig",
+                "community/_index.md:86 g3Teaser.para1",
+                "community/_index.md:90 g3Teaser.para2",
+                "ga4gh.md:88 g3Feature.f5.title",
+                "ga4gh.md:90 g3Feature.f5.detail",
+                "ga4gh.md:96 g3Feature.f6.title",
+                "ga4gh.md:98 g3Feature.f6.detail",
+                // Inside an HTML comment, where Hugo still runs shortcodes.
+                "powered-by-gen3.md:120 g3Commons.c1.link",
+                "powered-by-gen3.md:120 g3Commons.c1.title",
+                "powered-by-gen3.md:121 g3Commons.c1.fig",
+                "products/framework-services.md:55 g3Feature.f1.para1",
+            ]
+        );
+        // Its list is under the key `<!--- g3Upcoming`, itself an HTML comment.
+        assert_eq!(lists, ["webinar community/webinars.md:83 g3Upcoming"]);
+    }
+}
