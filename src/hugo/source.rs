@@ -50,11 +50,7 @@ enum Frame {
 /// Every scalar value of `yaml` (mapping keys are steps of paths, not values), in text order.
 pub fn locate(yaml: &str) -> Result<Vec<Located>, SourceError> {
     // saphyr counts characters; edits need byte offsets.
-    let offsets: Vec<usize> = yaml
-        .char_indices()
-        .map(|(at, _)| at)
-        .chain([yaml.len()])
-        .collect();
+    let offsets = char_offsets(yaml);
     let mut frames: Vec<Frame> = Vec::new();
     let mut path: Vec<Step> = Vec::new();
     let mut found = Vec::new();
@@ -159,6 +155,160 @@ pub fn replace(yaml: &str, at: &Located, value: &str) -> String {
     }
     out.push_str(&written);
     out.push_str(&yaml[at.bytes.end..]);
+    out
+}
+
+/// A block mapping's entry (a key and its value) where it stands in the text: the unit that is
+/// added or removed when an item of a numbered map (`f1`, `f2`, …) comes or goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The path to the entry's value: the parent's path and the entry's key.
+    pub path: Vec<Step>,
+    /// From the start of the key's line to the end of the entry's last line, its line break
+    /// included. Blank lines and comments less indented than the value after it belong to what
+    /// follows.
+    pub lines: Range<usize>,
+    /// The key's column.
+    pub indent: usize,
+}
+
+/// Every entry of every block mapping of `yaml`, in text order.
+pub fn entries(yaml: &str) -> Result<Vec<Entry>, SourceError> {
+    let offsets = char_offsets(yaml);
+    // Per open mapping: the key being read (path and byte where its key starts), and whether
+    // the mapping is in block style (flow mappings share lines; their entries are not lines).
+    struct Open {
+        block: bool,
+        current: Option<(Vec<Step>, usize)>,
+    }
+    let mut open: Vec<Option<Open>> = Vec::new();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut path: Vec<Step> = Vec::new();
+    let mut found = Vec::new();
+    let close = |current: Option<(Vec<Step>, usize)>, end: usize, found: &mut Vec<Entry>| {
+        if let Some(entry) = current.and_then(|(path, start)| entry(yaml, path, start, end)) {
+            found.push(entry);
+        }
+    };
+    for event in Parser::new_from_str(yaml) {
+        let (event, span) = event.map_err(|e| SourceError {
+            line: e.marker().line(),
+            message: e.info().to_owned(),
+        })?;
+        let at = offsets[span.start.index()];
+        let is_key = matches!(frames.last(), Some(Frame::Mapping { key: None }));
+        match event {
+            Event::Scalar(value, ..) if is_key => {
+                if let Some(Some(mapping)) = open.last_mut() {
+                    let previous = mapping.current.take();
+                    if mapping.block {
+                        close(previous, at, &mut found);
+                        let mut entry_path = path.clone();
+                        entry_path.push(Step::Key(value.to_string()));
+                        mapping.current = Some((entry_path, at));
+                    }
+                }
+                if let Some(Frame::Mapping { key }) = frames.last_mut() {
+                    *key = Some(value.into_owned());
+                }
+            }
+            Event::Scalar(..) => {
+                take_step(&mut frames);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if let Some(step) = take_step(&mut frames) {
+                    path.push(step);
+                }
+                if matches!(event, Event::MappingStart(..)) {
+                    let block = !yaml[at..].starts_with('{');
+                    open.push(Some(Open {
+                        block,
+                        current: None,
+                    }));
+                    frames.push(Frame::Mapping { key: None });
+                } else {
+                    open.push(None);
+                    frames.push(Frame::Sequence { next: 0 });
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some(Some(mapping)) = open.pop() {
+                    close(mapping.current, at, &mut found);
+                }
+                frames.pop();
+                if !frames.is_empty() {
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    found.sort_by_key(|e| e.lines.start);
+    Ok(found)
+}
+
+fn char_offsets(yaml: &str) -> Vec<usize> {
+    yaml.char_indices()
+        .map(|(at, _)| at)
+        .chain([yaml.len()])
+        .collect()
+}
+
+/// The entry whose key starts at byte `start`, ended by whatever starts at byte `end` (the next
+/// key, or the mapping's end). `None` when the key does not start its line (`- key: value`, the
+/// first key of a list item): such an entry is not lines of its own.
+fn entry(yaml: &str, path: Vec<Step>, start: usize, end: usize) -> Option<Entry> {
+    let line_start = |at: usize| yaml[..at].rfind('\n').map_or(0, |n| n + 1);
+    let first = line_start(start);
+    let indent = start - first;
+    if !yaml[first..start].bytes().all(|b| b == b' ') {
+        return None;
+    }
+    // `end` is where the next token starts: at the start of its line (after its indentation),
+    // or, at the end of the text, after the last line.
+    let mut last = if yaml[line_start(end)..end].trim().is_empty() {
+        line_start(end)
+    } else {
+        yaml[end..].find('\n').map_or(yaml.len(), |n| end + n + 1)
+    };
+    // Hand back blank lines, and comments no deeper than the key, to what follows.
+    while last > first {
+        let previous = line_start(last - 1);
+        let line = &yaml[previous..last];
+        let trimmed = line.trim_start();
+        let depth = line.len() - trimmed.len();
+        if trimmed.trim().is_empty() || (trimmed.starts_with('#') && depth <= indent) {
+            last = previous;
+        } else {
+            break;
+        }
+    }
+    Some(Entry {
+        path,
+        lines: first..last.max(first),
+        indent,
+    })
+}
+
+/// `yaml` without the lines of `entry` (found by [`entries`] in this same text).
+pub fn remove(yaml: &str, entry: &Entry) -> String {
+    let mut out = String::with_capacity(yaml.len());
+    out.push_str(&yaml[..entry.lines.start]);
+    out.push_str(&yaml[entry.lines.end..]);
+    out
+}
+
+/// `yaml` with a new entry `key: value` in lines of its own right after `entry` (found by
+/// [`entries`] in this same text), at the same indentation; every other line is kept.
+pub fn insert_after(yaml: &str, entry: &Entry, key: &str, value: &serde_json::Value) -> String {
+    let written = super::yaml::entry(key, value, entry.indent);
+    let mut out = String::with_capacity(yaml.len() + written.len() + 1);
+    out.push_str(&yaml[..entry.lines.end]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&written);
+    out.push_str(&yaml[entry.lines.end..]);
     out
 }
 
@@ -365,5 +515,94 @@ mod tests {
             }
         }
         assert!(edits > 800, "{edits} edits");
+    }
+
+    /// The last item of every numbered map of the site (`g3Feature.f6`, `g3Commons.c24`, …).
+    fn last_items(front: &str) -> Vec<Entry> {
+        let numbered = regex::Regex::new(r"^[A-Za-z]+[0-9]+$").unwrap();
+        let all = entries(front).unwrap();
+        let mut last: Vec<Entry> = Vec::new();
+        for e in all.into_iter().filter(|e| e.path.len() == 2) {
+            let Step::Key(key) = &e.path[1] else { continue };
+            if !numbered.is_match(key) {
+                continue;
+            }
+            match last.last_mut() {
+                Some(previous) if previous.path[0] == e.path[0] => *previous = e,
+                _ => last.push(e),
+            }
+        }
+        last
+    }
+
+    fn under(value: &Located, path: &[Step]) -> bool {
+        value.path.len() >= path.len() && value.path[..path.len()] == *path
+    }
+
+    #[test]
+    fn items_of_numbered_maps_come_and_go_as_whole_lines_on_every_site_page() {
+        let item = serde_json::json!({"title": "A new item: yes", "detail": "on", "link": "/new"});
+        let mut maps = 0;
+        for (name, front) in site_front_matters() {
+            let values = locate(&front).unwrap();
+            for last in last_items(&front) {
+                maps += 1;
+                let what = format!("{name} {:?}", last.path);
+                // Removed: exactly its lines go, and everything else reads as before.
+                let removed = remove(&front, &last);
+                let kept: Vec<_> = values.iter().filter(|v| !under(v, &last.path)).collect();
+                let now = locate(&removed).unwrap_or_else(|e| panic!("{what}: {e}"));
+                assert_eq!(now.iter().collect::<Vec<_>>().len(), kept.len(), "{what}");
+                for (a, b) in now.iter().zip(&kept) {
+                    assert_eq!((&a.path, &a.value), (&b.path, &b.value), "{what}");
+                }
+                let gone = front[last.lines.clone()].lines().count();
+                assert_eq!(
+                    front.lines().count() - gone,
+                    removed.lines().count(),
+                    "{what}"
+                );
+                // Added after it: new lines only, at its indentation, read back as written.
+                let Step::Key(parent) = &last.path[0] else {
+                    unreachable!()
+                };
+                let added = insert_after(&front, &last, "zz99", &item);
+                let now = locate(&added).unwrap_or_else(|e| panic!("{what}: {e}\n{added}"));
+                let new: Vec<_> = now
+                    .iter()
+                    .filter(|v| under(v, &[Step::Key(parent.clone()), Step::Key("zz99".into())]))
+                    .map(|v| v.value.as_str())
+                    .collect();
+                assert_eq!(new, ["A new item: yes", "on", "/new"], "{what}");
+                assert_eq!(now.len(), values.len() + 3, "{what}");
+                let before: Vec<&str> = front.lines().collect();
+                let after: Vec<&str> = added.lines().collect();
+                let at = front[..last.lines.end].lines().count();
+                assert_eq!(before[..at], after[..at], "{what}");
+                assert_eq!(before[at..], after[at + 4..], "{what}");
+            }
+        }
+        assert!(maps >= 20, "{maps} numbered maps");
+    }
+
+    #[test]
+    fn an_entry_ends_before_the_blank_lines_and_comments_of_what_follows() {
+        let yaml =
+            "top:\n  a1:\n    t: x\n    # about a1\n\n  # about a2\n  a2:\n    t: y\nnext: z\n";
+        let all = entries(yaml).unwrap();
+        let a1 = all
+            .iter()
+            .find(|e| e.path.len() == 2 && e.path[1] == Step::Key("a1".into()))
+            .unwrap();
+        assert_eq!(&yaml[a1.lines.clone()], "  a1:\n    t: x\n    # about a1\n");
+        let a2 = all
+            .iter()
+            .find(|e| e.path.len() == 2 && e.path[1] == Step::Key("a2".into()))
+            .unwrap();
+        assert_eq!(&yaml[a2.lines.clone()], "  a2:\n    t: y\n");
+        assert_eq!(
+            remove(yaml, a2),
+            "top:\n  a1:\n    t: x\n    # about a1\n\n  # about a2\nnext: z\n"
+        );
     }
 }

@@ -21,6 +21,15 @@ pub fn mapping(top: &Map<String, Value>) -> String {
     out
 }
 
+/// One entry `key: value` at column `indent`, with the lines its value needs below it.
+pub fn entry(key: &str, value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    let mut one = Map::new();
+    one.insert(key.to_owned(), value.clone());
+    write_mapping(&one, indent, &mut out);
+    out
+}
+
 fn write_mapping(map: &Map<String, Value>, indent: usize, out: &mut String) {
     for (key, value) in map {
         push_indent(out, indent);
