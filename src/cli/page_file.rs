@@ -132,7 +132,8 @@ fn check_site(root: &Path, strict: bool) -> anyhow::Result<()> {
 /// `import`: the warnings on stdout, then the page stored in one transaction, then what
 /// changed. On any error nothing is written.
 pub async fn import(database: &Path, args: &ImportArgs) -> anyhow::Result<()> {
-    let report = read_and_check(&args.file)?;
+    let text = read(&args.file)?;
+    let report = hugo::check_page(&text);
     print_findings(&report.errors, &report.warnings)?;
     let Some(page) = report.page else {
         bail!(
@@ -141,18 +142,18 @@ pub async fn import(database: &Path, args: &ImportArgs) -> anyhow::Result<()> {
             counted(report.errors.len(), "error")
         );
     };
-    let replaced = store_page(database, &page).await?;
+    let replaced = store_page(database, &page, &text).await?;
     println!("{}", summary(&args.file, &replaced));
     Ok(())
 }
 
-/// Replaces the stored page with `page` in one `BEGIN IMMEDIATE` transaction.
-async fn store_page(database: &Path, page: &Page) -> anyhow::Result<Replaced> {
+/// Replaces the stored page with `page`, read from `text`, in one `BEGIN IMMEDIATE` transaction.
+async fn store_page(database: &Path, page: &Page, text: &str) -> anyhow::Result<Replaced> {
     // An import is rare and replaces everything: always the most durable setting.
     let pool = db::connect(database, db::Synchronous::Full).await?;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let replaced = store::replace_page(&mut tx, page, AUTHOR).await?;
+    let replaced = store::replace_page(&mut tx, page, text, AUTHOR).await?;
     tx.commit().await?;
     drop(conn);
     pool.close().await;
@@ -170,7 +171,7 @@ pub async fn export(database: &Path, args: &ExportArgs) -> anyhow::Result<()> {
     let pool = db::connect(database, db::Synchronous::Full).await?;
     let stored = store::load(&mut *pool.acquire().await?).await?;
     pool.close().await;
-    let text = hugo::write_page(&stored.page);
+    let text = hugo::export_page(&stored.page, stored.source.as_deref());
     match &args.output {
         None => std::io::stdout()
             .lock()
@@ -198,9 +199,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn read_and_check(file: &Path) -> anyhow::Result<Report> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    Ok(hugo::check_page(&text))
+    Ok(hugo::check_page(&read(file)?))
+}
+
+fn read(file: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
 }
 
 fn print_findings(errors: &[Finding], warnings: &[Finding]) -> anyhow::Result<()> {

@@ -16,8 +16,14 @@ pub const BUILT_IN: &str = include_str!("../../seed/about.md");
 /// The author of seeded revisions.
 pub const AUTHOR: &str = "seed";
 
+/// The seed: the page, and the file it was read from (which the export starts from).
+pub struct Seed {
+    pub page: Page,
+    pub text: String,
+}
+
 /// Reads and parses the seed page; errors name the file, the YAML path and the line.
-pub fn load(path: Option<&PathBuf>) -> anyhow::Result<Page> {
+pub fn load(path: Option<&PathBuf>) -> anyhow::Result<Seed> {
     let (name, text) = match path {
         Some(path) => (
             path.display().to_string(),
@@ -26,18 +32,19 @@ pub fn load(path: Option<&PathBuf>) -> anyhow::Result<Page> {
         ),
         None => ("the built-in seed".to_owned(), BUILT_IN.to_owned()),
     };
-    hugo::parse_page(&text).with_context(|| format!("{name} is not a valid page"))
+    let page = hugo::parse_page(&text).with_context(|| format!("{name} is not a valid page"))?;
+    Ok(Seed { page, text })
 }
 
 /// Stores `page` if, and only if, the database holds nothing yet; one transaction.
 /// Returns whether it seeded.
-pub async fn seed_if_empty(pool: &SqlitePool, page: &Page) -> anyhow::Result<bool> {
+pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<bool> {
     // IMMEDIATE: two servers starting on one new file must not both seed it.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     if !store::is_empty(&mut tx).await? {
         return Ok(false);
     }
-    store::insert_page(&mut tx, page, AUTHOR).await?;
+    store::insert_page(&mut tx, &seed.page, &seed.text, AUTHOR).await?;
     tx.commit().await?;
     Ok(true)
 }

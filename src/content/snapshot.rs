@@ -11,8 +11,8 @@ use tokio::sync::{Mutex, MutexGuard};
 use crate::content::documents::Section;
 use crate::content::representation::Representation;
 use crate::content::store::{self, Stored, Version};
-use crate::hugo::write_page;
-use crate::model::{PageMeta, SectionContent, SectionId, Timestamp};
+use crate::hugo::export_page;
+use crate::model::{SectionContent, SectionId};
 use crate::ops::metrics::Metrics;
 use crate::storage;
 
@@ -49,8 +49,8 @@ impl Snapshot {
     }
 
     /// This snapshot with other page metadata and body: the sections are shared as they are.
-    pub fn with_page(&self, meta: PageMeta, body: String, updated_at: Timestamp) -> Self {
-        let stored = self.stored.with_page(meta, body, updated_at);
+    pub fn with_page(&self, record: store::PageRecord) -> Self {
+        let stored = self.stored.with_page(record);
         Self::assemble(stored, self.sections.clone())
     }
 
@@ -92,7 +92,7 @@ impl Snapshot {
     /// `GET /export`.
     pub fn export(&self) -> &Representation {
         self.export.get_or_init(|| {
-            let text = write_page(&self.stored.page);
+            let text = export_page(&self.stored.page, self.stored.source.as_deref());
             let modified = self.stored.last_modified().to_system_time();
             Representation::new(MARKDOWN, text.into_bytes(), modified)
         })
@@ -260,13 +260,10 @@ async fn follow_once(
             }
         }
         if touched.page {
-            let (meta, body, updated_at) = store::load_page_row(&mut tx).await?;
+            let record = store::load_page_row(&mut tx).await?;
             let base = next.as_ref().unwrap_or(&current);
-            let stored = base.stored();
-            if (&stored.page.meta, &stored.page.body, stored.page_updated_at)
-                != (&meta, &body, updated_at)
-            {
-                next = Some(base.with_page(meta, body, updated_at));
+            if base.stored().page_record() != record {
+                next = Some(base.with_page(record));
                 metrics.reloaded("page");
             }
         }
@@ -289,7 +286,7 @@ mod tests {
     use crate::model::Timestamp;
 
     fn seeded() -> Stored {
-        let page = crate::content::seed::load(None).unwrap();
+        let page = crate::content::seed::load(None).unwrap().page;
         let version = Version {
             revision: 1,
             updated_at: Timestamp::parse("2026-11-25T12:00:00Z").unwrap(),
@@ -298,6 +295,7 @@ mod tests {
             versions: vec![version; page.sections().len()],
             page,
             page_updated_at: version.updated_at,
+            source: None,
         }
     }
 

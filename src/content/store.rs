@@ -1,6 +1,8 @@
 //! Between the domain and the tables: turns rows into a valid [`Stored`] page and pages into
 //! rows. Transactions are the caller's; SQL stays in `storage`.
 
+use std::sync::Arc;
+
 use anyhow::{Context, anyhow};
 use sqlx::{Connection, SqliteConnection};
 
@@ -21,6 +23,18 @@ pub struct Stored {
     pub page: Page,
     pub page_updated_at: Timestamp,
     pub versions: Vec<Version>,
+    /// The page file as seeded or imported, which the export edits (`None` for a page stored by
+    /// an earlier release).
+    pub source: Option<Arc<str>>,
+}
+
+/// The page row: metadata, body, when they last changed, and the file they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRecord {
+    pub meta: PageMeta,
+    pub body: String,
+    pub updated_at: Timestamp,
+    pub source: Option<Arc<str>>,
 }
 
 impl Stored {
@@ -41,13 +55,24 @@ impl Stored {
         next
     }
 
-    /// This page with other metadata and body, changed at `updated_at`.
-    pub fn with_page(&self, meta: PageMeta, body: String, updated_at: Timestamp) -> Self {
+    /// This page with another page row.
+    pub fn with_page(&self, record: PageRecord) -> Self {
         let mut next = self.clone();
-        next.page.meta = meta;
-        next.page.body = body;
-        next.page_updated_at = updated_at;
+        next.page.meta = record.meta;
+        next.page.body = record.body;
+        next.page_updated_at = record.updated_at;
+        next.source = record.source;
         next
+    }
+
+    /// Its page row as stored.
+    pub fn page_record(&self) -> PageRecord {
+        PageRecord {
+            meta: self.page.meta.clone(),
+            body: self.page.body.clone(),
+            updated_at: self.page_updated_at,
+            source: self.source.clone(),
+        }
     }
 
     /// When anything on the page last changed.
@@ -115,7 +140,7 @@ pub async fn load_following(conn: &mut SqliteConnection) -> anyhow::Result<(Stor
 
 /// Reads the whole page inside the caller's transaction.
 pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
-    let (meta, body, page_updated_at) = load_page_row(conn).await?;
+    let record = load_page_row(conn).await?;
     let rows = storage::sections::current(conn).await?;
     let mut sections = Vec::with_capacity(rows.len());
     let mut versions = Vec::with_capacity(rows.len());
@@ -124,19 +149,18 @@ pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
         sections.push(content);
         versions.push(version);
     }
-    let page = Page::new(meta, body, sections)
+    let page = Page::new(record.meta, record.body, sections)
         .ok_or_else(|| anyhow!("the database does not hold the nine sections in page order"))?;
     Ok(Stored {
         page,
-        page_updated_at,
+        page_updated_at: record.updated_at,
         versions,
+        source: record.source,
     })
 }
 
-/// The page's metadata, body and when they last changed.
-pub async fn load_page_row(
-    conn: &mut SqliteConnection,
-) -> anyhow::Result<(PageMeta, String, Timestamp)> {
+/// The page row.
+pub async fn load_page_row(conn: &mut SqliteConnection) -> anyhow::Result<PageRecord> {
     let row = storage::page::get(conn)
         .await?
         .ok_or_else(|| anyhow!("the database holds no page"))?;
@@ -146,7 +170,12 @@ pub async fn load_page_row(
     let mut errors = Errors::for_stored();
     let meta = PageMeta::parse(&meta, &Pointer::root(), &mut errors)
         .ok_or_else(|| anyhow!("stored page metadata is invalid: {:?}", errors.into_vec()))?;
-    Ok((meta, row.body, parse_time(&row.updated_at)?))
+    Ok(PageRecord {
+        meta,
+        body: row.body,
+        updated_at: parse_time(&row.updated_at)?,
+        source: row.source.map(Arc::from),
+    })
 }
 
 /// One section's current content and version, if the section exists.
@@ -172,14 +201,16 @@ fn section_of(row: storage::sections::CurrentRow) -> anyhow::Result<(SectionCont
     Ok((content, version))
 }
 
-/// Stores a whole page into an empty database as revision 1 of every section.
+/// Stores a whole page into an empty database as revision 1 of every section; `source` is the
+/// file it was read from.
 pub async fn insert_page(
     conn: &mut SqliteConnection,
     page: &Page,
+    source: &str,
     author: &str,
 ) -> anyhow::Result<()> {
     let now = Timestamp::now().to_rfc3339();
-    storage::page::insert(conn, &page_row(page, &now)).await?;
+    storage::page::insert(conn, &page_row(page, source, &now)).await?;
     for content in page.sections() {
         let id = content.id();
         storage::sections::insert(conn, id.as_str(), id.as_str(), id.position().into(), 1).await?;
@@ -200,17 +231,19 @@ pub struct Replaced {
     pub page_changed: bool,
 }
 
-/// Makes `page` the stored page: a new revision by `author` for each section whose content
-/// differs, the metadata and body updated if they differ, nothing written for what is equal.
+/// Makes `page`, read from the file `source`, the stored page: a new revision by `author` for
+/// each section whose content differs, the page row updated if its metadata, body or file text
+/// differ, nothing written for what is equal.
 /// Into an empty database, it stores the page as revision 1. The caller's transaction makes
 /// it one change.
 pub async fn replace_page(
     conn: &mut SqliteConnection,
     page: &Page,
+    source: &str,
     author: &str,
 ) -> anyhow::Result<Replaced> {
     if is_empty(conn).await? {
-        insert_page(conn, page, author).await?;
+        insert_page(conn, page, source, author).await?;
         return Ok(Replaced {
             created: true,
             changed: SectionId::ALL.to_vec(),
@@ -227,8 +260,9 @@ pub async fn replace_page(
         }
     }
     let page_changed = page.meta != current.page.meta || page.body != current.page.body;
-    if page_changed {
-        storage::page::update(conn, &page_row(page, &Timestamp::now().to_rfc3339())).await?;
+    if page_changed || current.source.as_deref() != Some(source) {
+        let now = Timestamp::now().to_rfc3339();
+        storage::page::update(conn, &page_row(page, source, &now)).await?;
     }
     Ok(Replaced {
         created: false,
@@ -237,7 +271,7 @@ pub async fn replace_page(
     })
 }
 
-fn page_row(page: &Page, updated_at: &str) -> PageRow {
+fn page_row(page: &Page, source: &str, updated_at: &str) -> PageRow {
     PageRow {
         identifier: page.meta.identifier.as_str().to_owned(),
         title: page.meta.title.as_str().to_owned(),
@@ -245,6 +279,7 @@ fn page_row(page: &Page, updated_at: &str) -> PageRow {
         date: page.meta.date.as_str().to_owned(),
         body: page.body.clone(),
         updated_at: updated_at.to_owned(),
+        source: Some(source.to_owned()),
     }
 }
 

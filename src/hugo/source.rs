@@ -312,6 +312,108 @@ pub fn insert_after(yaml: &str, entry: &Entry, key: &str, value: &serde_json::Va
     out
 }
 
+/// `yaml` edited so that it holds exactly the data `new`, changing only the lines of the values
+/// that differ: a changed scalar in place, a removed mapping entry as its lines, a new entry in
+/// lines of its own after the entry that precedes it in `new`. `None` when the change cannot be
+/// made that way (keys reordered, a value's shape changed, a new first key, a text that a YAML
+/// 1.2 reader refuses, such as one with a key given twice); the caller then writes the data
+/// afresh. The result is read back and must equal `new`.
+pub fn rewrite(yaml: &str, new: &serde_json::Value) -> Option<String> {
+    let old: serde_json::Value = serde_yaml::from_str(yaml).ok()?;
+    let mut edits = Vec::new();
+    plan(&old, new, &mut Vec::new(), &mut edits)?;
+    let mut text = yaml.to_owned();
+    for edit in &edits {
+        text = apply(&text, edit)?;
+    }
+    let back: serde_json::Value = serde_yaml::from_str(&text).ok()?;
+    (back == *new).then_some(text)
+}
+
+/// One change to the text, by path: applied to the text as it is after the ones before.
+enum Edit {
+    Replace(Vec<Step>, String),
+    Remove(Vec<Step>),
+    InsertAfter {
+        after: Vec<Step>,
+        key: String,
+        value: serde_json::Value,
+    },
+}
+
+fn plan(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    path: &mut Vec<Step>,
+    edits: &mut Vec<Edit>,
+) -> Option<()> {
+    use serde_json::Value;
+    if old == new {
+        return Some(());
+    }
+    match (old, new) {
+        (Value::Object(old), Value::Object(new)) => {
+            let kept_old: Vec<&String> = old.keys().filter(|k| new.contains_key(*k)).collect();
+            let kept_new: Vec<&String> = new.keys().filter(|k| old.contains_key(*k)).collect();
+            if kept_old != kept_new {
+                return None;
+            }
+            for key in old.keys().filter(|k| !new.contains_key(*k)) {
+                edits.push(Edit::Remove(child(path, key)));
+            }
+            let mut previous: Option<&String> = None;
+            for (key, value) in new {
+                match old.get(key) {
+                    Some(was) => {
+                        path.push(Step::Key(key.clone()));
+                        plan(was, value, path, edits)?;
+                        path.pop();
+                    }
+                    None => edits.push(Edit::InsertAfter {
+                        after: child(path, previous?),
+                        key: key.clone(),
+                        value: value.clone(),
+                    }),
+                }
+                previous = Some(key);
+            }
+            Some(())
+        }
+        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => None,
+        (_, Value::String(text)) => {
+            edits.push(Edit::Replace(path.clone(), text.clone()));
+            Some(())
+        }
+        _ => None,
+    }
+}
+
+fn child(path: &[Step], key: &str) -> Vec<Step> {
+    let mut child = path.to_vec();
+    child.push(Step::Key(key.to_owned()));
+    child
+}
+
+fn apply(text: &str, edit: &Edit) -> Option<String> {
+    match edit {
+        Edit::Replace(path, value) => {
+            let values = locate(text).ok()?;
+            // A key given twice: readers take the last.
+            let at = values.iter().rev().find(|v| v.path == *path)?;
+            Some(replace(text, at, value))
+        }
+        Edit::Remove(path) => {
+            let all = entries(text).ok()?;
+            Some(remove(text, all.iter().find(|e| e.path == *path)?))
+        }
+        Edit::InsertAfter { after, key, value } => {
+            let all = entries(text).ok()?;
+            let entry = all.iter().find(|e| e.path == *after)?;
+            Some(insert_after(text, entry, key, value))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

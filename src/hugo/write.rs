@@ -26,6 +26,30 @@ pub fn write_page(page: &Page) -> String {
     text
 }
 
+/// The page as a Hugo page file, starting from `source` (the file it was seeded or imported
+/// from) when there is one: only the lines of values that differ from it change, and an
+/// unchanged page is exported byte for byte. Written afresh by [`write_page`] when the change
+/// cannot be made as line edits of the source (see [`super::source::rewrite`]).
+pub fn export_page(page: &Page, source: Option<&str>) -> String {
+    source
+        .and_then(|source| edit_source(page, source))
+        .unwrap_or_else(|| write_page(page))
+}
+
+fn edit_source(page: &Page, source: &str) -> Option<String> {
+    let (front, body) = super::split(source).ok()?;
+    // `split` hands back parts of `source`: their offsets place the delimiters around them.
+    let front_at = front.as_ptr() as usize - source.as_ptr() as usize;
+    let body_at = source.len() - body.len();
+    let edited = super::source::rewrite(front, &front_matter(page))?;
+    let mut text = String::with_capacity(source.len() + page.body.len());
+    text.push_str(&source[..front_at]);
+    text.push_str(&edited);
+    text.push_str(&source[front_at + front.len()..body_at]);
+    text.push_str(&page.body);
+    Some(text)
+}
+
 /// The front matter as data, in the original's key order.
 pub fn front_matter(page: &Page) -> Value {
     let mut top = match serde_json::to_value(&page.meta) {

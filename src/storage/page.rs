@@ -10,12 +10,14 @@ pub struct PageRow {
     pub date: String,
     pub body: String,
     pub updated_at: String,
+    /// The page file as seeded or imported (`None` for a page stored by an earlier release).
+    pub source: Option<String>,
 }
 
 pub async fn get(conn: &mut SqliteConnection) -> sqlx::Result<Option<PageRow>> {
     sqlx::query_as!(
         PageRow,
-        "SELECT identifier, title, linktitle, date, body, updated_at FROM page WHERE id = 1"
+        "SELECT identifier, title, linktitle, date, body, updated_at, source FROM page WHERE id = 1"
     )
     .fetch_optional(conn)
     .await
@@ -23,14 +25,15 @@ pub async fn get(conn: &mut SqliteConnection) -> sqlx::Result<Option<PageRow>> {
 
 pub async fn insert(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO page (id, identifier, title, linktitle, date, body, updated_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO page (id, identifier, title, linktitle, date, body, updated_at, source)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
         row.identifier,
         row.title,
         row.linktitle,
         row.date,
         row.body,
-        row.updated_at
+        row.updated_at,
+        row.source
     )
     .execute(conn)
     .await?;
@@ -41,13 +44,14 @@ pub async fn insert(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<
 pub async fn update(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE page SET identifier = ?, title = ?, linktitle = ?, date = ?, body = ?,
-         updated_at = ? WHERE id = 1",
+         updated_at = ?, source = ? WHERE id = 1",
         row.identifier,
         row.title,
         row.linktitle,
         row.date,
         row.body,
-        row.updated_at
+        row.updated_at,
+        row.source
     )
     .execute(conn)
     .await?;

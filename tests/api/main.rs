@@ -12,6 +12,7 @@ mod helpers;
 mod history;
 mod hugo;
 mod limits;
+mod lossless;
 mod metrics;
 mod openapi;
 mod ops;
