@@ -43,60 +43,109 @@ pub struct SourceError {
 
 /// Where a container is in its reading: what the next scalar or container is.
 enum Frame {
-    Mapping { key: Option<String> },
-    Sequence { next: usize },
+    Mapping {
+        key: Option<String>,
+        /// Block style: its entries are lines of their own (a flow mapping's share a line).
+        block: bool,
+        /// The entry being read: its path and the byte where its key starts.
+        entry: Option<(Vec<Step>, usize)>,
+    },
+    Sequence {
+        next: usize,
+    },
+}
+
+/// What the walk over the text finds: values, and block mappings' entries.
+struct Found {
+    values: Vec<Located>,
+    entries: Vec<Entry>,
 }
 
 /// Every scalar value of `yaml` (mapping keys are steps of paths, not values), in text order.
 pub fn locate(yaml: &str) -> Result<Vec<Located>, SourceError> {
+    Ok(walk(yaml)?.values)
+}
+
+/// Every entry of every block mapping of `yaml`, in text order.
+pub fn entries(yaml: &str) -> Result<Vec<Entry>, SourceError> {
+    let mut entries = walk(yaml)?.entries;
+    entries.sort_by_key(|e| e.lines.start);
+    Ok(entries)
+}
+
+/// One pass over the parser's events, keeping the path to where it is.
+fn walk(yaml: &str) -> Result<Found, SourceError> {
     // saphyr counts characters; edits need byte offsets.
     let offsets = char_offsets(yaml);
     let mut frames: Vec<Frame> = Vec::new();
     let mut path: Vec<Step> = Vec::new();
-    let mut found = Vec::new();
+    let mut found = Found {
+        values: Vec::new(),
+        entries: Vec::new(),
+    };
+    let close = |open: Option<(Vec<Step>, usize)>, end: usize, found: &mut Found| {
+        if let Some(entry) = open.and_then(|(path, start)| entry(yaml, path, start, end)) {
+            found.entries.push(entry);
+        }
+    };
     for event in Parser::new_from_str(yaml) {
         let (event, span) = event.map_err(|e| SourceError {
             line: e.marker().line(),
             message: e.info().to_owned(),
         })?;
-        // A value (scalar or container) here takes the step named by the enclosing frame.
-        let is_key = matches!(frames.last(), Some(Frame::Mapping { key: None }));
+        let at = offsets[span.start.index()];
         match event {
-            Event::Scalar(value, ..) if is_key => {
-                if let Some(Frame::Mapping { key }) = frames.last_mut() {
+            Event::Scalar(value, style, ..) => match frames.last_mut() {
+                // A key: the next step, and (in block style) the start of an entry.
+                Some(Frame::Mapping {
+                    key: key @ None,
+                    block,
+                    entry,
+                }) => {
+                    if *block {
+                        close(entry.take(), at, &mut found);
+                        let mut entry_path = path.clone();
+                        entry_path.push(Step::Key(value.to_string()));
+                        *entry = Some((entry_path, at));
+                    }
                     *key = Some(value.into_owned());
                 }
-            }
-            Event::Scalar(value, style, ..) => {
-                let step = take_step(&mut frames);
-                let start = offsets[span.start.index()];
-                let end = offsets[span.end.index()];
-                let bytes = match style {
-                    ScalarStyle::Literal | ScalarStyle::Folded => block_bytes(yaml, start, end),
-                    // `key:` with no value: saphyr places the empty value before the colon.
-                    _ if start == end && yaml[start..].starts_with(':') => start + 1..start + 1,
-                    _ => start..end,
-                };
-                found.push(Located {
-                    path: path.iter().cloned().chain(step).collect(),
-                    value: value.into_owned(),
-                    style,
-                    line: line_at(yaml, bytes.start),
-                    bytes,
-                });
-            }
+                _ => {
+                    let step = take_step(&mut frames);
+                    let end = offsets[span.end.index()];
+                    let bytes = match style {
+                        ScalarStyle::Literal | ScalarStyle::Folded => block_bytes(yaml, at, end),
+                        // `key:` with no value: saphyr places the empty value before the colon.
+                        _ if at == end && yaml[at..].starts_with(':') => at + 1..at + 1,
+                        _ => at..end,
+                    };
+                    found.values.push(Located {
+                        path: path.iter().cloned().chain(step).collect(),
+                        value: value.into_owned(),
+                        style,
+                        line: line_at(yaml, bytes.start),
+                        bytes,
+                    });
+                }
+            },
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if let Some(step) = take_step(&mut frames) {
                     path.push(step);
                 }
                 frames.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Mapping { key: None }
+                    Frame::Mapping {
+                        key: None,
+                        block: !yaml[at..].starts_with('{'),
+                        entry: None,
+                    }
                 } else {
                     Frame::Sequence { next: 0 }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                frames.pop();
+                if let Some(Frame::Mapping { entry, .. }) = frames.pop() {
+                    close(entry, at, &mut found);
+                }
                 if !frames.is_empty() {
                     path.pop();
                 }
@@ -116,7 +165,7 @@ pub fn locate(yaml: &str) -> Result<Vec<Located>, SourceError> {
 /// The step a value at this point takes, and the frame moved past it.
 fn take_step(frames: &mut [Frame]) -> Option<Step> {
     match frames.last_mut()? {
-        Frame::Mapping { key } => key.take().map(Step::Key),
+        Frame::Mapping { key, .. } => key.take().map(Step::Key),
         Frame::Sequence { next } => {
             *next += 1;
             Some(Step::Index(*next - 1))
@@ -170,81 +219,6 @@ pub struct Entry {
     pub lines: Range<usize>,
     /// The key's column.
     pub indent: usize,
-}
-
-/// Every entry of every block mapping of `yaml`, in text order.
-pub fn entries(yaml: &str) -> Result<Vec<Entry>, SourceError> {
-    let offsets = char_offsets(yaml);
-    // Per open mapping: the key being read (path and byte where its key starts), and whether
-    // the mapping is in block style (flow mappings share lines; their entries are not lines).
-    struct Open {
-        block: bool,
-        current: Option<(Vec<Step>, usize)>,
-    }
-    let mut open: Vec<Option<Open>> = Vec::new();
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut path: Vec<Step> = Vec::new();
-    let mut found = Vec::new();
-    let close = |current: Option<(Vec<Step>, usize)>, end: usize, found: &mut Vec<Entry>| {
-        if let Some(entry) = current.and_then(|(path, start)| entry(yaml, path, start, end)) {
-            found.push(entry);
-        }
-    };
-    for event in Parser::new_from_str(yaml) {
-        let (event, span) = event.map_err(|e| SourceError {
-            line: e.marker().line(),
-            message: e.info().to_owned(),
-        })?;
-        let at = offsets[span.start.index()];
-        let is_key = matches!(frames.last(), Some(Frame::Mapping { key: None }));
-        match event {
-            Event::Scalar(value, ..) if is_key => {
-                if let Some(Some(mapping)) = open.last_mut() {
-                    let previous = mapping.current.take();
-                    if mapping.block {
-                        close(previous, at, &mut found);
-                        let mut entry_path = path.clone();
-                        entry_path.push(Step::Key(value.to_string()));
-                        mapping.current = Some((entry_path, at));
-                    }
-                }
-                if let Some(Frame::Mapping { key }) = frames.last_mut() {
-                    *key = Some(value.into_owned());
-                }
-            }
-            Event::Scalar(..) => {
-                take_step(&mut frames);
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if let Some(step) = take_step(&mut frames) {
-                    path.push(step);
-                }
-                if matches!(event, Event::MappingStart(..)) {
-                    let block = !yaml[at..].starts_with('{');
-                    open.push(Some(Open {
-                        block,
-                        current: None,
-                    }));
-                    frames.push(Frame::Mapping { key: None });
-                } else {
-                    open.push(None);
-                    frames.push(Frame::Sequence { next: 0 });
-                }
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                if let Some(Some(mapping)) = open.pop() {
-                    close(mapping.current, at, &mut found);
-                }
-                frames.pop();
-                if !frames.is_empty() {
-                    path.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-    found.sort_by_key(|e| e.lines.start);
-    Ok(found)
 }
 
 fn char_offsets(yaml: &str) -> Vec<usize> {
@@ -489,23 +463,14 @@ mod tests {
     /// matter).
     fn site_front_matters() -> Vec<(String, String)> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
-        let mut files = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    let name = path.strip_prefix(root).unwrap().display().to_string();
-                    let front = super::super::split(&text).unwrap().0.to_owned();
-                    files.push((name, front));
-                }
-            }
-        }
-        files.sort();
-        files
+        let site = super::super::site::read_dir(std::path::Path::new(root)).unwrap();
+        site.pages
+            .into_iter()
+            .map(|page| {
+                let front = super::super::split(&page.text).unwrap().0.to_owned();
+                (page.file, front)
+            })
+            .collect()
     }
 
     /// The scalar leaves of `value` as a YAML 1.2 library reads them, with their paths.
