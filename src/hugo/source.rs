@@ -289,9 +289,9 @@ pub fn insert_after(yaml: &str, entry: &Entry, key: &str, value: &serde_json::Va
 /// `yaml` edited so that it holds exactly the data `new`, changing only the lines of the values
 /// that differ: a changed scalar in place, a removed mapping entry as its lines, a new entry in
 /// lines of its own after the entry that precedes it in `new`. `None` when the change cannot be
-/// made that way (keys reordered, a value's shape changed, a new first key, a text that a YAML
-/// 1.2 reader refuses, such as one with a key given twice); the caller then writes the data
-/// afresh. The result is read back and must equal `new`.
+/// made that way (a value's shape changed, a new key with no key before it in `new`, a text
+/// that a YAML 1.2 reader refuses, such as one with a key given twice); the caller then writes
+/// the data afresh. Keys stay in the file's order. The result is read back and must equal `new`.
 pub fn rewrite(yaml: &str, new: &serde_json::Value) -> Option<String> {
     let old: serde_json::Value = serde_yaml::from_str(yaml).ok()?;
     let mut edits = Vec::new();
@@ -327,11 +327,8 @@ fn plan(
     }
     match (old, new) {
         (Value::Object(old), Value::Object(new)) => {
-            let kept_old: Vec<&String> = old.keys().filter(|k| new.contains_key(*k)).collect();
-            let kept_new: Vec<&String> = new.keys().filter(|k| old.contains_key(*k)).collect();
-            if kept_old != kept_new {
-                return None;
-            }
+            // Keys keep the order the file gives them: a mapping's order means nothing to YAML or
+            // Hugo, and the file's is the site team's.
             for key in old.keys().filter(|k| !new.contains_key(*k)) {
                 edits.push(Edit::Remove(child(path, key)));
             }
