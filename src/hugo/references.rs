@@ -15,18 +15,21 @@ use super::read::PageFile;
 use crate::hugo::Finding;
 
 /// A `param` shortcode in either delimiter style, its key quoted, back-quoted or bare.
-pub(crate) static PARAM: LazyLock<Regex> = LazyLock::new(|| {
+static PARAM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\{\{[<%]\s*param\s+(?:"([^"\n]*)"|`([^`]*)`|([^\s"`>%}]+))\s*[>%]\}\}"#)
         .expect("a valid pattern")
 });
 
 /// The keys the body's `param` shortcodes ask for, in order of appearance.
 pub fn param_keys(body: &str) -> Vec<&str> {
+    params(body).map(|m| m.as_str()).collect()
+}
+
+/// The keys of the body's `param` shortcodes where they stand in it, in order of appearance.
+pub fn params(body: &str) -> impl Iterator<Item = regex::Match<'_>> {
     PARAM
         .captures_iter(body)
         .filter_map(|c| c.iter().skip(1).flatten().next())
-        .map(|m| m.as_str())
-        .collect()
 }
 
 /// Every key the body asks for but the front matter lacks, and every front matter field the

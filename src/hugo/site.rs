@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::references::PARAM;
+use super::references;
 use super::source::{self, Located, SourceError, Step};
 
 /// The extensions of the files Hugo renders as pages (with front matter).
@@ -100,29 +100,20 @@ pub fn dangling(page: &SitePage) -> Result<Vec<Dangling>, SourceError> {
     let values = source::locate(front)?;
     let body_at = page.text.len() - body.len();
     let line_of = |offset: usize| page.text[..body_at + offset].matches('\n').count() + 1;
-    let mut found = Vec::new();
-    for captures in PARAM.captures_iter(body) {
-        let Some(key) = captures.iter().skip(1).flatten().next() else {
-            continue;
-        };
-        if !answers(&values, key.as_str()) {
-            found.push(Dangling {
-                key: key.as_str().to_owned(),
-                shortcode: "param".to_owned(),
-                line: line_of(key.start()),
-            });
-        }
-    }
-    for captures in LIST_SHORTCODE.captures_iter(body) {
-        let (name, key) = (&captures[1], captures.get(2).expect("always captured"));
-        if !answers(&values, key.as_str()) {
-            found.push(Dangling {
-                key: key.as_str().to_owned(),
-                shortcode: name.to_owned(),
-                line: line_of(key.start()),
-            });
-        }
-    }
+    let params = references::params(body).map(|key| ("param", key));
+    let lists = LIST_SHORTCODE.captures_iter(body).map(|c| {
+        let name = c.get(1).expect("always captured").as_str();
+        (name, c.get(2).expect("always captured"))
+    });
+    let mut found: Vec<Dangling> = params
+        .chain(lists)
+        .filter(|(_, key)| !answers(&values, key.as_str()))
+        .map(|(shortcode, key)| Dangling {
+            key: key.as_str().to_owned(),
+            shortcode: shortcode.to_owned(),
+            line: line_of(key.start()),
+        })
+        .collect();
     found.sort_by_key(|d| d.line);
     Ok(found)
 }

@@ -180,10 +180,10 @@ fn block_bytes(yaml: &str, start: usize, end: usize) -> Range<usize> {
     // The indicator is the last `|` or `>` on the last line before the content that is not
     // blank (the span starts at the content's first character, after its indentation).
     let head = &yaml[..start];
-    let line_start = head.trim_end().rfind('\n').map_or(0, |at| at + 1);
-    let indicator = head[line_start..]
+    let indicator_line = line_start(head, head.trim_end().len());
+    let indicator = head[indicator_line..]
         .rfind(['|', '>'])
-        .map_or(start, |at| line_start + at);
+        .map_or(start, |at| indicator_line + at);
     let content = yaml[indicator..end].trim_end_matches(['\n', '\r']);
     indicator..indicator + content.len()
 }
@@ -192,19 +192,29 @@ fn line_at(yaml: &str, at: usize) -> usize {
     yaml[..at].matches('\n').count() + 1
 }
 
+/// The byte where the line holding byte `at` starts.
+fn line_start(yaml: &str, at: usize) -> usize {
+    yaml[..at].rfind('\n').map_or(0, |n| n + 1)
+}
+
+/// `yaml` with the bytes `range` replaced by `with`: every edit of this module is one of these.
+fn splice(yaml: &str, range: Range<usize>, with: &str) -> String {
+    let mut out = String::with_capacity(yaml.len() + with.len());
+    out.push_str(&yaml[..range.start]);
+    out.push_str(with);
+    out.push_str(&yaml[range.end..]);
+    out
+}
+
 /// `yaml` with the value at `at` (found by [`locate`] in this same text) replaced by `value`.
 /// Every byte outside the value's own is kept as it was.
 pub fn replace(yaml: &str, at: &Located, value: &str) -> String {
-    let written = super::yaml::scalar(value);
-    let mut out = String::with_capacity(yaml.len() + written.len());
-    out.push_str(&yaml[..at.bytes.start]);
+    let mut written = super::yaml::scalar(value);
     // `key:` with nothing after it: the value needs its separating space.
     if at.bytes.is_empty() && yaml[..at.bytes.start].ends_with(':') {
-        out.push(' ');
+        written.insert(0, ' ');
     }
-    out.push_str(&written);
-    out.push_str(&yaml[at.bytes.end..]);
-    out
+    splice(yaml, at.bytes.clone(), &written)
 }
 
 /// A block mapping's entry (a key and its value) where it stands in the text: the unit that is
@@ -232,7 +242,7 @@ fn char_offsets(yaml: &str) -> Vec<usize> {
 /// key, or the mapping's end). `None` when the key does not start its line (`- key: value`, the
 /// first key of a list item): such an entry is not lines of its own.
 fn entry(yaml: &str, path: Vec<Step>, start: usize, end: usize) -> Option<Entry> {
-    let line_start = |at: usize| yaml[..at].rfind('\n').map_or(0, |n| n + 1);
+    let line_start = |at: usize| line_start(yaml, at);
     let first = line_start(start);
     let indent = start - first;
     if !yaml[first..start].bytes().all(|b| b == b' ') {
@@ -266,24 +276,19 @@ fn entry(yaml: &str, path: Vec<Step>, start: usize, end: usize) -> Option<Entry>
 
 /// `yaml` without the lines of `entry` (found by [`entries`] in this same text).
 pub fn remove(yaml: &str, entry: &Entry) -> String {
-    let mut out = String::with_capacity(yaml.len());
-    out.push_str(&yaml[..entry.lines.start]);
-    out.push_str(&yaml[entry.lines.end..]);
-    out
+    splice(yaml, entry.lines.clone(), "")
 }
 
 /// `yaml` with a new entry `key: value` in lines of its own right after `entry` (found by
 /// [`entries`] in this same text), at the same indentation; every other line is kept.
 pub fn insert_after(yaml: &str, entry: &Entry, key: &str, value: &serde_json::Value) -> String {
-    let written = super::yaml::entry(key, value, entry.indent);
-    let mut out = String::with_capacity(yaml.len() + written.len() + 1);
-    out.push_str(&yaml[..entry.lines.end]);
-    if !out.ends_with('\n') {
-        out.push('\n');
+    let mut written = super::yaml::entry(key, value, entry.indent);
+    // The entry's last line ends the text without a break: the new lines start on their own.
+    if !yaml[..entry.lines.end].ends_with('\n') {
+        written.insert(0, '\n');
     }
-    out.push_str(&written);
-    out.push_str(&yaml[entry.lines.end..]);
-    out
+    let at = entry.lines.end;
+    splice(yaml, at..at, &written)
 }
 
 /// `yaml` edited so that it holds exactly the data `new`, changing only the lines of the values

@@ -12,7 +12,7 @@ use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
 use crate::http::routes::sections::parse_id;
 use crate::http::routes::writes::{precondition, written};
-use crate::http::state::{App, AppState};
+use crate::http::state::App;
 use crate::model::{SectionContent, SectionId, Timestamp};
 use crate::storage::revisions::{self, RevisionRow};
 
@@ -199,20 +199,14 @@ async fn restore_revision(
     path: web::Path<(String, i64)>,
     app: App,
 ) -> Result<HttpResponse> {
-    let AppState {
-        read,
-        pool,
-        metrics,
-        ..
-    } = &**app;
     // Revisions never change once written, so this read needs no transaction with the write.
-    let (id, row) = find(pool, path).await?;
+    let (id, row) = find(&app.pool, path).await?;
     let content = store::parse_content(id, &row.content)?;
-    let precondition = precondition(&req, id, read)?;
+    let precondition = precondition(&req, id, &app.read)?;
     let snapshot = write::write_section(
-        pool,
-        read,
-        metrics,
+        &app.pool,
+        &app.read,
+        &app.metrics,
         id,
         &precondition,
         &editor.0.name,

@@ -13,7 +13,7 @@ use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
 use crate::http::routes::body::read_json;
 use crate::http::routes::sections::parse_id;
-use crate::http::state::{App, AppState};
+use crate::http::state::App;
 use crate::model::{SectionContent, SectionId};
 
 /// A JSON Merge Patch (RFC 7396) of a section: members to set, `null` to remove an optional
@@ -120,23 +120,16 @@ async fn write_from_body(
     app: App,
     document: impl FnOnce(Value, &SectionContent) -> Value,
 ) -> Result<HttpResponse> {
-    let AppState {
-        read,
-        pool,
-        http,
-        metrics,
-        ..
-    } = &**app;
     let id = parse_id(id)?;
-    let precondition = precondition(&req, id, read)?;
-    let body = read_json(&req, body, media_type, http).await?;
+    let precondition = precondition(&req, id, &app.read)?;
+    let body = read_json(&req, body, media_type, &app.http).await?;
     let change = |current: &SectionContent| {
         Section::parse_body(id, &document(body, current)).map_err(ApiError::InvalidFields)
     };
     let snapshot = write::write_section(
-        pool,
-        read,
-        metrics,
+        &app.pool,
+        &app.read,
+        &app.metrics,
         id,
         &precondition,
         &editor.0.name,
