@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use gen3_content::model::SectionId;
@@ -26,8 +28,14 @@ const TARGETS: [(&str, &str); 3] = [
 type Acknowledged = (String, i64, String);
 
 /// Writes to `section` one conditional PATCH after another, each with the ETag the previous
-/// answer gave, until the server stops answering.
-async fn writer(port: u16, round: usize, section: &str, field: &str) -> Vec<Acknowledged> {
+/// answer gave, until the server stops answering; counts each answer in `answered`.
+async fn writer(
+    port: u16,
+    round: usize,
+    section: &str,
+    field: &str,
+    answered: Arc<AtomicUsize>,
+) -> Vec<Acknowledged> {
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}/sections/{section}");
     let Ok(first) = client.get(&url).send().await else {
@@ -54,6 +62,7 @@ async fn writer(port: u16, round: usize, section: &str, field: &str) -> Vec<Ackn
         assert_eq!(status, 200, "{section}: {body}");
         etag = headers["etag"].to_str().unwrap().to_owned();
         acknowledged.push((section.to_owned(), body["revision"].as_i64().unwrap(), text));
+        answered.fetch_add(1, Ordering::Relaxed);
     }
     acknowledged
 }
@@ -161,11 +170,21 @@ async fn writes_answered_200_survive_sigkill_at_any_moment() {
             .unwrap();
         assert_eq!(sections["sections"].as_array().unwrap().len(), 9);
 
+        let answered = Arc::new(AtomicUsize::new(0));
         let writers: Vec<_> = TARGETS
             .iter()
-            .map(|&(section, field)| tokio::spawn(writer(port, round, section, field)))
+            .map(|&(section, field)| {
+                tokio::spawn(writer(port, round, section, field, answered.clone()))
+            })
             .collect();
-        let kill_after = Duration::from_millis(150 + getrandom::u64().unwrap() % 600);
+        // Killed at a random moment of the stream of writes: once it has begun (a disk that
+        // stalls a commit on a busy machine must not make a round kill before its first write),
+        // then after up to 600 ms more.
+        let started = tokio::time::Instant::now();
+        while answered.load(Ordering::Relaxed) == 0 && started.elapsed() < Duration::from_secs(30) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let kill_after = Duration::from_millis(getrandom::u64().unwrap() % 600);
         tokio::time::sleep(kill_after).await;
         server.0.kill().unwrap(); // SIGKILL
         server.0.wait().unwrap();
