@@ -209,7 +209,11 @@ fn splice(yaml: &str, range: Range<usize>, with: &str) -> String {
 /// `yaml` with the value at `at` (found by [`locate`] in this same text) replaced by `value`.
 /// Every byte outside the value's own is kept as it was.
 pub fn replace(yaml: &str, at: &Located, value: &str) -> String {
-    let mut written = super::yaml::scalar(value);
+    put(yaml, at, super::yaml::scalar(value))
+}
+
+/// `yaml` with the value at `at` replaced by the scalar text `written`.
+fn put(yaml: &str, at: &Located, mut written: String) -> String {
     // `key:` with nothing after it: the value needs its separating space.
     if at.bytes.is_empty() && yaml[..at.bytes.start].ends_with(':') {
         written.insert(0, ' ');
@@ -295,8 +299,9 @@ pub fn insert_after(yaml: &str, entry: &Entry, key: &str, value: &serde_json::Va
 /// that differ: a changed scalar in place, a removed mapping entry as its lines, a new entry in
 /// lines of its own after the entry that precedes it in `new`. `None` when the change cannot be
 /// made that way (a value's shape changed, a new key with no key before it in `new`, a text
-/// that a YAML 1.2 reader refuses, such as one with a key given twice); the caller then writes
-/// the data afresh. Keys stay in the file's order. The result is read back and must equal `new`.
+/// that a YAML reader refuses); the caller then writes the data afresh. A key given twice
+/// (which Hugo and a YAML reader into JSON values accept, the last value winning) is edited at
+/// its last place. Keys stay in the file's order. The result is read back and must equal `new`.
 pub fn rewrite(yaml: &str, new: &serde_json::Value) -> Option<String> {
     let old: serde_json::Value = serde_yaml::from_str(yaml).ok()?;
     let mut edits = Vec::new();
@@ -311,6 +316,7 @@ pub fn rewrite(yaml: &str, new: &serde_json::Value) -> Option<String> {
 
 /// One change to the text, by path: applied to the text as it is after the ones before.
 enum Edit {
+    /// The scalar at the path becomes this YAML text.
     Replace(Vec<Step>, String),
     Remove(Vec<Step>),
     InsertAfter {
@@ -356,11 +362,13 @@ fn plan(
             Some(())
         }
         (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => None,
-        (_, Value::String(text)) => {
-            edits.push(Edit::Replace(path.clone(), text.clone()));
+        (_, scalar) => {
+            edits.push(Edit::Replace(
+                path.clone(),
+                super::yaml::scalar_value(scalar),
+            ));
             Some(())
         }
-        _ => None,
     }
 }
 
@@ -376,7 +384,7 @@ fn apply(text: &str, edit: &Edit) -> Option<String> {
             let values = locate(text).ok()?;
             // A key given twice: readers take the last.
             let at = values.iter().rev().find(|v| v.path == *path)?;
-            Some(replace(text, at, value))
+            Some(put(text, at, value.clone()))
         }
         Edit::Remove(path) => {
             let all = entries(text).ok()?;
@@ -672,6 +680,16 @@ mod tests {
         assert_eq!(
             remove(yaml, a2),
             "top:\n  a1:\n    t: x\n    # about a1\n\n  # about a2\nnext: z\n"
+        );
+    }
+
+    #[test]
+    fn rewrite_edits_flags_and_numbers_in_place_and_a_page_with_a_key_given_twice() {
+        let yaml = "title: T\ndraft: true\nweight: 3\ndraft: true\n";
+        let new = serde_json::json!({"title": "T", "draft": false, "weight": 4});
+        assert_eq!(
+            rewrite(yaml, &new).unwrap(),
+            "title: T\ndraft: true\nweight: 4\ndraft: false\n"
         );
     }
 }

@@ -66,19 +66,31 @@ fn write_value(value: &Value, indent: usize, out: &mut String) {
         }
         other => {
             out.push(' ');
-            match other {
-                Value::Object(_) => out.push_str("{}"),
-                Value::Array(_) => out.push_str("[]"),
-                Value::Null => out.push_str("null"),
-                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-                Value::Number(n) => {
-                    let _ = write!(out, "{n}");
-                }
-                Value::String(s) => push_scalar(out, s),
-            }
+            push_value(out, other);
             out.push('\n');
         }
     }
+}
+
+/// A value that fits on its key's line: a scalar, or an empty mapping or list.
+fn push_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Object(_) => out.push_str("{}"),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => push_scalar(out, s),
+    }
+}
+
+/// A scalar value (or an empty mapping or list) as YAML text that both versions read as it.
+pub fn scalar_value(value: &Value) -> String {
+    let mut out = String::new();
+    push_value(&mut out, value);
+    out
 }
 
 fn push_indent(out: &mut String, indent: usize) {

@@ -2,6 +2,8 @@
 //! the validation that reports every offending field with its JSON Pointer. No HTTP, no SQL here.
 
 pub mod content;
+pub mod definition;
+pub mod engine;
 pub mod page;
 pub mod parse;
 pub mod section;

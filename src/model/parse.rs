@@ -154,6 +154,11 @@ impl<'a> Fields<'a> {
         Some(value)
     }
 
+    /// Marks every field as known (an open object keeps what it does not name).
+    pub fn take_all(&mut self) {
+        self.taken = self.map.keys().map(String::as_str).collect();
+    }
+
     /// Reports every field nobody took; `None` if there was one.
     pub fn finish(self, errors: &mut Errors) -> Option<()> {
         let mut clean = true;

@@ -30,17 +30,7 @@ macro_rules! text_type {
         impl Parse for $name {
             fn parse(value: &Value, at: &Pointer, errors: &mut Errors) -> Option<Self> {
                 let s = string(value, at, errors)?;
-                let problem = if s.trim().is_empty() {
-                    Some("must not be blank".to_owned())
-                } else if s.chars().count() > $max {
-                    Some(format!("must be at most {} characters", $max))
-                } else if errors.refuses_controls() && s.chars().any(is_forbidden_control) {
-                    Some(CONTROL_RULE.to_owned())
-                } else {
-                    let check: fn(&str) -> Result<(), &'static str> = $check;
-                    check(s).err().map(str::to_owned)
-                };
-                match problem {
+                match text_problem(s, $max, false, errors.refuses_controls(), $check) {
                     Some(detail) => {
                         errors.push(at, detail);
                         None
@@ -68,7 +58,27 @@ macro_rules! text_type {
     };
 }
 
-fn any_text(_: &str) -> Result<(), &'static str> {
+/// What is wrong with `s` as a text of at most `max` characters that `check` accepts, if
+/// anything: the rule of every text type, and of the content model's text kinds.
+pub fn text_problem(
+    s: &str,
+    max: usize,
+    blank_ok: bool,
+    refuse_controls: bool,
+    check: fn(&str) -> Result<(), &'static str>,
+) -> Option<String> {
+    if !blank_ok && s.trim().is_empty() {
+        Some("must not be blank".to_owned())
+    } else if s.chars().count() > max {
+        Some(format!("must be at most {max} characters"))
+    } else if refuse_controls && s.chars().any(is_forbidden_control) {
+        Some(CONTROL_RULE.to_owned())
+    } else {
+        check(s).err().map(str::to_owned)
+    }
+}
+
+pub fn any_text(_: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
@@ -208,11 +218,11 @@ const LINK_RULE: &str =
 const FIG_RULE: &str =
     "must be an http(s) URL, a site path starting with /, or a relative path without ..";
 
-fn check_link(s: &str) -> Result<(), &'static str> {
+pub fn check_link(s: &str) -> Result<(), &'static str> {
     explain(s, &LINK, LINK_RULE)
 }
 
-fn check_fig(s: &str) -> Result<(), &'static str> {
+pub fn check_fig(s: &str) -> Result<(), &'static str> {
     explain(s, &FIG, FIG_RULE)
 }
 

@@ -1,0 +1,721 @@
+//! Content under a model: a page's front matter read as metadata and typed sections, each
+//! section checked against its type, and written back.
+//!
+//! A section has two shapes. In the front matter it is what the site team wrote (`g3Feature`
+//! with `f1`, `f2`, … as keys); in the API it is an object with its `type`, its fields, and its
+//! numbered map as an ordered `items` array whose elements keep their names as `key`. The
+//! conversions between the two are structural and lenient, so that every problem is found by
+//! one check over the API shape, with the messages of the typed landing page, and each can be
+//! pointed at in either shape ([`Model::front_pointer`]).
+
+use serde_json::{Map, Value};
+
+use super::definition::{Field, Form, Items, Kind, Model, Shape};
+use super::parse::{Errors, FieldError, Fields, Pointer, kind, string};
+use super::text::{Target, any_text, check_fig, check_link, is_item_key, text_problem};
+
+/// A section of a page: where it is in the front matter, its id, its type and its content (in
+/// the API's shape, `type` first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub key: String,
+    pub id: String,
+    pub type_name: String,
+    pub content: Value,
+}
+
+/// A page's front matter under the model: its metadata (front-matter keys and values as
+/// written, in file order) and its sections in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageData {
+    pub metadata: Map<String, Value>,
+    pub sections: Vec<Section>,
+}
+
+impl Model {
+    /// Reads page `page`'s front matter `data`: every key is metadata or a section, every value
+    /// valid. Problems point into the front matter (`/g3Commons/c5/link`).
+    pub fn read_front_matter(&self, page: &str, data: &Value) -> Result<PageData, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let Some(map) = data.as_object() else {
+            errors.push(
+                &Pointer::root(),
+                format!("front matter must be a mapping, not {}", kind(data)),
+            );
+            return Err(errors.into_vec());
+        };
+        let mut out = PageData::default();
+        let mut problems = Vec::new();
+        for (key, value) in map {
+            let at = Pointer::root().child(key);
+            if let Some(rule) = self.section_rule(page, key) {
+                let content = self.to_api(&rule.type_name, value);
+                let mut found = Errors::default();
+                self.check_section(&rule.type_name, &content, &Pointer::root(), &mut found);
+                for error in found.into_vec() {
+                    problems.push(FieldError {
+                        pointer: format!(
+                            "{}{}",
+                            at.as_str(),
+                            self.front_pointer(&rule.type_name, &content, &error.pointer)
+                        ),
+                        detail: error.detail,
+                    });
+                }
+                out.sections.push(Section {
+                    key: key.clone(),
+                    id: rule.id.clone(),
+                    type_name: rule.type_name.clone(),
+                    content,
+                });
+            } else if let Some(field) = self.metadata.get(key) {
+                self.check_field(field, value, &at, &mut errors);
+                out.metadata.insert(key.clone(), value.clone());
+            } else {
+                errors.push(
+                    &at,
+                    "is neither metadata nor a section in the content model",
+                );
+            }
+        }
+        for (name, field) in &self.metadata {
+            if !field.optional && !map.contains_key(name) {
+                errors.push(&Pointer::root().child(name), "is required");
+            }
+        }
+        problems.extend(errors.into_vec());
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The front matter of `page`: its metadata, then its sections.
+    pub fn front_matter(&self, page: &PageData) -> Value {
+        let mut map = page.metadata.clone();
+        for section in &page.sections {
+            map.insert(
+                section.key.clone(),
+                self.to_front(&section.type_name, &section.content),
+            );
+        }
+        Value::Object(map)
+    }
+
+    /// A section's front-matter value in the API's shape, without judging it.
+    pub fn to_api(&self, type_name: &str, value: &Value) -> Value {
+        let Some(ty) = self.type_named(type_name) else {
+            return value.clone();
+        };
+        let typed = |rest: Vec<(String, Value)>| {
+            let mut map = Map::new();
+            map.insert("type".to_owned(), Value::from(type_name));
+            map.extend(rest);
+            Value::Object(map)
+        };
+        match ty.form() {
+            Form::Object(shape) => match value {
+                Value::Object(_) => match self.object_to_api(shape, value) {
+                    Value::Object(map) => typed(map.into_iter().collect()),
+                    other => other,
+                },
+                other => other.clone(),
+            },
+            Form::Bare(bare) => typed(vec![(
+                bare.field.clone(),
+                self.field_to_api(&bare.of, value),
+            )]),
+            Form::List(list) => typed(vec![(
+                "items".to_owned(),
+                self.list_to_api(&list.of, value),
+            )]),
+        }
+    }
+
+    /// A section's API content as its front-matter value.
+    pub fn to_front(&self, type_name: &str, content: &Value) -> Value {
+        let Some(ty) = self.type_named(type_name) else {
+            return content.clone();
+        };
+        match ty.form() {
+            Form::Object(shape) => {
+                let mut content = content.clone();
+                if let Some(map) = content.as_object_mut() {
+                    map.shift_remove("type");
+                }
+                self.object_to_front(shape, &content)
+            }
+            Form::Bare(bare) => self.field_to_front(&bare.of, &content[bare.field.as_str()]),
+            Form::List(list) => self.list_to_front(&list.of, &content["items"]),
+        }
+    }
+
+    fn object_to_api(&self, shape: Shape<'_>, value: &Value) -> Value {
+        let Value::Object(map) = value else {
+            return value.clone();
+        };
+        let mut out = Map::new();
+        let mut items = Vec::new();
+        for (key, value) in map {
+            match (shape.fields.get(key), shape.items) {
+                (Some(field), _) => {
+                    out.insert(key.clone(), self.field_to_api(field, value));
+                }
+                (None, Some(numbered)) if numbered.matches(key) => {
+                    // `items` stands where the first item stood.
+                    out.entry("items").or_insert(Value::Null);
+                    items.push(self.item_to_api(numbered, key, value));
+                }
+                (None, _) => {
+                    out.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        if shape.items.is_some() {
+            out.insert("items".to_owned(), Value::Array(items));
+        }
+        Value::Object(out)
+    }
+
+    fn item_to_api(&self, items: &Items, key: &str, value: &Value) -> Value {
+        let mut element = Map::new();
+        element.insert("key".to_owned(), Value::from(key));
+        match (items.of.kind(), self.field_to_api(&items.of, value)) {
+            (Kind::Object, Value::Object(fields)) => element.extend(fields),
+            (_, value) => {
+                element.insert("value".to_owned(), value);
+            }
+        }
+        Value::Object(element)
+    }
+
+    fn field_to_api(&self, field: &Field, value: &Value) -> Value {
+        match field.kind() {
+            Kind::Object => self.object_to_api(self.shape_of(field), value),
+            Kind::List => self.list_to_api(field.of.as_deref().unwrap_or(&Field::default()), value),
+            _ => value.clone(),
+        }
+    }
+
+    fn list_to_api(&self, of: &Field, value: &Value) -> Value {
+        match value {
+            Value::Array(elements) => {
+                Value::Array(elements.iter().map(|v| self.field_to_api(of, v)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn object_to_front(&self, shape: Shape<'_>, content: &Value) -> Value {
+        let Value::Object(map) = content else {
+            return content.clone();
+        };
+        let mut out = Map::new();
+        for (key, value) in map {
+            match (shape.fields.get(key), shape.items) {
+                (Some(field), _) => {
+                    out.insert(key.clone(), self.field_to_front(field, value));
+                }
+                (None, Some(numbered)) if key == "items" => {
+                    for element in value.as_array().into_iter().flatten() {
+                        let name = element["key"].as_str().unwrap_or_default().to_owned();
+                        let value = match numbered.of.kind() {
+                            Kind::Object => {
+                                let mut fields = element.clone();
+                                if let Some(map) = fields.as_object_mut() {
+                                    map.shift_remove("key");
+                                }
+                                self.field_to_front(&numbered.of, &fields)
+                            }
+                            _ => element["value"].clone(),
+                        };
+                        out.insert(name, value);
+                    }
+                }
+                (None, _) => {
+                    out.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn field_to_front(&self, field: &Field, value: &Value) -> Value {
+        match field.kind() {
+            Kind::Object => self.object_to_front(self.shape_of(field), value),
+            Kind::List => {
+                self.list_to_front(field.of.as_deref().unwrap_or(&Field::default()), value)
+            }
+            _ => value.clone(),
+        }
+    }
+
+    fn list_to_front(&self, of: &Field, value: &Value) -> Value {
+        match value {
+            Value::Array(elements) => Value::Array(
+                elements
+                    .iter()
+                    .map(|v| self.field_to_front(of, v))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// Checks a section's content (API shape) against type `type_name`, reporting every
+    /// offending field under `at`. `type` may be left out; when given it must be the type's.
+    pub fn check_section(
+        &self,
+        type_name: &str,
+        content: &Value,
+        at: &Pointer,
+        errors: &mut Errors,
+    ) {
+        let Some(ty) = self.type_named(type_name) else {
+            errors.push(at, format!("the content model has no type {type_name}"));
+            return;
+        };
+        let Some(mut fields) = Fields::of(content, at, errors) else {
+            return;
+        };
+        if let Some(given) = fields.take("type") {
+            let at = at.child("type");
+            if string(given, &at, errors).is_some_and(|s| s != type_name) {
+                errors.push(&at, format!("must be \"{type_name}\", the section's type"));
+            }
+        }
+        match ty.form() {
+            Form::Object(shape) => self.check_shape(shape, &mut fields, errors),
+            Form::Bare(bare) => self.take_field(&mut fields, &bare.field, &bare.of, errors),
+            Form::List(list) => match fields.take("items") {
+                None => errors.push(&at.child("items"), "is required"),
+                Some(Value::Null) if list.nullable => {}
+                Some(value) => {
+                    let as_field = Field {
+                        kind: Some(Kind::List),
+                        min: list.min,
+                        max: list.max,
+                        of: Some(Box::new(list.of.clone())),
+                        ..Field::default()
+                    };
+                    self.check_field(&as_field, value, &at.child("items"), errors);
+                }
+            },
+        }
+        fields.finish(errors);
+    }
+
+    /// The fields of an object (and its items); the caller finishes `fields`.
+    fn check_shape(&self, shape: Shape<'_>, fields: &mut Fields<'_>, errors: &mut Errors) {
+        for (name, field) in shape.fields {
+            self.take_field(fields, name, field, errors);
+        }
+        if let Some(items) = shape.items {
+            match fields.take("items") {
+                Some(value) => self.check_items(items, value, &fields.at.child("items"), errors),
+                None => errors.push(&fields.at.child("items"), "is required"),
+            }
+        }
+        if shape.open {
+            fields.take_all();
+        }
+    }
+
+    fn take_field(&self, fields: &mut Fields<'_>, name: &str, field: &Field, errors: &mut Errors) {
+        match fields.take(name) {
+            Some(value) => self.check_field(field, value, &fields.at.child(name), errors),
+            None if field.optional => {}
+            None => errors.push(&fields.at.child(name), "is required"),
+        }
+    }
+
+    fn check_items(&self, items: &Items, value: &Value, at: &Pointer, errors: &mut Errors) {
+        let Value::Array(elements) = value else {
+            errors.push(at, format!("must be an array, not {}", kind(value)));
+            return;
+        };
+        let (min, max) = items.bounds();
+        if elements.len() < min || elements.len() > max {
+            errors.push(
+                at,
+                format!("must hold {min} to {max} items, not {}", elements.len()),
+            );
+            return;
+        }
+        let mut keys: Vec<&str> = Vec::with_capacity(elements.len());
+        for (i, element) in elements.iter().enumerate() {
+            let at = at.child(i);
+            let key = element
+                .get("key")
+                .and_then(Value::as_str)
+                .filter(|k| items.matches(k));
+            if let Some(key) = key {
+                if keys.contains(&key) {
+                    errors.push(
+                        &at.child("key"),
+                        format!("duplicates the key {key} of an earlier item"),
+                    );
+                }
+                keys.push(key);
+            }
+            let Some(mut fields) = Fields::of(element, &at, errors) else {
+                continue;
+            };
+            match fields.take("key") {
+                None => errors.push(&at.child("key"), "is required"),
+                Some(key) => {
+                    let key_at = at.child("key");
+                    if let Some(key) = string(key, &key_at, errors)
+                        && !items.matches(key)
+                    {
+                        let detail = if is_item_key(key) || key.is_empty() {
+                            format!(
+                                "must be {} followed by digits, such as {}1",
+                                items.prefix, items.prefix
+                            )
+                        } else {
+                            "must be lower-case letters followed by digits, such as c12".to_owned()
+                        };
+                        errors.push(&key_at, detail);
+                    }
+                }
+            }
+            if items.of.kind() == Kind::Object {
+                self.check_shape(self.shape_of(&items.of), &mut fields, errors);
+            } else {
+                self.take_field(&mut fields, "value", &items.of, errors);
+            }
+            fields.finish(errors);
+        }
+    }
+
+    /// Checks one value against a field's rules.
+    pub fn check_field(&self, field: &Field, value: &Value, at: &Pointer, errors: &mut Errors) {
+        if value.is_null() && field.nullable {
+            return;
+        }
+        let text = |errors: &mut Errors,
+                    max: usize,
+                    blank_ok: bool,
+                    check: fn(&str) -> Result<(), &'static str>| {
+            if let Some(s) = string(value, at, errors)
+                && let Some(problem) = text_problem(
+                    s,
+                    field.max.unwrap_or(max),
+                    blank_ok,
+                    errors.refuses_controls(),
+                    check,
+                )
+            {
+                errors.push(at, problem);
+            }
+        };
+        match field.kind() {
+            Kind::ShortText => text(errors, 200, false, any_text),
+            Kind::LongText => text(errors, 2000, false, any_text),
+            Kind::Text => text(errors, 100_000, true, any_text),
+            Kind::Link => text(errors, 2048, false, check_link),
+            Kind::Figure => text(errors, 2048, false, check_fig),
+            Kind::Target => {
+                <Target as super::parse::Parse>::parse(value, at, errors);
+            }
+            Kind::Flag => {
+                if !value.is_boolean() {
+                    errors.push(at, format!("must be a boolean, not {}", kind(value)));
+                }
+            }
+            Kind::Number => {
+                if !value.is_number() {
+                    errors.push(at, format!("must be a number, not {}", kind(value)));
+                }
+            }
+            Kind::Any => {}
+            Kind::Object => {
+                if let Some(mut fields) = Fields::of(value, at, errors) {
+                    self.check_shape(self.shape_of(field), &mut fields, errors);
+                    fields.finish(errors);
+                }
+            }
+            Kind::List => {
+                let Value::Array(elements) = value else {
+                    errors.push(at, format!("must be an array, not {}", kind(value)));
+                    return;
+                };
+                let (min, max) = (field.min.unwrap_or(0), field.max.unwrap_or(1000));
+                if elements.len() < min || elements.len() > max {
+                    errors.push(
+                        at,
+                        format!("must hold {min} to {max} items, not {}", elements.len()),
+                    );
+                    return;
+                }
+                let of = field.of.as_deref().cloned().unwrap_or_default();
+                for (i, element) in elements.iter().enumerate() {
+                    self.check_field(&of, element, &at.child(i), errors);
+                }
+            }
+        }
+    }
+
+    /// Where `pointer` (into a section's API content) is in the section's front-matter value:
+    /// `/items/3/link` of `commons` is `/c5/link`.
+    pub fn front_pointer(&self, type_name: &str, content: &Value, pointer: &str) -> String {
+        let tokens: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let Some(ty) = self.type_named(type_name) else {
+            return pointer.to_owned();
+        };
+        let mut out = Pointer::root();
+        match ty.form() {
+            Form::Object(shape) => self.shape_pointer(shape, content, &tokens, &mut out),
+            Form::Bare(_) => {}
+            Form::List(list) => {
+                if tokens.first().map(String::as_str) == Some("items") {
+                    self.list_pointer(&list.of, &content["items"], &tokens[1..], &mut out);
+                }
+            }
+        }
+        out.as_str().to_owned()
+    }
+
+    fn shape_pointer(
+        &self,
+        shape: Shape<'_>,
+        content: &Value,
+        tokens: &[String],
+        out: &mut Pointer,
+    ) {
+        let Some((first, rest)) = tokens.split_first() else {
+            return;
+        };
+        match (shape.items, shape.fields.get(first.as_str())) {
+            (Some(items), None) if first == "items" => {
+                let Some((index, rest)) = rest.split_first() else {
+                    return;
+                };
+                let element = index
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| content["items"].get(i));
+                let Some(element) = element else {
+                    return;
+                };
+                match element["key"].as_str() {
+                    Some(key) => *out = out.child(key),
+                    None => return,
+                }
+                match rest.first().map(String::as_str) {
+                    None | Some("key") | Some("value") => {}
+                    Some(_) if items.of.kind() == Kind::Object => {
+                        self.shape_pointer(self.shape_of(&items.of), element, rest, out)
+                    }
+                    Some(_) => {}
+                }
+            }
+            (_, Some(field)) => {
+                *out = out.child(first);
+                self.field_pointer(field, &content[first.as_str()], rest, out);
+            }
+            _ => {
+                *out = out.child(first);
+                for token in rest {
+                    *out = out.child(token);
+                }
+            }
+        }
+    }
+
+    fn field_pointer(&self, field: &Field, value: &Value, tokens: &[String], out: &mut Pointer) {
+        match field.kind() {
+            Kind::Object => self.shape_pointer(self.shape_of(field), value, tokens, out),
+            Kind::List => self.list_pointer(
+                field.of.as_deref().unwrap_or(&Field::default()),
+                value,
+                tokens,
+                out,
+            ),
+            _ => {
+                for token in tokens {
+                    *out = out.child(token);
+                }
+            }
+        }
+    }
+
+    fn list_pointer(&self, of: &Field, value: &Value, tokens: &[String], out: &mut Pointer) {
+        let Some((index, rest)) = tokens.split_first() else {
+            return;
+        };
+        *out = out.child(index);
+        let element = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| value.get(i))
+            .unwrap_or(&Value::Null);
+        self.field_pointer(of, element, rest, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn model() -> Model {
+        Model::built_in()
+    }
+
+    fn problems(model: &Model, type_name: &str, content: Value) -> Vec<(String, String)> {
+        let mut errors = Errors::default();
+        model.check_section(type_name, &content, &Pointer::root(), &mut errors);
+        errors
+            .into_vec()
+            .into_iter()
+            .map(|e| (e.pointer, e.detail))
+            .collect()
+    }
+
+    #[test]
+    fn the_landing_pages_teaser_is_checked_with_the_typed_models_messages() {
+        let body = json!({
+            "type": "vision", "fig": "figs/kv.svg", "detail": "D", "detial": "typo",
+            "button1": {"caption": "A", "link": "javascript:alert(1)"},
+            "button2": {"caption": "B", "link": "/b", "target": 1},
+        });
+        assert_eq!(
+            problems(&model(), "teaser", body),
+            [
+                (
+                    "/type".to_owned(),
+                    "must be \"teaser\", the section's type".to_owned()
+                ),
+                ("/title".to_owned(), "is required".to_owned()),
+                (
+                    "/button1/link".to_owned(),
+                    "must be an http(s) URL, a site path starting with /, a #fragment or mailto:"
+                        .to_owned()
+                ),
+                (
+                    "/button2/target".to_owned(),
+                    "must be a string, not a number".to_owned()
+                ),
+                ("/detial".to_owned(), "is not a known field".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbered_items_convert_both_ways_and_point_back_at_their_keys() {
+        let model = model();
+        let front = json!({"c2": {"title": "A", "fig": "a.png", "link": "/a"}, "c5": {"title": "B", "fig": "b.png", "link": "no link"}});
+        let api = model.to_api("commons", &front);
+        assert_eq!(api["items"][1]["key"], "c5");
+        assert_eq!(model.to_front("commons", &api), front);
+        let found = problems(&model, "commons", api.clone());
+        assert_eq!(found[0].0, "/items/1/link");
+        assert_eq!(
+            model.front_pointer("commons", &api, &found[0].0),
+            "/c5/link"
+        );
+        let duplicate = json!({"items": [{"key": "c2", "title": "A", "fig": "a.png", "link": "/a"}, {"key": "c2", "title": "A", "fig": "a.png", "link": "/a"}, {"key": "x1", "title": "A", "fig": "a.png", "link": "/a"}]});
+        assert_eq!(
+            problems(&model, "commons", duplicate),
+            [
+                (
+                    "/items/1/key".to_owned(),
+                    "duplicates the key c2 of an earlier item".to_owned()
+                ),
+                (
+                    "/items/2/key".to_owned(),
+                    "must be c followed by digits, such as c1".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_sections_and_lists_convert_both_ways() {
+        let model = model();
+        let company = model.to_api("company", &json!("Data Commons"));
+        assert_eq!(company, json!({"type": "company", "title": "Data Commons"}));
+        assert_eq!(model.to_front("company", &company), json!("Data Commons"));
+        let events = json!([{"Title": "T", "Date": "D"}]);
+        let api = model.to_api("events", &events);
+        assert_eq!(
+            api,
+            json!({"type": "events", "items": [{"Title": "T", "Date": "D"}]})
+        );
+        assert!(problems(&model, "events", api.clone()).is_empty());
+        assert_eq!(model.to_front("events", &api), events);
+        let lower = json!({"type": "events", "items": [{"title": "T", "Date": "D"}]});
+        assert_eq!(
+            problems(&model, "events", lower.clone()),
+            [
+                ("/items/0/Title".to_owned(), "is required".to_owned()),
+                (
+                    "/items/0/title".to_owned(),
+                    "is not a known field".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            model.front_pointer("events", &lower, "/items/0/title"),
+            "/0/title"
+        );
+    }
+}
+
+#[cfg(test)]
+mod site_tests {
+    use crate::hugo::site::read_dir;
+
+    use super::*;
+
+    #[test]
+    fn the_built_in_model_reads_every_page_of_the_site_and_writes_it_back_as_it_was() {
+        let model = Model::built_in();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
+        let site = read_dir(std::path::Path::new(root)).unwrap();
+        let mut problems = Vec::new();
+        let mut sections = 0;
+        for page in &site.pages {
+            let front = crate::hugo::split(&page.text).unwrap().0;
+            let data: Value = serde_yaml::from_str(front).unwrap();
+            match model.read_front_matter(&page.id, &data) {
+                Ok(read) => {
+                    sections += read.sections.len();
+                    assert_eq!(model.front_matter(&read), data, "{}", page.id);
+                }
+                Err(found) => problems.extend(
+                    found
+                        .into_iter()
+                        .map(|e| format!("{} {} {}", page.id, e.pointer, e.detail)),
+                ),
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_eq!(sections, 43);
+    }
+
+    #[test]
+    fn the_landing_pages_sections_read_exactly_as_the_typed_model_reads_them() {
+        let text = crate::content::seed::BUILT_IN;
+        let typed = crate::hugo::parse_page(text).unwrap();
+        let data: Value = serde_yaml::from_str(crate::hugo::split(text).unwrap().0).unwrap();
+        let read = Model::built_in()
+            .read_front_matter("_index", &data)
+            .unwrap();
+        let ids: Vec<&str> = read.sections.iter().map(|s| s.id.as_str()).collect();
+        let typed_ids: Vec<&str> = typed.sections().iter().map(|s| s.id().as_str()).collect();
+        assert_eq!(ids, typed_ids);
+        for (section, typed) in read.sections.iter().zip(typed.sections()) {
+            assert_eq!(section.type_name, typed.id().as_str());
+            assert_eq!(section.content, typed.to_value(), "{}", section.id);
+        }
+    }
+}
