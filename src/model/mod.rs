@@ -4,6 +4,7 @@
 pub mod content;
 pub mod definition;
 pub mod engine;
+pub mod infer;
 pub mod page;
 pub mod parse;
 pub mod section;

@@ -12,11 +12,11 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, settings, spawn_with};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/release-0");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
 /// The fixture's tokens by name: `editor` (write), `reader` (read), `former` (revoked).
-fn fixture_tokens() -> HashMap<String, String> {
-    std::fs::read_to_string(format!("{FIXTURE}.tokens"))
+fn fixture_tokens(fixture: &str) -> HashMap<String, String> {
+    std::fs::read_to_string(format!("{FIXTURES}/{fixture}.tokens"))
         .expect("the fixture's tokens")
         .lines()
         .filter_map(|line| line.split_once(' '))
@@ -25,10 +25,10 @@ fn fixture_tokens() -> HashMap<String, String> {
 }
 
 /// Starts the current server on a copy of the fixture (the committed file stays as it is).
-async fn open_fixture() -> TestApp {
+async fn open_fixture(fixture: &str) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = dir.path().join("content.db");
-    std::fs::copy(format!("{FIXTURE}.db"), &database).expect("copy of the fixture");
+    std::fs::copy(format!("{FIXTURES}/{fixture}.db"), &database).expect("copy of the fixture");
     spawn_with(Some(dir), settings(&database)).await
 }
 
@@ -42,9 +42,41 @@ fn section<'a>(collection: &'a Value, id: &str) -> &'a Value {
 }
 
 #[tokio::test]
-async fn a_database_from_the_previous_release_keeps_its_content_revisions_and_tokens() {
-    let app = open_fixture().await;
-    let tokens = fixture_tokens();
+async fn a_database_from_the_release_before_page_files_keeps_its_content_revisions_and_tokens() {
+    let app = keeps_everything("release-0").await;
+    // That release stored no page file: the export is written from the content.
+    let export = app.get("/export").await.text().await.unwrap();
+    assert!(
+        export.contains("caption: Get started (imported)"),
+        "{export}"
+    );
+    assert!(export.contains("quote: after the upgrade"), "{export}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_database_from_the_release_before_the_whole_site_keeps_everything_and_its_page_file() {
+    let file = std::fs::read_to_string(format!("{FIXTURES}/release-1.md")).unwrap();
+    let app = keeps_everything("release-1").await;
+    // The file imported last, exported as it was but for the line edited after the upgrade.
+    let export = app.get("/export").await.text().await.unwrap();
+    let differ: Vec<(&str, &str)> = file
+        .lines()
+        .zip(export.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(file.lines().count(), export.lines().count());
+    assert_eq!(differ.len(), 1, "{differ:?}");
+    assert_eq!(differ[0].1, "  quote: after the upgrade");
+    app.stop().await;
+}
+
+/// Opens `fixture` (made by `make-release-db.sh`) with the current server, checks that the
+/// content, the revisions, their authors and the tokens are all there, and writes once with an
+/// old token (the vision's quote becomes `after the upgrade`).
+async fn keeps_everything(fixture: &str) -> TestApp {
+    let app = open_fixture(fixture).await;
+    let tokens = fixture_tokens(fixture);
 
     // The content as the earlier release left it, not the seed.
     let collection = app.get_json("/sections").await;
@@ -116,11 +148,5 @@ async fn a_database_from_the_previous_release_keeps_its_content_revisions_and_to
     assert_eq!(history["revisions"][0]["revision"], 5);
     assert_eq!(history["revisions"][0]["author"], "editor");
 
-    // The export carries what the earlier release stored.
-    let export = app.get("/export").await.text().await.unwrap();
-    assert!(
-        export.contains("caption: Get started (imported)"),
-        "{export}"
-    );
-    app.stop().await;
+    app
 }
