@@ -48,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
     while start.elapsed() < Duration::from_secs(seconds) {
         let began = Instant::now();
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let previous = storage::sections::revision(&mut tx, "vision")
+        let previous = storage::sections::revision(&mut tx, store::LANDING, "vision")
             .await?
             .expect("the section exists");
         let content = &bodies[latencies.len() % 2];

@@ -231,7 +231,11 @@ async fn follow_once(
         everything: rows[0].seq != seen + 1,
         ..Touched::default()
     };
-    for row in rows {
+    // Only the landing page is served (so far): other pages' changes are no concern here.
+    for row in rows
+        .into_iter()
+        .filter(|row| row.page.as_deref().is_none_or(|p| p == store::LANDING))
+    {
         match row.section.as_deref().map(SectionId::from_name) {
             None => touched.page = true,
             Some(Some(id)) if !touched.sections.contains(&id) => touched.sections.push(id),

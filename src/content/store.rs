@@ -7,7 +7,12 @@ use anyhow::{Context, anyhow};
 use sqlx::{Connection, SqliteConnection};
 
 use crate::model::{Errors, Page, PageMeta, Parse, Pointer, SectionContent, SectionId, Timestamp};
-use crate::storage::{self, page::PageRow};
+use crate::storage;
+
+/// The landing page's id: what `/sections`, `/export`, `import FILE` and `export` work on.
+pub const LANDING: &str = "_index";
+/// Its file under `content/`.
+pub const LANDING_FILE: &str = "_index.md";
 
 /// A section's system fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +104,8 @@ pub async fn save_section(
     };
     let json = content.to_value().to_string();
     let at = version.updated_at.to_rfc3339();
-    storage::revisions::insert(conn, id, version.revision, &json, author, &at).await?;
-    storage::sections::set_revision(conn, id, version.revision).await?;
+    storage::revisions::insert(conn, LANDING, id, version.revision, &json, author, &at).await?;
+    storage::sections::set_revision(conn, LANDING, id, version.revision).await?;
     Ok(version)
 }
 
@@ -115,7 +120,7 @@ pub fn parse_content(id: SectionId, json: &str) -> anyhow::Result<SectionContent
 
 /// Whether the database holds no page yet.
 pub async fn is_empty(conn: &mut SqliteConnection) -> anyhow::Result<bool> {
-    Ok(storage::sections::count(conn).await? == 0 && storage::page::get(conn).await?.is_none())
+    Ok(storage::sections::count(conn).await? == 0 && storage::page::count(conn).await? == 0)
 }
 
 /// Reads the whole page in one read transaction, so that a concurrent writer's commit is seen
@@ -141,7 +146,7 @@ pub async fn load_following(conn: &mut SqliteConnection) -> anyhow::Result<(Stor
 /// Reads the whole page inside the caller's transaction.
 pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
     let record = load_page_row(conn).await?;
-    let rows = storage::sections::current(conn).await?;
+    let rows = storage::sections::current(conn, LANDING).await?;
     let mut sections = Vec::with_capacity(rows.len());
     let mut versions = Vec::with_capacity(rows.len());
     for row in rows {
@@ -161,12 +166,11 @@ pub async fn load_in(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
 
 /// The page row.
 pub async fn load_page_row(conn: &mut SqliteConnection) -> anyhow::Result<PageRecord> {
-    let row = storage::page::get(conn)
+    let row = storage::page::get(conn, LANDING)
         .await?
         .ok_or_else(|| anyhow!("the database holds no page"))?;
-    let meta = serde_json::json!({
-        "identifier": row.identifier, "title": row.title, "linktitle": row.linktitle, "date": row.date,
-    });
+    let meta: serde_json::Value =
+        serde_json::from_str(&row.metadata).context("stored page metadata is not JSON")?;
     let mut errors = Errors::for_stored();
     let meta = PageMeta::parse(&meta, &Pointer::root(), &mut errors)
         .ok_or_else(|| anyhow!("stored page metadata is invalid: {:?}", errors.into_vec()))?;
@@ -183,7 +187,7 @@ pub async fn load_section(
     conn: &mut SqliteConnection,
     id: SectionId,
 ) -> anyhow::Result<Option<(SectionContent, Version)>> {
-    storage::sections::current_of(conn, id.as_str())
+    storage::sections::current_of(conn, LANDING, id.as_str())
         .await?
         .map(section_of)
         .transpose()
@@ -210,14 +214,24 @@ pub async fn insert_page(
     author: &str,
 ) -> anyhow::Result<()> {
     let now = Timestamp::now().to_rfc3339();
-    storage::page::insert(conn, &page_row(page, source, &now)).await?;
+    storage::page::insert(conn, LANDING, LANDING_FILE, Some(source)).await?;
+    let metadata = metadata_json(&page.meta);
+    storage::page::insert_revision(conn, LANDING, 1, &metadata, &page.body, author, &now).await?;
     for content in page.sections() {
         let id = content.id();
-        storage::sections::insert(conn, id.as_str(), id.as_str(), id.position().into(), 1).await?;
+        let key = crate::hugo::front_matter_key(id).0;
+        let position = id.position().into();
+        storage::sections::insert(conn, LANDING, id.as_str(), key, id.as_str(), position, 1)
+            .await?;
         let json = content.to_value().to_string();
-        storage::revisions::insert(conn, id.as_str(), 1, &json, author, &now).await?;
+        storage::revisions::insert(conn, LANDING, id.as_str(), 1, &json, author, &now).await?;
     }
     Ok(())
+}
+
+/// The page metadata as stored: a JSON object in the file's key order.
+fn metadata_json(meta: &PageMeta) -> String {
+    serde_json::to_string(meta).expect("metadata always serialises")
 }
 
 /// What [`replace_page`] changed.
@@ -261,26 +275,26 @@ pub async fn replace_page(
     }
     let page_changed = page.meta != current.page.meta || page.body != current.page.body;
     if page_changed || current.source.as_deref() != Some(source) {
-        let now = Timestamp::now().to_rfc3339();
-        storage::page::update(conn, &page_row(page, source, &now)).await?;
+        let row = storage::page::get(conn, LANDING)
+            .await?
+            .ok_or_else(|| anyhow!("the database holds no page"))?;
+        let mut revision = row.revision;
+        if page_changed {
+            revision += 1;
+            let now = Timestamp::now().to_rfc3339();
+            let metadata = metadata_json(&page.meta);
+            storage::page::insert_revision(
+                conn, LANDING, revision, &metadata, &page.body, author, &now,
+            )
+            .await?;
+        }
+        storage::page::set_current(conn, LANDING, &row.file, revision, Some(source)).await?;
     }
     Ok(Replaced {
         created: false,
         changed,
         page_changed,
     })
-}
-
-fn page_row(page: &Page, source: &str, updated_at: &str) -> PageRow {
-    PageRow {
-        identifier: page.meta.identifier.as_str().to_owned(),
-        title: page.meta.title.as_str().to_owned(),
-        linktitle: page.meta.linktitle.as_str().to_owned(),
-        date: page.meta.date.as_str().to_owned(),
-        body: page.body.clone(),
-        updated_at: updated_at.to_owned(),
-        source: Some(source.to_owned()),
-    }
 }
 
 fn parse_time(text: &str) -> anyhow::Result<Timestamp> {

@@ -60,7 +60,7 @@ where
     // the whole page read and parsed. (A change another process made to *other* sections is
     // published by `content::snapshot::follow_database`, under this same lock.)
     let published = read.load_full();
-    let revision = storage::sections::revision(&mut tx, id.as_str())
+    let revision = storage::sections::revision(&mut tx, store::LANDING, id.as_str())
         .await
         .map_err(WriteError::from)?;
     let current = if revision == Some(published.stored().version(id).revision) {

@@ -182,3 +182,100 @@ mod tests {
         assert_eq!(lists, ["webinar community/webinars.md:83 g3Upcoming"]);
     }
 }
+
+/// The content model on the whole site (here, where the model and the site's files meet).
+#[cfg(test)]
+mod model_tests {
+    use serde_json::Value;
+
+    use super::read_dir;
+    use crate::model::definition::Model;
+    use crate::model::infer::infer;
+
+    #[test]
+    fn the_built_in_model_reads_every_page_of_the_site_and_writes_it_back_as_it_was() {
+        let model = Model::built_in();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
+        let site = read_dir(std::path::Path::new(root)).unwrap();
+        let mut problems = Vec::new();
+        let mut sections = 0;
+        for page in &site.pages {
+            let front = crate::hugo::split(&page.text).unwrap().0;
+            let data: Value = serde_yaml::from_str(front).unwrap();
+            match model.read_front_matter(&page.id, &data) {
+                Ok(read) => {
+                    sections += read.sections.len();
+                    assert_eq!(model.front_matter(&read), data, "{}", page.id);
+                }
+                Err(found) => problems.extend(
+                    found
+                        .into_iter()
+                        .map(|e| format!("{} {} {}", page.id, e.pointer, e.detail)),
+                ),
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_eq!(sections, 43);
+    }
+
+    #[test]
+    fn the_landing_pages_sections_read_exactly_as_the_typed_model_reads_them() {
+        let text = include_str!("../../seed/about.md");
+        let typed = crate::hugo::parse_page(text).unwrap();
+        let data: Value = serde_yaml::from_str(crate::hugo::split(text).unwrap().0).unwrap();
+        let read = Model::built_in()
+            .read_front_matter("_index", &data)
+            .unwrap();
+        let ids: Vec<&str> = read.sections.iter().map(|s| s.id.as_str()).collect();
+        let typed_ids: Vec<&str> = typed.sections().iter().map(|s| s.id().as_str()).collect();
+        assert_eq!(ids, typed_ids);
+        for (section, typed) in read.sections.iter().zip(typed.sections()) {
+            assert_eq!(section.type_name, typed.id().as_str());
+            assert_eq!(section.content, typed.to_value(), "{}", section.id);
+        }
+    }
+
+    fn pages_of(root: &str) -> Vec<(String, Value)> {
+        let site = read_dir(std::path::Path::new(root)).unwrap();
+        site.pages
+            .iter()
+            .map(|page| {
+                let front = crate::hugo::split(&page.text).unwrap().0;
+                (page.id.clone(), serde_yaml::from_str(front).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_model_inferred_from_the_site_reads_every_page_back_as_it_was() {
+        let pages = pages_of(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/site/gen3.org-d819f2a/content"
+        ));
+        let model = infer(&pages);
+        let model = Model::parse(&serde_yaml::to_string(&model).unwrap()).unwrap();
+        for (id, data) in &pages {
+            let read = model
+                .read_front_matter(id, data)
+                .unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            assert_eq!(model.front_matter(&read), *data, "{id}");
+        }
+        let ids: Vec<&str> = model
+            .sections
+            .values()
+            .map(|rule| rule.id.as_str())
+            .collect();
+        assert!(
+            ids.contains(&"teaser") && ids.contains(&"data-feature"),
+            "{ids:?}"
+        );
+        assert_eq!(
+            model.types["commons"]
+                .items
+                .as_ref()
+                .map(|i| i.prefix.as_str()),
+            Some("c")
+        );
+        assert!(model.types["teaser"].fields.contains_key("button1"));
+    }
+}

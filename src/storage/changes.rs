@@ -5,7 +5,9 @@ use sqlx::SqliteConnection;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRow {
     pub seq: i64,
-    /// `None`: the page row (metadata, body).
+    /// The page it changed (`None` only in rows from before pages had ids: the landing page).
+    pub page: Option<String>,
+    /// `None`: the page row (metadata, body, file).
     pub section: Option<String>,
 }
 
@@ -20,7 +22,7 @@ pub async fn last(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
 pub async fn since(conn: &mut SqliteConnection, seq: i64) -> sqlx::Result<Vec<ChangeRow>> {
     sqlx::query_as!(
         ChangeRow,
-        r#"SELECT seq AS "seq!", section FROM changes WHERE seq > ? ORDER BY seq"#,
+        r#"SELECT seq AS "seq!", page, section FROM changes WHERE seq > ? ORDER BY seq"#,
         seq
     )
     .fetch_all(conn)

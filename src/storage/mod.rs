@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod db;
+pub mod models;
 pub mod page;
 pub mod revisions;
 pub mod sections;

@@ -1,59 +1,123 @@
-//! The `page` table: one row with the page's metadata and body.
+//! The `pages` and `page_revisions` tables: every page of the site, its file, and its metadata
+//! and body at each revision.
 
 use sqlx::SqliteConnection;
 
-#[derive(Debug, Clone)]
+/// A page as stored: its current metadata and body, and the file it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRow {
-    pub identifier: String,
-    pub title: String,
-    pub linktitle: String,
-    pub date: String,
+    pub id: String,
+    pub file: String,
+    pub revision: i64,
+    /// The metadata as a JSON object.
+    pub metadata: String,
     pub body: String,
+    /// When the current revision was written.
     pub updated_at: String,
-    /// The page file as seeded or imported (`None` for a page stored by an earlier release).
+    /// The page file as last imported (`None` for a page stored by an earlier release).
     pub source: Option<String>,
+    pub deleted_at: Option<String>,
 }
 
-pub async fn get(conn: &mut SqliteConnection) -> sqlx::Result<Option<PageRow>> {
+pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<PageRow>> {
     sqlx::query_as!(
         PageRow,
-        "SELECT identifier, title, linktitle, date, body, updated_at, source FROM page WHERE id = 1"
+        r#"SELECT p.id AS "id!", p.file, p.revision, r.metadata, r.body, r.created_at AS updated_at,
+                  p.source, p.deleted_at
+           FROM pages p JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
+           WHERE p.id = ?"#,
+        id
     )
     .fetch_optional(conn)
     .await
 }
 
-pub async fn insert(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
+/// Every page, deleted ones included, by id.
+pub async fn all(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRow>> {
+    sqlx::query_as!(
+        PageRow,
+        r#"SELECT p.id AS "id!", p.file, p.revision, r.metadata, r.body, r.created_at AS updated_at,
+                  p.source, p.deleted_at
+           FROM pages p JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
+           ORDER BY p.id"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("SELECT COUNT(*) FROM pages")
+        .fetch_one(conn)
+        .await
+}
+
+/// A new page at revision 1 (its revision row is the caller's, in the same transaction).
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    id: &str,
+    file: &str,
+    source: Option<&str>,
+) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO page (id, identifier, title, linktitle, date, body, updated_at, source)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
-        row.identifier,
-        row.title,
-        row.linktitle,
-        row.date,
-        row.body,
-        row.updated_at,
-        row.source
+        "INSERT INTO pages (id, file, revision, source) VALUES (?, ?, 1, ?)",
+        id,
+        file,
+        source
     )
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Replaces the page's metadata and body.
-pub async fn update(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
+/// A revision of a page's metadata and body.
+pub async fn insert_revision(
+    conn: &mut SqliteConnection,
+    id: &str,
+    revision: i64,
+    metadata: &str,
+    body: &str,
+    author: &str,
+    created_at: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE page SET identifier = ?, title = ?, linktitle = ?, date = ?, body = ?,
-         updated_at = ?, source = ? WHERE id = 1",
-        row.identifier,
-        row.title,
-        row.linktitle,
-        row.date,
-        row.body,
-        row.updated_at,
-        row.source
+        "INSERT INTO page_revisions (page_id, revision, metadata, body, author, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        id,
+        revision,
+        metadata,
+        body,
+        author,
+        created_at
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Points the page at `revision`, with its file as last imported; brings a deleted page back.
+pub async fn set_current(
+    conn: &mut SqliteConnection,
+    id: &str,
+    file: &str,
+    revision: i64,
+    source: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE pages SET file = ?, revision = ?, source = ?, deleted_at = NULL WHERE id = ?",
+        file,
+        revision,
+        source,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a page deleted: it is no longer part of the site; its history stays.
+pub async fn delete(conn: &mut SqliteConnection, id: &str, at: &str) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE pages SET deleted_at = ? WHERE id = ?", at, id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

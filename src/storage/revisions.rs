@@ -1,4 +1,4 @@
-//! The `revisions` table: every version of every section, never updated or deleted.
+//! The `section_revisions` table: every version of every section, never updated or deleted.
 
 use sqlx::SqliteConnection;
 
@@ -21,14 +21,16 @@ pub struct RevisionRow {
 /// Up to `limit` revisions of `section_id` older than `before`, newest first.
 pub async fn list(
     conn: &mut SqliteConnection,
+    page: &str,
     section_id: &str,
     before: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<RevisionMeta>> {
     sqlx::query_as!(
         RevisionMeta,
-        "SELECT revision, created_at, author FROM revisions
-         WHERE section_id = ? AND revision < ? ORDER BY revision DESC LIMIT ?",
+        "SELECT revision, created_at, author FROM section_revisions
+         WHERE page_id = ? AND section_id = ? AND revision < ? ORDER BY revision DESC LIMIT ?",
+        page,
         section_id,
         before,
         limit
@@ -39,13 +41,15 @@ pub async fn list(
 
 pub async fn get(
     conn: &mut SqliteConnection,
+    page: &str,
     section_id: &str,
     revision: i64,
 ) -> sqlx::Result<Option<RevisionRow>> {
     sqlx::query_as!(
         RevisionRow,
-        "SELECT revision, created_at, author, content FROM revisions
-         WHERE section_id = ? AND revision = ?",
+        "SELECT revision, created_at, author, content FROM section_revisions
+         WHERE page_id = ? AND section_id = ? AND revision = ?",
+        page,
         section_id,
         revision
     )
@@ -55,6 +59,7 @@ pub async fn get(
 
 pub async fn insert(
     conn: &mut SqliteConnection,
+    page: &str,
     section_id: &str,
     revision: i64,
     content: &str,
@@ -62,8 +67,9 @@ pub async fn insert(
     created_at: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO revisions (section_id, revision, content, author, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO section_revisions (page_id, section_id, revision, content, author, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        page,
         section_id,
         revision,
         content,

@@ -1,66 +1,93 @@
-//! The `sections` table: which revision of each section is current.
+//! The `page_sections` table: which sections each page has, in which order, and which revision of
+//! each is current.
 
 use sqlx::SqliteConnection;
 
-/// A section as it is now: its current revision's content.
+/// A section's current revision with its content.
 #[derive(Debug)]
 pub struct CurrentRow {
     pub id: String,
+    pub key: String,
+    pub kind: String,
     pub revision: i64,
     pub content: String,
     pub updated_at: String,
 }
 
-/// Every section's current revision, in page order.
-pub async fn current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<CurrentRow>> {
+/// The sections on page `page` now, in page order.
+pub async fn current(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<CurrentRow>> {
     sqlx::query_as!(
         CurrentRow,
-        r#"SELECT s.id AS "id!", s.revision, r.content, r.created_at AS updated_at
-           FROM sections s
-           JOIN revisions r ON r.section_id = s.id AND r.revision = s.revision
-           ORDER BY s.position"#
+        r#"SELECT s.id AS "id!", s.key, s.type AS kind, s.revision, r.content,
+                  r.created_at AS updated_at
+           FROM page_sections s
+           JOIN section_revisions r
+             ON r.page_id = s.page_id AND r.section_id = s.id AND r.revision = s.revision
+           WHERE s.page_id = ? AND s.position IS NOT NULL
+           ORDER BY s.position"#,
+        page
     )
     .fetch_all(conn)
     .await
 }
 
-/// Section `id` as it is now.
-pub async fn current_of(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<CurrentRow>> {
+pub async fn current_of(
+    conn: &mut SqliteConnection,
+    page: &str,
+    id: &str,
+) -> sqlx::Result<Option<CurrentRow>> {
     sqlx::query_as!(
         CurrentRow,
-        r#"SELECT s.id AS "id!", s.revision, r.content, r.created_at AS updated_at
-           FROM sections s
-           JOIN revisions r ON r.section_id = s.id AND r.revision = s.revision
-           WHERE s.id = ?"#,
+        r#"SELECT s.id AS "id!", s.key, s.type AS kind, s.revision, r.content,
+                  r.created_at AS updated_at
+           FROM page_sections s
+           JOIN section_revisions r
+             ON r.page_id = s.page_id AND r.section_id = s.id AND r.revision = s.revision
+           WHERE s.page_id = ? AND s.id = ? AND s.position IS NOT NULL"#,
+        page,
         id
     )
     .fetch_optional(conn)
     .await
 }
 
-/// The current revision of section `id`.
-pub async fn revision(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!("SELECT revision FROM sections WHERE id = ?", id)
-        .fetch_optional(conn)
-        .await
+/// The current revision of a section, on the page or removed from it.
+pub async fn revision(
+    conn: &mut SqliteConnection,
+    page: &str,
+    id: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "SELECT revision FROM page_sections WHERE page_id = ? AND id = ?",
+        page,
+        id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar!("SELECT COUNT(*) FROM sections")
+    sqlx::query_scalar!("SELECT COUNT(*) FROM page_sections")
         .fetch_one(conn)
         .await
 }
 
+/// A new section (its revision row is the caller's, in the same transaction).
 pub async fn insert(
     conn: &mut SqliteConnection,
+    page: &str,
     id: &str,
+    key: &str,
     kind: &str,
     position: i64,
     revision: i64,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO sections (id, type, position, revision) VALUES (?, ?, ?, ?)",
+        "INSERT INTO page_sections (page_id, id, key, type, position, revision)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        page,
         id,
+        key,
         kind,
         position,
         revision
@@ -70,15 +97,38 @@ pub async fn insert(
     Ok(())
 }
 
-/// Points `id` at `revision`, which must exist by the end of the transaction.
 pub async fn set_revision(
     conn: &mut SqliteConnection,
+    page: &str,
     id: &str,
     revision: i64,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE sections SET revision = ? WHERE id = ?",
+        "UPDATE page_sections SET revision = ? WHERE page_id = ? AND id = ?",
         revision,
+        page,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Where a section is: its key, type and place on the page (`None`: removed from it).
+pub async fn place(
+    conn: &mut SqliteConnection,
+    page: &str,
+    id: &str,
+    key: &str,
+    kind: &str,
+    position: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE page_sections SET key = ?, type = ?, position = ? WHERE page_id = ? AND id = ?",
+        key,
+        kind,
+        position,
+        page,
         id
     )
     .execute(conn)

@@ -35,8 +35,10 @@ async fn of_32_concurrent_puts_with_one_if_match_exactly_one_wins() {
     // The database agrees with what is served, and history holds one new revision.
     let pool = app.other_process().await;
     let (revision, content): (i64, String) = sqlx::query_as(
-        "SELECT r.revision, r.content FROM sections s
-         JOIN revisions r ON r.section_id = s.id AND r.revision = s.revision WHERE s.id = 'vision'",
+        "SELECT r.revision, r.content FROM page_sections s
+         JOIN section_revisions r
+           ON r.page_id = s.page_id AND r.section_id = s.id AND r.revision = s.revision
+         WHERE s.page_id = '_index' AND s.id = 'vision'",
     )
     .fetch_one(&pool)
     .await

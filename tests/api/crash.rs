@@ -93,7 +93,8 @@ async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<Stri
     let mut current = BTreeMap::new();
     for id in SectionId::ALL {
         let revisions: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT revision, content FROM revisions WHERE section_id = ? ORDER BY revision",
+            "SELECT revision, content FROM section_revisions
+             WHERE page_id = '_index' AND section_id = ? ORDER BY revision",
         )
         .bind(id.as_str())
         .fetch_all(&pool)
@@ -110,11 +111,13 @@ async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<Stri
             gen3_content::content::store::parse_content(id, content)
                 .unwrap_or_else(|e| panic!("revision {n} of {id} is torn: {e:#}"));
         }
-        let pointer: i64 = sqlx::query_scalar("SELECT revision FROM sections WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let pointer: i64 = sqlx::query_scalar(
+            "SELECT revision FROM page_sections WHERE page_id = '_index' AND id = ?",
+        )
+        .bind(id.as_str())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
         assert_eq!(
             pointer,
             numbers.len() as i64,
@@ -125,7 +128,8 @@ async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<Stri
 
     for (section, revision, text) in acknowledged {
         let content: String = sqlx::query_scalar(
-            "SELECT content FROM revisions WHERE section_id = ? AND revision = ?",
+            "SELECT content FROM section_revisions
+             WHERE page_id = '_index' AND section_id = ? AND revision = ?",
         )
         .bind(section)
         .bind(revision)

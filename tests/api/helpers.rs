@@ -238,14 +238,16 @@ impl Drop for TestApp {
 /// Writes a new revision of `section` from another connection, as another process would.
 pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-    let revision: i64 = sqlx::query_scalar("SELECT revision + 1 FROM sections WHERE id = ?")
-        .bind(section)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let revision: i64 = sqlx::query_scalar(
+        "SELECT revision + 1 FROM page_sections WHERE page_id = '_index' AND id = ?",
+    )
+    .bind(section)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     sqlx::query(
-        "INSERT INTO revisions (section_id, revision, content, author, created_at)
-         VALUES (?, ?, ?, 'test', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        "INSERT INTO section_revisions (page_id, section_id, revision, content, author, created_at)
+         VALUES ('_index', ?, ?, ?, 'test', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     )
     .bind(section)
     .bind(revision)
@@ -253,7 +255,7 @@ pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
     .execute(&mut *tx)
     .await
     .unwrap();
-    sqlx::query("UPDATE sections SET revision = ? WHERE id = ?")
+    sqlx::query("UPDATE page_sections SET revision = ? WHERE page_id = '_index' AND id = ?")
         .bind(revision)
         .bind(section)
         .execute(&mut *tx)

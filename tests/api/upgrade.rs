@@ -148,5 +148,12 @@ async fn keeps_everything(fixture: &str) -> TestApp {
     assert_eq!(history["revisions"][0]["revision"], 5);
     assert_eq!(history["revisions"][0]["author"], "editor");
 
+    // Every reference between the rebuilt tables holds.
+    let pool = app.other_process().await;
+    let broken: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
     app
 }

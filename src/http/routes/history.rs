@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::content::store;
+use crate::content::store::LANDING;
 use crate::content::write;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
@@ -75,7 +76,7 @@ async fn find(
 ) -> Result<(SectionId, RevisionRow)> {
     let (name, revision) = path.into_inner();
     let id = parse_id(&name)?;
-    let row = revisions::get(&mut *pool.acquire().await?, id.as_str(), revision)
+    let row = revisions::get(&mut *pool.acquire().await?, LANDING, id.as_str(), revision)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("section {id} has no revision {revision}")))?;
     Ok((id, row))
@@ -118,7 +119,14 @@ async fn list_revisions(
         )));
     }
     let before = query.before.unwrap_or(i64::MAX);
-    let rows = revisions::list(&mut *pool.acquire().await?, id.as_str(), before, limit).await?;
+    let rows = revisions::list(
+        &mut *pool.acquire().await?,
+        LANDING,
+        id.as_str(),
+        before,
+        limit,
+    )
+    .await?;
     let mut response = HttpResponse::Ok();
     if let Some(last) = rows
         .last()
