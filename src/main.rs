@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use gen3_content::app::config::{Cli, Command, Settings};
 use gen3_content::app::startup::Application;
 use gen3_content::auth;
-use gen3_content::cli::page_file;
+use gen3_content::cli::{self, page_file};
 use gen3_content::ops::{healthcheck, telemetry};
 
 #[tokio::main]
@@ -43,7 +43,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(args) => page_file::import(&database, &args).await,
         Command::Export(args) => page_file::export(&database, &args).await,
-        Command::Check(args) => page_file::check(&args),
+        Command::Check(args) => page_file::check(&database, &args).await,
+        Command::Model { command } => cli::model::run(&database, command).await,
         Command::Token { command } => auth::admin::run(&database, command).await,
         Command::Healthcheck(args) => {
             healthcheck::check(&args.url, std::time::Duration::from_secs(args.timeout))

@@ -9,6 +9,7 @@ use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::auth::admin::TokenCommand;
+use crate::cli::model::ModelCommand;
 use crate::cli::page_file::{CheckArgs, ExportArgs, ImportArgs};
 pub use crate::ops::telemetry::LogFormat;
 use crate::storage::db::Synchronous;
@@ -63,6 +64,12 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Show, check, apply or infer the content model: which front-matter keys are sections, of
+    /// which type, and what each type holds.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
     },
 }
 

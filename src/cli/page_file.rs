@@ -21,14 +21,32 @@ pub const AUTHOR: &str = "import";
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
     /// The Hugo page file (YAML front matter, then the HTML body).
-    pub file: PathBuf,
+    #[arg(required_unless_present = "site", conflicts_with = "site")]
+    pub file: Option<PathBuf>,
+    /// Import every page of this Hugo `content/` folder instead, in one transaction: new,
+    /// changed and removed pages (unchanged ones get no revision); files without front matter
+    /// are skipped and named.
+    #[arg(long, env = "GEN3_CONTENT_IMPORT_SITE")]
+    pub site: Option<PathBuf>,
+    /// With `--site`: apply this content model in the same transaction.
+    #[arg(long, requires = "site", env = "GEN3_CONTENT_IMPORT_MODEL")]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
     /// Write the page to this file (replaced atomically) instead of stdout.
-    #[arg(long, short, env = "GEN3_CONTENT_EXPORT_OUTPUT")]
+    #[arg(
+        long,
+        short,
+        env = "GEN3_CONTENT_EXPORT_OUTPUT",
+        conflicts_with = "site"
+    )]
     pub output: Option<PathBuf>,
+    /// Write every page file of the site under this folder instead (each replaced
+    /// atomically); no other file is touched.
+    #[arg(long, env = "GEN3_CONTENT_EXPORT_SITE")]
+    pub site: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -41,15 +59,21 @@ pub struct CheckArgs {
     /// `makelist` loop over), with file and line, as Hugo's strict `param` reports them.
     #[arg(long, env = "GEN3_CONTENT_CHECK_SITE")]
     pub site: Option<PathBuf>,
+    /// With `--site`: check the pages against this content model instead of the database's
+    /// (or, without a database, the built-in one).
+    #[arg(long, requires = "site", env = "GEN3_CONTENT_CHECK_MODEL")]
+    pub model: Option<PathBuf>,
     /// Treat warnings (dangling `param` references, unused fields) as errors.
     #[arg(long, env = "GEN3_CONTENT_CHECK_STRICT")]
     pub strict: bool,
 }
 
 /// `check`: every finding on stdout; fails on errors, and on warnings with `--strict`.
-pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
+pub async fn check(database: &Path, args: &CheckArgs) -> anyhow::Result<()> {
     let file = match (&args.file, &args.site) {
-        (_, Some(site)) => return check_site(site, args.strict),
+        (_, Some(site)) => {
+            return super::site::check(database, site, args.model.as_deref(), args.strict).await;
+        }
         (Some(file), None) => file,
         (None, None) => bail!("name a page file, or a content folder with --site"),
     };
@@ -72,78 +96,26 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `check --site`: one line per finding, `FILE:LINE: KEY: …`, and one per file skipped; fails on
-/// front matter that cannot be read, and on dangling references with `--strict`.
-fn check_site(root: &Path, strict: bool) -> anyhow::Result<()> {
-    let site = hugo::site::read_dir(root)
-        .with_context(|| format!("cannot read the content folder {}", root.display()))?;
-    let mut out = std::io::stdout().lock();
-    let (mut errors, mut warnings) = (0, 0);
-    for file in &site.skipped {
-        writeln!(out, "skipped: {file}: no front matter, not a page")?;
-    }
-    for page in &site.pages {
-        match hugo::site::dangling(page) {
-            Err(e) => {
-                errors += 1;
-                writeln!(out, "error: {}:{}: {}", page.file, e.line, e.message)?;
-            }
-            Ok(dangling) => {
-                for d in dangling {
-                    let level = if strict { "error" } else { "warning" };
-                    let what = match d.shortcode.as_str() {
-                        "param" => "referenced by the body, missing from the front matter",
-                        _ => "a list the body loops over, missing from the front matter",
-                    };
-                    writeln!(
-                        out,
-                        "{level}: {}:{}: {}: {what} ({})",
-                        page.file, d.line, d.key, d.shortcode
-                    )?;
-                    if strict {
-                        errors += 1;
-                    } else {
-                        warnings += 1;
-                    }
-                }
-            }
-        }
-    }
-    if errors > 0 {
-        out.flush()?;
-        bail!(
-            "{}: {} in {}",
-            root.display(),
-            counted(errors, "error"),
-            counted(site.pages.len(), "page")
-        );
-    }
-    writeln!(
-        out,
-        "checked {}: {}, {} skipped",
-        counted(site.pages.len(), "page"),
-        counted(warnings, "warning"),
-        counted(site.skipped.len(), "file")
-    )?;
-    out.flush()?;
-    Ok(())
-}
-
 /// `import`: the warnings on stdout, then the page stored in one transaction, then what
 /// changed. On any error nothing is written.
 pub async fn import(database: &Path, args: &ImportArgs) -> anyhow::Result<()> {
-    let text = read(&args.file)?;
+    let file = match (&args.file, &args.site) {
+        (_, Some(site)) => return super::site::import(database, site, args.model.as_deref()).await,
+        (Some(file), None) => file,
+        (None, None) => bail!("name a page file, or a content folder with --site"),
+    };
+    let text = read(file)?;
     let report = hugo::check_page(&text);
     print_findings(&report.errors, &report.warnings)?;
     let Some(page) = report.page else {
         bail!(
             "{} is not a valid page: {}; nothing was imported",
-            args.file.display(),
+            file.display(),
             counted(report.errors.len(), "error")
         );
     };
     let replaced = store_page(database, &page, &text).await?;
-    println!("{}", summary(&args.file, &replaced));
+    println!("{}", summary(file, &replaced));
     Ok(())
 }
 
@@ -162,6 +134,9 @@ async fn store_page(database: &Path, page: &Page, text: &str) -> anyhow::Result<
 
 /// `export`: the stored page as a Hugo page file, on stdout or into `--output`.
 pub async fn export(database: &Path, args: &ExportArgs) -> anyhow::Result<()> {
+    if let Some(site) = &args.site {
+        return super::site::export(database, site).await;
+    }
     if !database.exists() {
         bail!(
             "there is no database at {}: start the server once, or import a page",
@@ -183,7 +158,7 @@ pub async fn export(database: &Path, args: &ExportArgs) -> anyhow::Result<()> {
 
 /// Writes `bytes` to a new file beside `path` and renames it over `path`, so that a reader
 /// (a Hugo build watching the file) never sees half a page.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -206,7 +181,7 @@ fn read(file: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
 }
 
-fn print_findings(errors: &[Finding], warnings: &[Finding]) -> anyhow::Result<()> {
+pub fn print_findings(errors: &[Finding], warnings: &[Finding]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     for finding in errors {
         writeln!(out, "error: {finding}")?;
@@ -240,7 +215,7 @@ fn summary(file: &Path, replaced: &Replaced) -> String {
     )
 }
 
-fn counted(n: usize, noun: &str) -> String {
+pub fn counted(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

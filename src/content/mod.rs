@@ -6,6 +6,7 @@
 pub mod documents;
 pub mod representation;
 pub mod seed;
+pub mod site;
 pub mod snapshot;
 pub mod store;
 pub mod write;

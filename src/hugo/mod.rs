@@ -16,7 +16,7 @@ pub mod yaml;
 pub mod yaml11;
 
 pub use read::{PageFile, line_of, parse_page};
-pub use write::{export_page, write_page};
+pub use write::{export_file, export_page, write_file, write_page};
 
 use crate::model::page::Page;
 use crate::model::section::SectionId;

@@ -12,6 +12,9 @@ use regex::Regex;
 
 use super::references;
 use super::source::{self, Located, SourceError, Step};
+use super::{Finding, HugoError};
+use crate::model::definition::Model;
+use crate::model::engine::PageData;
 
 /// The extensions of the files Hugo renders as pages (with front matter).
 const PAGE_EXTENSIONS: [&str; 3] = ["md", "adoc", "html"];
@@ -69,6 +72,67 @@ pub fn read_dir(root: &Path) -> std::io::Result<Site> {
     site.pages.sort_by(|a, b| a.file.cmp(&b.file));
     site.skipped.sort();
     Ok(site)
+}
+
+/// A page file read under a content model: its front matter as metadata and sections, and its
+/// body; or every problem, each with its YAML path and its line in the file.
+pub fn read_page(model: &Model, page: &SitePage) -> Result<(PageData, String), Vec<Finding>> {
+    let file = super::PageFile::read(&page.text).map_err(HugoError::into_findings)?;
+    let (front, body) = (file.front, file.body);
+    model
+        .read_front_matter(&page.id, &file.data)
+        .map(|data| (data, body.to_owned()))
+        .map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| Finding {
+                    path: dotted(&e.pointer),
+                    line: pointer_line(front, &e.pointer).map(|line| line + 1),
+                    detail: e.detail,
+                })
+                .collect()
+        })
+}
+
+/// A JSON Pointer into the front matter as the YAML path people read: `g3Commons.c5.link`.
+fn dotted(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The line of the front matter (1-based) that holds what `pointer` points at, or else the
+/// nearest thing around it that is there (a missing field: its mapping's key).
+pub fn pointer_line(front: &str, pointer: &str) -> Option<usize> {
+    let mut tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let values = source::locate(front).ok()?;
+    let entries = source::entries(front).ok()?;
+    let matches = |path: &[Step], tokens: &[String]| {
+        path.len() >= tokens.len()
+            && tokens.iter().zip(path).all(|(token, step)| match step {
+                Step::Key(key) => key == token,
+                Step::Index(i) => i.to_string() == *token,
+            })
+    };
+    loop {
+        if let Some(entry) = entries
+            .iter()
+            .find(|e| e.path.len() == tokens.len() && matches(&e.path, &tokens))
+        {
+            return Some(front[..entry.lines.start].matches('\n').count() + 1);
+        }
+        if let Some(value) = values.iter().find(|v| matches(&v.path, &tokens)) {
+            return Some(value.line);
+        }
+        tokens.pop()?;
+    }
 }
 
 /// Shortcodes that loop over a list of the front matter named by their argument.

@@ -14,39 +14,50 @@ use crate::model::section::SectionContent;
 
 /// The page as a Hugo page file.
 pub fn write_page(page: &Page) -> String {
-    let Value::Object(top) = front_matter(page) else {
-        unreachable!("the front matter is a mapping")
-    };
-    let yaml = super::yaml::mapping(&top);
-    let mut text = String::with_capacity(yaml.len() + page.body.len() + 8);
-    text.push_str("---\n");
-    text.push_str(&yaml);
-    text.push_str("---\n");
-    text.push_str(&page.body);
-    text
+    write_file(&front_matter(page), &page.body)
 }
 
 /// The page as a Hugo page file, starting from `source` (the file it was seeded or imported
-/// from) when there is one: only the lines of values that differ from it change, and an
-/// unchanged page is exported byte for byte. Written afresh by [`write_page`] when the change
-/// cannot be made as line edits of the source (see [`super::source::rewrite`]).
+/// from) when there is one: see [`export_file`].
 pub fn export_page(page: &Page, source: Option<&str>) -> String {
-    source
-        .and_then(|source| edit_source(page, source))
-        .unwrap_or_else(|| write_page(page))
+    export_file(&front_matter(page), &page.body, source)
 }
 
-fn edit_source(page: &Page, source: &str) -> Option<String> {
-    let (front, body) = super::split(source).ok()?;
+/// A page file with this front matter (a mapping) and body, written afresh.
+pub fn write_file(front_matter: &Value, body: &str) -> String {
+    let yaml = match front_matter {
+        Value::Object(top) => super::yaml::mapping(top),
+        _ => String::new(),
+    };
+    let mut text = String::with_capacity(yaml.len() + body.len() + 8);
+    text.push_str("---\n");
+    text.push_str(&yaml);
+    text.push_str("---\n");
+    text.push_str(body);
+    text
+}
+
+/// A page file with this front matter and body, starting from `source` (the file as last
+/// imported) when there is one: only the lines of values that differ from it change, and an
+/// unchanged page is exported byte for byte. Written afresh by [`write_file`] when the change
+/// cannot be made as line edits of the source (see [`super::source::rewrite`]).
+pub fn export_file(front_matter: &Value, body: &str, source: Option<&str>) -> String {
+    source
+        .and_then(|source| edit_source(front_matter, body, source))
+        .unwrap_or_else(|| write_file(front_matter, body))
+}
+
+fn edit_source(front_matter: &Value, body: &str, source: &str) -> Option<String> {
+    let (front, old_body) = super::split(source).ok()?;
     // `split` hands back parts of `source`: their offsets place the delimiters around them.
     let front_at = front.as_ptr() as usize - source.as_ptr() as usize;
-    let body_at = source.len() - body.len();
-    let edited = super::source::rewrite(front, &front_matter(page))?;
-    let mut text = String::with_capacity(source.len() + page.body.len());
+    let body_at = source.len() - old_body.len();
+    let edited = super::source::rewrite(front, front_matter)?;
+    let mut text = String::with_capacity(source.len() + body.len());
     text.push_str(&source[..front_at]);
     text.push_str(&edited);
     text.push_str(&source[front_at + front.len()..body_at]);
-    text.push_str(&page.body);
+    text.push_str(body);
     Some(text)
 }
 

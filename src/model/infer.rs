@@ -139,11 +139,12 @@ fn text_field(model: &Model, values: &[&Value]) -> Field {
     ];
     for kind in candidates {
         let mut field = Field::of_kind(kind);
-        if kind == Kind::ShortText
-            && values
-                .iter()
-                .any(|v| v.as_str().is_some_and(|s| s.contains('\n')))
-        {
+        let all = |test: fn(&str) -> bool| values.iter().all(|v| v.as_str().is_some_and(test));
+        if kind == Kind::ShortText && !all(|s| !s.contains('\n')) {
+            continue;
+        }
+        // A figure is a file: the figure rule alone accepts most titles (a relative path).
+        if kind == Kind::Figure && !all(has_extension) {
             continue;
         }
         if kind == Kind::Text {
@@ -164,6 +165,15 @@ fn text_field(model: &Model, values: &[&Value]) -> Field {
         }
     }
     Field::of_kind(Kind::Any)
+}
+
+/// Whether `path` ends in a file extension (`kv.svg`, `Slides 2023.pdf`).
+fn has_extension(path: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(name, ext)| {
+        !name.is_empty()
+            && (2..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// An object field: its keys merged over `values`, numbered ones as items.

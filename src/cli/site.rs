@@ -1,0 +1,276 @@
+//! `import --site`, `export --site`, `check --site`: a Hugo `content/` folder, every page.
+//!
+//! Findings are one line each on stdout, `level: FILE:LINE: PATH: what`, so that an editor or CI
+//! log points at the place; the one-line reason for a failure goes to stderr.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use sqlx::Connection;
+
+use super::page_file::{AUTHOR, counted, write_atomically};
+use crate::content::site::{self, ActiveModel, Imported, PageContent, PageInput};
+use crate::content::store::LANDING;
+use crate::hugo::site::{SitePage, read_dir};
+use crate::hugo::{self, Finding};
+use crate::model::definition::Model;
+use crate::storage::db;
+
+/// What a check of one page found, as printable lines.
+#[derive(Default)]
+struct Findings {
+    errors: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// Every page of the folder read under `model`: the pages ready to store, and what was found.
+fn read_site(model: &Model, pages: &[SitePage], strict: bool) -> (Vec<PageInput>, Findings) {
+    let mut inputs = Vec::new();
+    let mut found = Findings::default();
+    let line = |file: &str, finding: &Finding| match finding.line {
+        Some(line) => format!("{file}:{line}: {}: {}", finding.path, finding.detail),
+        None => format!("{file}: {}: {}", finding.path, finding.detail),
+    };
+    for page in pages {
+        let content = match hugo::site::read_page(model, page) {
+            Err(errors) => {
+                found
+                    .errors
+                    .extend(errors.iter().map(|f| line(&page.file, f)));
+                None
+            }
+            // The landing page is also what `/sections` serves: the typed model must hold it.
+            Ok(_) if page.id == LANDING => {
+                let report = hugo::check_page(&page.text);
+                found
+                    .errors
+                    .extend(report.errors.iter().map(|f| line(&page.file, f)));
+                report.page.map(|p| PageContent::Landing(Box::new(p)))
+            }
+            Ok((data, body)) => Some(PageContent::Page { data, body }),
+        };
+        match hugo::site::dangling(page) {
+            Err(e) => found
+                .errors
+                .push(format!("{}:{}: {}", page.file, e.line, e.message)),
+            Ok(dangling) => {
+                for d in dangling {
+                    let what = match d.shortcode.as_str() {
+                        "param" => "referenced by the body, missing from the front matter",
+                        _ => "a list the body loops over, missing from the front matter",
+                    };
+                    let text = format!(
+                        "{}:{}: {}: {what} ({})",
+                        page.file, d.line, d.key, d.shortcode
+                    );
+                    if strict {
+                        &mut found.errors
+                    } else {
+                        &mut found.warnings
+                    }
+                    .push(text);
+                }
+            }
+        }
+        if let Some(content) = content {
+            inputs.push(PageInput {
+                id: page.id.clone(),
+                file: page.file.clone(),
+                source: Some(page.text.clone()),
+                content,
+            });
+        }
+    }
+    (inputs, found)
+}
+
+fn print(found: &Findings, skipped: &[String]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for file in skipped {
+        writeln!(out, "skipped: {file}: no front matter, not a page")?;
+    }
+    for error in &found.errors {
+        writeln!(out, "error: {error}")?;
+    }
+    for warning in &found.warnings {
+        writeln!(out, "warning: {warning}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A model file, checked; its problems printed.
+pub fn read_model(path: &Path) -> anyhow::Result<(String, Model)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the model {}", path.display()))?;
+    match Model::parse(&text) {
+        Ok(model) => Ok((text, model)),
+        Err(errors) => {
+            let mut out = std::io::stdout().lock();
+            for e in &errors {
+                writeln!(
+                    out,
+                    "error: {}: {}: {}",
+                    path.display(),
+                    e.pointer,
+                    e.detail
+                )?;
+            }
+            out.flush()?;
+            bail!(
+                "{} is not a valid content model: {}",
+                path.display(),
+                counted(errors.len(), "error")
+            )
+        }
+    }
+}
+
+/// The database's model without writing anything, or the built-in one without a database.
+async fn model_of(database: &Path) -> anyhow::Result<ActiveModel> {
+    if !database.exists() {
+        return Ok(ActiveModel {
+            version: 1,
+            text: crate::model::definition::BUILT_IN.to_owned(),
+            model: std::sync::Arc::new(Model::built_in()),
+        });
+    }
+    let pool = db::connect(database, db::Synchronous::Full).await?;
+    let model = site::current_model(&mut *pool.acquire().await?).await;
+    pool.close().await;
+    model
+}
+
+/// `check --site`: every page against the model, and the references of every body.
+pub async fn check(
+    database: &Path,
+    root: &Path,
+    model_file: Option<&Path>,
+    strict: bool,
+) -> anyhow::Result<()> {
+    let model = match model_file {
+        Some(path) => read_model(path)?.1,
+        None => (*model_of(database).await?.model).clone(),
+    };
+    let folder = read_dir(root)
+        .with_context(|| format!("cannot read the content folder {}", root.display()))?;
+    let (_, found) = read_site(&model, &folder.pages, strict);
+    print(&found, &folder.skipped)?;
+    if !found.errors.is_empty() {
+        bail!(
+            "{}: {} in {}",
+            root.display(),
+            counted(found.errors.len(), "error"),
+            counted(folder.pages.len(), "page")
+        );
+    }
+    println!(
+        "checked {}: {}, {} skipped",
+        counted(folder.pages.len(), "page"),
+        counted(found.warnings.len(), "warning"),
+        counted(folder.skipped.len(), "file")
+    );
+    Ok(())
+}
+
+/// `import --site`: every page checked first; then, in one transaction, the model (with
+/// `--model`) and the site. On any error nothing is written.
+pub async fn import(database: &Path, root: &Path, model_file: Option<&Path>) -> anyhow::Result<()> {
+    let folder = read_dir(root)
+        .with_context(|| format!("cannot read the content folder {}", root.display()))?;
+    let given = model_file.map(read_model).transpose()?;
+    let model = match &given {
+        Some((_, model)) => model.clone(),
+        None => (*model_of(database).await?.model).clone(),
+    };
+    let (inputs, found) = read_site(&model, &folder.pages, false);
+    print(&found, &folder.skipped)?;
+    if !found.errors.is_empty() {
+        bail!(
+            "{}: {} in {}; nothing was imported",
+            root.display(),
+            counted(found.errors.len(), "error"),
+            counted(folder.pages.len(), "page")
+        );
+    }
+    if !inputs.iter().any(|page| page.id == LANDING) {
+        bail!(
+            "{} has no _index.md, the landing page; nothing was imported",
+            root.display()
+        );
+    }
+    let pool = db::connect(database, db::Synchronous::Full).await?;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let version = match &given {
+        Some((text, _)) => Some(site::store_model(&mut tx, text, AUTHOR).await?),
+        None => {
+            site::active_model(&mut tx).await?;
+            None
+        }
+    };
+    let imported = site::import_pages(&mut tx, &inputs, AUTHOR, true).await?;
+    tx.commit().await?;
+    drop(conn);
+    pool.close().await;
+    if let Some(version) = version {
+        println!("applied the content model as version {version}");
+    }
+    println!("{}", summary(root, &imported, folder.skipped.len()));
+    Ok(())
+}
+
+fn summary(root: &Path, imported: &Imported, skipped: usize) -> String {
+    let pages = imported.created.len() + imported.changed.len() + imported.unchanged.len();
+    let mut text = format!(
+        "imported {}: {} ({} new, {} changed, {} unchanged), {} removed, {} skipped",
+        root.display(),
+        counted(pages, "page"),
+        imported.created.len(),
+        imported.changed.len(),
+        imported.unchanged.len(),
+        imported.deleted.len(),
+        counted(skipped, "file"),
+    );
+    if !imported.changed.is_empty() {
+        text.push_str(&format!("; changed: {}", imported.changed.join(", ")));
+    }
+    if !imported.deleted.is_empty() {
+        text.push_str(&format!("; removed: {}", imported.deleted.join(", ")));
+    }
+    text
+}
+
+/// `export --site`: every stored page's file under `root`; nothing else there is touched.
+pub async fn export(database: &Path, root: &Path) -> anyhow::Result<()> {
+    if !database.exists() {
+        bail!(
+            "there is no database at {}: start the server once, or import a site",
+            database.display()
+        );
+    }
+    let pool = db::connect(database, db::Synchronous::Full).await?;
+    let mut conn = pool.acquire().await?;
+    // One read transaction: every file from the same state of the site.
+    let mut tx = conn.begin().await?;
+    let model = site::current_model(&mut tx).await?;
+    let pages = site::stored_pages(&mut tx, &model.model).await?;
+    tx.commit().await?;
+    drop(conn);
+    pool.close().await;
+    for page in &pages {
+        let path = root.join(&page.file);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        write_atomically(&path, page.export().as_bytes())?;
+    }
+    println!(
+        "exported {} to {}",
+        counted(pages.len(), "page"),
+        root.display()
+    );
+    Ok(())
+}
