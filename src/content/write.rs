@@ -8,7 +8,9 @@ use sqlx::SqlitePool;
 use crate::content::representation::IfMatch;
 use crate::content::snapshot::{ReadModel, Snapshot};
 use crate::content::store;
-use crate::model::{SectionContent, SectionId};
+use crate::content::store::Stored;
+use crate::hugo;
+use crate::model::{FieldError, SectionContent, SectionId};
 use crate::ops::metrics::Metrics;
 use crate::storage;
 
@@ -22,6 +24,10 @@ pub enum WriteError {
          weak or malformed). GET it again, reapply the edit and send the new ETag."
     )]
     Stale(SectionId),
+    /// The write would leave the body asking for what no longer exists: one error per thing it
+    /// removes, with the body's lines in the detail.
+    #[error("the write removes what the page's body uses")]
+    References(Vec<FieldError>),
     #[error("the database failed the write")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -77,6 +83,10 @@ where
         metrics.write(id, false);
         return Ok(current);
     }
+    let lost = references_lost(stored, &content);
+    if !lost.is_empty() {
+        return Err(WriteError::References(lost).into());
+    }
     let version = store::save_section(&mut tx, &content, stored.version(id).revision, author)
         .await
         .map_err(WriteError::from)?;
@@ -85,6 +95,47 @@ where
     read.publish(next.clone(), &lock);
     metrics.write(id, true);
     Ok(next)
+}
+
+/// What of the page's body `content` would leave unanswered if it replaced its section: one
+/// error per thing it removes, pointing at it in the section as stored, with every reference to
+/// it and its line in the page file. References that already dangle are not counted.
+pub fn references_lost(stored: &Stored, content: &SectionContent) -> Vec<FieldError> {
+    let mut next = stored.page.clone();
+    next.replace_section(content.clone());
+    let before = hugo::write::front_matter(&stored.page);
+    let after = hugo::write::front_matter(&next);
+    let lost = hugo::references::lost(&stored.page.body, &before, &after);
+    if lost.is_empty() {
+        return Vec::new();
+    }
+    // Lines as the site team sees them: in the page file as exported.
+    let file = hugo::export_page(&stored.page, stored.source.as_deref());
+    let body = &stored.page.body;
+    let body_line = file[..file.len() - body.len()].matches('\n').count() + 1;
+    let line_of = |at: usize| body_line + body[..at].matches('\n').count();
+    let current = stored.section(content.id());
+    let mut errors: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for lost in lost {
+        let reference = format!("line {}: {}", line_of(lost.at), lost.key);
+        match errors
+            .iter_mut()
+            .find(|(removed, _)| *removed == lost.removed)
+        {
+            Some((_, references)) => references.push(reference),
+            None => errors.push((lost.removed, vec![reference])),
+        }
+    }
+    errors
+        .into_iter()
+        .map(|(removed, references)| FieldError {
+            pointer: hugo::write::api_pointer(current, &removed[1.min(removed.len())..]),
+            detail: format!(
+                "is used by the page's body ({}); remove it from the body before removing it here",
+                references.join(", ")
+            ),
+        })
+        .collect()
 }
 
 /// Whether `precondition` holds for section `id` in `snapshot`.

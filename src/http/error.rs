@@ -123,6 +123,7 @@ impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
         match e {
             stale @ WriteError::Stale(_) => Self::PreconditionFailed(stale.to_string()),
+            WriteError::References(errors) => Self::InvalidFields(errors),
             WriteError::Database(e) => e.into(),
             WriteError::Internal(e) => Self::Internal(e),
         }

@@ -20,6 +20,73 @@ static PARAM: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid pattern")
 });
 
+/// Shortcodes that loop over a list of the front matter named by their argument.
+static LIST_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\{\{[<%]\s*(events|webinar|makelist)\s+"([^"\n]*)"\s*[>%]\}\}"#)
+        .expect("a valid pattern")
+});
+
+/// Every reference of the body to the front matter, with the shortcode that makes it: the
+/// `param` keys, then the lists that `events`, `webinar` and `makelist` loop over.
+pub fn all(body: &str) -> impl Iterator<Item = (&'static str, regex::Match<'_>)> {
+    let lists = LIST_SHORTCODE.captures_iter(body).map(|c| {
+        let name = match c.get(1).expect("always captured").as_str() {
+            "events" => "events",
+            "webinar" => "webinar",
+            _ => "makelist",
+        };
+        (name, c.get(2).expect("always captured"))
+    });
+    params(body).map(|key| ("param", key)).chain(lists)
+}
+
+/// A reference that a change of the front matter would leave unanswered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    /// The dotted key, as the body spells it.
+    pub key: String,
+    /// The front matter path of what the change removes: the shortest prefix of the key that
+    /// `before` has and `after` lacks, spelled as the front matter spells it.
+    pub removed: Vec<String>,
+    /// Where the reference stands in the body (a byte offset).
+    pub at: usize,
+}
+
+/// The references of `body` that the front matter `before` answers and `after` does not, in
+/// body order. References that `before` already leaves dangling are not the change's doing.
+pub fn lost(body: &str, before: &Value, after: &Value) -> Vec<Lost> {
+    let mut found: Vec<Lost> = all(body)
+        .filter(|(_, key)| {
+            lookup(before, key.as_str()).is_some() && lookup(after, key.as_str()).is_none()
+        })
+        .map(|(_, key)| {
+            let parts: Vec<&str> = key.as_str().split('.').collect();
+            let mut removed = Vec::new();
+            let mut value = before;
+            for part in &parts {
+                let Some((name, next)) = value
+                    .as_object()
+                    .and_then(|map| map.iter().find(|(name, _)| name.eq_ignore_ascii_case(part)))
+                else {
+                    break;
+                };
+                removed.push(name.clone());
+                value = next;
+                if lookup(after, &removed.join(".")).is_none() {
+                    break;
+                }
+            }
+            Lost {
+                key: key.as_str().to_owned(),
+                removed,
+                at: key.start(),
+            }
+        })
+        .collect();
+    found.sort_by_key(|lost| lost.at);
+    found
+}
+
 /// The keys the body's `param` shortcodes ask for, in order of appearance.
 pub fn param_keys(body: &str) -> Vec<&str> {
     params(body).map(|m| m.as_str()).collect()

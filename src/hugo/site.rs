@@ -5,16 +5,12 @@
 //! ([`source::locate`]), so that a page of any shape (and one with a key given twice, which
 //! Hugo accepts and YAML 1.2 libraries refuse) can be checked.
 
-use std::path::Path;
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::references;
 use super::source::{self, Located, SourceError, Step};
 use super::{Finding, HugoError};
 use crate::model::definition::Model;
 use crate::model::engine::PageData;
+use std::path::Path;
 
 /// The extensions of the files Hugo renders as pages (with front matter).
 const PAGE_EXTENSIONS: [&str; 3] = ["md", "adoc", "html"];
@@ -135,12 +131,6 @@ pub fn pointer_line(front: &str, pointer: &str) -> Option<usize> {
     }
 }
 
-/// Shortcodes that loop over a list of the front matter named by their argument.
-static LIST_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\{\{[<%]\s*(events|webinar|makelist)\s+"([^"\n]*)"\s*[>%]\}\}"#)
-        .expect("a valid pattern")
-});
-
 /// A reference of the body to the front matter that names nothing there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dangling {
@@ -164,13 +154,7 @@ pub fn dangling(page: &SitePage) -> Result<Vec<Dangling>, SourceError> {
     let values = source::locate(front)?;
     let body_at = page.text.len() - body.len();
     let line_of = |offset: usize| page.text[..body_at + offset].matches('\n').count() + 1;
-    let params = references::params(body).map(|key| ("param", key));
-    let lists = LIST_SHORTCODE.captures_iter(body).map(|c| {
-        let name = c.get(1).expect("always captured").as_str();
-        (name, c.get(2).expect("always captured"))
-    });
-    let mut found: Vec<Dangling> = params
-        .chain(lists)
+    let mut found: Vec<Dangling> = references::all(body)
         .filter(|(_, key)| !answers(&values, key.as_str()))
         .map(|(shortcode, key)| Dangling {
             key: key.as_str().to_owned(),

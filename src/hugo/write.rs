@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use super::{Shape, front_matter_key};
+use crate::model::Pointer;
 use crate::model::page::Page;
 use crate::model::section::SectionContent;
 
@@ -72,6 +73,35 @@ pub fn front_matter(page: &Page) -> Value {
         top.insert(key.to_owned(), section_front_matter(content, shape));
     }
     Value::Object(top)
+}
+
+/// Where the front-matter path `path` (below the section's own key) is in the section's content
+/// as the API serves it: `c2.title` of the commons is `/items/0/title`.
+pub fn api_pointer(content: &SectionContent, path: &[String]) -> String {
+    let (_, shape) = front_matter_key(content.id());
+    let mut at = Pointer::root();
+    let mut rest = path;
+    match shape {
+        Shape::Bare(field) => return at.child(field).as_str().to_owned(),
+        Shape::NumberedItems => {
+            let value = content.to_value();
+            let index = path.first().and_then(|key| {
+                value["items"]
+                    .as_array()?
+                    .iter()
+                    .position(|item| item["key"].as_str() == Some(key))
+            });
+            if let Some(index) = index {
+                at = at.child("items").child(index);
+                rest = &path[1..];
+            }
+        }
+        Shape::Fields => {}
+    }
+    for token in rest {
+        at = at.child(token);
+    }
+    at.as_str().to_owned()
 }
 
 /// A section as the front matter writes it.

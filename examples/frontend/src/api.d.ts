@@ -937,7 +937,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields: `errors` has one entry per field, with a JSON Pointer */
+            /** @description Invalid fields, or the write would remove something the page's body uses (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now) and, for a removal, the body's lines */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1106,7 +1106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields: `errors` has one entry per field, with a JSON Pointer */
+            /** @description Invalid fields, or the write would remove something the page's body uses (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now) and, for a removal, the body's lines */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1452,7 +1452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields: `errors` has one entry per field, with a JSON Pointer */
+            /** @description Invalid fields, or the write would remove something the page's body uses (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now) and, for a removal, the body's lines */
             422: {
                 headers: {
                     [name: string]: unknown;

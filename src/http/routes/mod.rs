@@ -234,7 +234,9 @@ impl IntoResponses for WriteResponses {
             ),
             (
                 "422",
-                "Invalid fields: `errors` has one entry per field, with a JSON Pointer",
+                "Invalid fields, or the write would remove something the page's body uses (a \
+                 `param` reference): `errors` has one entry per field, with a JSON Pointer (for a \
+                 removal, to where the removed value is now) and, for a removal, the body's lines",
             ),
             ("428", "`If-Match` is missing"),
             ("429", TOO_MANY_FAILURES),
