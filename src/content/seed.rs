@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use sqlx::SqlitePool;
 
-use crate::content::store;
+use crate::content::{site, store};
 use crate::hugo;
 use crate::model::Page;
 
@@ -36,15 +36,17 @@ pub fn load(path: Option<&PathBuf>) -> anyhow::Result<Seed> {
     Ok(Seed { page, text })
 }
 
-/// Stores `page` if, and only if, the database holds nothing yet; one transaction.
-/// Returns whether it seeded.
+/// Stores `page` if, and only if, the database holds nothing yet, and the built-in content
+/// model if it holds none (a new database, or one from a release before the model); one
+/// transaction. Returns whether it seeded the page.
 pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<bool> {
     // IMMEDIATE: two servers starting on one new file must not both seed it.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if !store::is_empty(&mut tx).await? {
-        return Ok(false);
+    let empty = store::is_empty(&mut tx).await?;
+    if empty {
+        store::insert_page(&mut tx, &seed.page, &seed.text, AUTHOR).await?;
     }
-    store::insert_page(&mut tx, &seed.page, &seed.text, AUTHOR).await?;
+    site::active_model(&mut tx).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(empty)
 }

@@ -155,5 +155,11 @@ async fn keeps_everything(fixture: &str) -> TestApp {
         .await
         .unwrap();
     assert!(broken.is_empty(), "{broken:?}");
+    // The built-in content model is stored on the first start, as version 1.
+    let models: Vec<(i64, String)> = sqlx::query_as("SELECT version, author FROM models")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(models, [(1, "seed".to_owned())]);
     app
 }
