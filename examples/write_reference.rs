@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use gen3_content::content::{seed, store};
-use gen3_content::model::{Errors, Pointer, SectionContent, SectionId};
+use gen3_content::model::{Errors, Model, Pointer, SectionContent};
 use gen3_content::storage::{self, db};
 
 #[tokio::main(flavor = "current_thread")]
@@ -28,18 +28,15 @@ async fn main() -> anyhow::Result<()> {
     seed::seed_if_empty(&pool, &seed::load(None)?).await?;
 
     // The two bodies the benchmark's PUTs alternate between, so every write stores a revision.
+    let model = Model::built_in();
     let bodies: Vec<SectionContent> = ["A", "B"]
         .iter()
         .map(|tag| {
             let value =
                 serde_json::json!({"type": "vision", "quote": format!("Benchmark quote {tag}.")});
-            SectionContent::parse_as(
-                SectionId::Vision,
-                &value,
-                &Pointer::root(),
-                &mut Errors::default(),
-            )
-            .expect("a valid body")
+            model
+                .section("vision", &value, &Pointer::root(), &mut Errors::default())
+                .expect("a valid body")
         })
         .collect();
 
@@ -52,7 +49,8 @@ async fn main() -> anyhow::Result<()> {
             .await?
             .expect("the section exists");
         let content = &bodies[latencies.len() % 2];
-        store::save_section(&mut tx, content, previous, "reference").await?;
+        let (page, id) = (store::LANDING, "vision");
+        store::save_section(&mut tx, page, id, content, previous, "reference").await?;
         tx.commit().await?;
         latencies.push(began.elapsed());
     }

@@ -14,6 +14,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::config::Settings;
 use crate::auth::{Throttle, Tokens};
+use crate::content::site;
 use crate::content::snapshot::{self, ReadModel};
 use crate::content::{seed, store};
 use crate::http::edge::Edge;
@@ -48,8 +49,12 @@ impl Application {
             settings.synchronous,
         ))
         .await?;
-        let (stored, seen) = store::load_following(&mut *pool.acquire().await?).await?;
-        let read = Arc::new(ReadModel::new(stored));
+        // The content model in force types the page, its checks and the OpenAPI document.
+        let model = site::current_model(&mut *pool.acquire().await?)
+            .await?
+            .model;
+        let (stored, seen) = store::load_following(&mut *pool.acquire().await?, &model).await?;
+        let read = Arc::new(ReadModel::new(model.clone(), stored));
         let tokens = Arc::new(Tokens::default());
         let metrics = Arc::new(Metrics::new());
 
@@ -70,7 +75,7 @@ impl Application {
             throttle: Throttle::new(settings.auth_failure_limit, Duration::from_secs(60)),
             cors: security::Cors::new(&settings.cors_origins),
         });
-        let api = openapi::openapi();
+        let api = openapi::openapi(&model);
         let allowed = routes::allowed_methods(&api);
         let mut server = HttpServer::new(move || {
             App::new()

@@ -10,9 +10,10 @@ use anyhow::{Context, bail};
 use clap::Args;
 use sqlx::Connection;
 
-use crate::content::store::{self, Replaced};
+use crate::content::site;
+use crate::content::store::{self, LANDING, Replaced};
 use crate::hugo::{self, Finding, Report};
-use crate::model::{Page, SectionId};
+use crate::model::Page;
 use crate::storage::db;
 
 /// The author of the revisions an import writes.
@@ -77,7 +78,7 @@ pub async fn check(database: &Path, args: &CheckArgs) -> anyhow::Result<()> {
         (Some(file), None) => file,
         (None, None) => bail!("name a page file, or a content folder with --site"),
     };
-    let report = read_and_check(file)?;
+    let report = read_and_check(database, file).await?;
     let (errors, warnings) = if args.strict {
         let mut all = report.errors;
         all.extend(report.warnings);
@@ -105,7 +106,8 @@ pub async fn import(database: &Path, args: &ImportArgs) -> anyhow::Result<()> {
         (None, None) => bail!("name a page file, or a content folder with --site"),
     };
     let text = read(file)?;
-    let report = hugo::check_page(&text);
+    let model = super::site::model_of(database).await?;
+    let report = hugo::check_page(&text, &model.model, LANDING);
     print_findings(&report.errors, &report.warnings)?;
     let Some(page) = report.page else {
         bail!(
@@ -119,13 +121,23 @@ pub async fn import(database: &Path, args: &ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Replaces the stored page with `page`, read from `text`, in one `BEGIN IMMEDIATE` transaction.
+/// Replaces the stored landing page with `page`, read from `text`, in one `BEGIN IMMEDIATE`
+/// transaction.
 async fn store_page(database: &Path, page: &Page, text: &str) -> anyhow::Result<Replaced> {
     // An import is rare and replaces everything: always the most durable setting.
     let pool = db::connect(database, db::Synchronous::Full).await?;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let replaced = store::replace_page(&mut tx, page, text, AUTHOR).await?;
+    site::active_model(&mut tx).await?;
+    let replaced = store::store_page(
+        &mut tx,
+        LANDING,
+        store::LANDING_FILE,
+        page,
+        Some(text),
+        AUTHOR,
+    )
+    .await?;
     tx.commit().await?;
     drop(conn);
     pool.close().await;
@@ -144,9 +156,12 @@ pub async fn export(database: &Path, args: &ExportArgs) -> anyhow::Result<()> {
         );
     }
     let pool = db::connect(database, db::Synchronous::Full).await?;
-    let stored = store::load(&mut *pool.acquire().await?).await?;
+    let mut conn = pool.acquire().await?;
+    let model = site::current_model(&mut conn).await?.model;
+    let stored = store::load(&mut conn, &model).await?;
+    drop(conn);
     pool.close().await;
-    let text = hugo::export_page(&stored.page, stored.source.as_deref());
+    let text = hugo::export_page(&stored.page, stored.source.as_deref(), &model);
     match &args.output {
         None => std::io::stdout()
             .lock()
@@ -173,8 +188,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_and_check(file: &Path) -> anyhow::Result<Report> {
-    Ok(hugo::check_page(&read(file)?))
+async fn read_and_check(database: &Path, file: &Path) -> anyhow::Result<Report> {
+    let model = super::site::model_of(database).await?;
+    Ok(hugo::check_page(&read(file)?, &model.model, LANDING))
 }
 
 fn read(file: &Path) -> anyhow::Result<String> {
@@ -196,9 +212,12 @@ pub fn print_findings(errors: &[Finding], warnings: &[Finding]) -> anyhow::Resul
 fn summary(file: &Path, replaced: &Replaced) -> String {
     let file = file.display();
     if replaced.created {
-        return format!("imported {file}: stored the page and its nine sections as revision 1");
+        return format!(
+            "imported {file}: stored the page and its {} as revision 1",
+            counted(replaced.changed.len(), "section")
+        );
     }
-    let unchanged = SectionId::ALL.len() - replaced.changed.len();
+    let unchanged = replaced.unchanged;
     let page = if replaced.page_changed {
         "changed"
     } else {
@@ -207,7 +226,7 @@ fn summary(file: &Path, replaced: &Replaced) -> String {
     if replaced.changed.is_empty() {
         return format!("imported {file}: no section changed; page metadata and body {page}");
     }
-    let names: Vec<&str> = replaced.changed.iter().map(|id| id.as_str()).collect();
+    let names: Vec<&str> = replaced.changed.iter().map(String::as_str).collect();
     format!(
         "imported {file}: new revision of {} ({}), {unchanged} unchanged; page metadata and body {page}",
         counted(names.len(), "section"),

@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use sqlx::Connection;
 
 use super::page_file::{AUTHOR, counted, write_atomically};
-use crate::content::site::{self, ActiveModel, Imported, PageContent, PageInput};
+use crate::content::site::{self, ActiveModel, Imported, PageInput};
 use crate::content::store::LANDING;
 use crate::hugo::site::{SitePage, read_dir};
 use crate::hugo::{self, Finding};
@@ -33,22 +33,14 @@ fn read_site(model: &Model, pages: &[SitePage], strict: bool) -> (Vec<PageInput>
         None => format!("{file}: {}: {}", finding.path, finding.detail),
     };
     for page in pages {
-        let content = match hugo::site::read_page(model, page) {
+        let read = match hugo::site::read_page(model, page) {
             Err(errors) => {
                 found
                     .errors
                     .extend(errors.iter().map(|f| line(&page.file, f)));
                 None
             }
-            // The landing page is also what `/sections` serves: the typed model must hold it.
-            Ok(_) if page.id == LANDING => {
-                let report = hugo::check_page(&page.text);
-                found
-                    .errors
-                    .extend(report.errors.iter().map(|f| line(&page.file, f)));
-                report.page.map(|p| PageContent::Landing(Box::new(p)))
-            }
-            Ok((data, body)) => Some(PageContent::Page { data, body }),
+            Ok(read) => Some(read),
         };
         match hugo::site::dangling(page) {
             Err(e) => found
@@ -73,12 +65,12 @@ fn read_site(model: &Model, pages: &[SitePage], strict: bool) -> (Vec<PageInput>
                 }
             }
         }
-        if let Some(content) = content {
+        if let Some(read) = read {
             inputs.push(PageInput {
                 id: page.id.clone(),
                 file: page.file.clone(),
                 source: Some(page.text.clone()),
-                content,
+                page: read,
             });
         }
     }
@@ -128,7 +120,7 @@ pub fn read_model(path: &Path) -> anyhow::Result<(String, Model)> {
 }
 
 /// The database's model without writing anything, or the built-in one without a database.
-async fn model_of(database: &Path) -> anyhow::Result<ActiveModel> {
+pub async fn model_of(database: &Path) -> anyhow::Result<ActiveModel> {
     if !database.exists() {
         return Ok(ActiveModel {
             version: 1,

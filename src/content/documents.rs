@@ -1,43 +1,33 @@
-//! The JSON documents the read endpoints serve, and their schemas.
+//! The JSON documents the read endpoints serve.
 
-use std::borrow::Cow;
-
+use serde::Serialize;
+use serde::Serializer;
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
-use utoipa::openapi::schema::{AllOfBuilder, Discriminator, OneOfBuilder, Schema};
-use utoipa::openapi::{Ref, RefOr};
-use utoipa::{PartialSchema, ToSchema};
-
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::content::store::Version;
-use crate::model::{Errors, FieldError, PageMeta, Pointer, SectionContent, SectionId, Timestamp};
+use crate::model::{Errors, FieldError, Model, Pointer, SectionContent, Timestamp};
 
-/// The whole landing page: its metadata and its nine sections in page order.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// A whole page: its metadata and its sections in page order.
+#[derive(Debug, Clone, Serialize)]
 pub struct SectionsDocument {
-    pub page: PageMeta,
+    pub page: Map<String, Value>,
     pub sections: Vec<Section>,
 }
 
 /// The system fields of every section. They are read-only: a PUT may leave them out.
-#[derive(Debug, Clone, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct SectionMeta {
-    /// The section's id; each section type occurs once, so the id equals the type.
-    #[schema(read_only)]
-    pub id: SectionId,
+    pub id: String,
     /// 1-based place on the page.
-    #[schema(read_only, minimum = 1, maximum = 9)]
     pub position: u32,
     /// Incremented by every change; revision 1 is the seed.
-    #[schema(read_only, minimum = 1)]
     pub revision: i64,
     /// When the current revision was stored.
-    #[schema(read_only)]
     pub updated_at: Timestamp,
 }
 
-/// A section of the landing page: its system fields and its content.
+/// A section of a page: its system fields and its content.
 #[derive(Debug, Clone)]
 pub struct Section {
     pub meta: SectionMeta,
@@ -45,10 +35,10 @@ pub struct Section {
 }
 
 impl Section {
-    pub fn new(id: SectionId, version: Version, content: SectionContent) -> Self {
+    pub fn new(id: &str, position: usize, version: Version, content: SectionContent) -> Self {
         let meta = SectionMeta {
-            id,
-            position: id.position(),
+            id: id.to_owned(),
+            position: position as u32 + 1,
             revision: version.revision,
             updated_at: version.updated_at,
         };
@@ -62,14 +52,20 @@ const READ_ONLY: [&str; 4] = ["id", "position", "revision", "updated_at"];
 
 impl Section {
     /// The content that a `PUT` body, or a `PATCH` merged onto the current content, asks section
-    /// `id` to hold. Every offending field is reported, each with a pointer into `body`.
-    pub fn parse_body(id: SectionId, body: &Value) -> Result<SectionContent, Vec<FieldError>> {
+    /// `id` (of type `type_name`) to hold. Every offending field is reported, each with a pointer
+    /// into `body`.
+    pub fn parse_body(
+        model: &Model,
+        id: &str,
+        type_name: &str,
+        body: &Value,
+    ) -> Result<SectionContent, Vec<FieldError>> {
         let mut errors = Errors::default();
         let root = Pointer::root();
         let content = match body {
             Value::Object(fields) => {
                 if let Some(sent) = fields.get("id")
-                    && sent.as_str() != Some(id.as_str())
+                    && sent.as_str() != Some(id)
                 {
                     errors.push(
                         &root.child("id"),
@@ -78,9 +74,9 @@ impl Section {
                 }
                 let mut fields = fields.clone();
                 fields.retain(|key, _| !READ_ONLY.contains(&key.as_str()));
-                SectionContent::parse_as(id, &Value::Object(fields), &root, &mut errors)
+                model.section(type_name, &Value::Object(fields), &root, &mut errors)
             }
-            other => SectionContent::parse_as(id, other, &root, &mut errors),
+            other => model.section(type_name, other, &root, &mut errors),
         };
         match content {
             Some(content) if errors.is_empty() => Ok(content),
@@ -93,7 +89,7 @@ impl Section {
 /// Runs once per change, not per request.
 impl Serialize for Section {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let serde_json::Value::Object(content) = self.content.to_value() else {
+        let Value::Object(content) = self.content.value() else {
             return Err(serde::ser::Error::custom(
                 "section content is always an object",
             ));
@@ -108,50 +104,5 @@ impl Serialize for Section {
             map.serialize_entry(key, value)?;
         }
         map.end()
-    }
-}
-
-/// The name of the schema of section `id` with its system fields: `TeaserSection`, ….
-fn section_schema_name(id: SectionId) -> String {
-    format!("{}Section", id.content_schema_name())
-}
-
-/// A `oneOf` over the nine section types with a `discriminator` on `type`, so that generated
-/// clients get a tagged union; each member is `allOf` the system fields and that type's content.
-impl PartialSchema for Section {
-    fn schema() -> RefOr<Schema> {
-        let mut discriminator = Discriminator::new("type");
-        let mut one_of = OneOfBuilder::new().description(Some(
-            "A section of the landing page: its system fields and its content, whose `type` tells \
-             which of the nine section types it is.",
-        ));
-        for id in SectionId::ALL {
-            let name = section_schema_name(id);
-            discriminator.mapping.insert(
-                id.as_str().to_owned(),
-                format!("#/components/schemas/{name}"),
-            );
-            one_of = one_of.item(Ref::from_schema_name(name));
-        }
-        one_of.discriminator(Some(discriminator)).into()
-    }
-}
-
-impl ToSchema for Section {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("Section")
-    }
-
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((SectionMeta::name().into(), SectionMeta::schema()));
-        <SectionMeta as ToSchema>::schemas(schemas);
-        for id in SectionId::ALL {
-            let both = AllOfBuilder::new()
-                .item(Ref::from_schema_name(SectionMeta::name()))
-                .item(Ref::from_schema_name(id.content_schema_name()));
-            schemas.push((section_schema_name(id), both.into()));
-        }
-        schemas.push((SectionContent::name().into(), SectionContent::schema()));
-        <SectionContent as ToSchema>::schemas(schemas);
     }
 }

@@ -8,7 +8,7 @@ use sqlx::SqlitePool;
 
 use crate::content::{site, store};
 use crate::hugo;
-use crate::model::Page;
+use crate::model::{Model, Page};
 
 /// The project's copy of the Gen3 landing page.
 pub const BUILT_IN: &str = include_str!("../../seed/about.md");
@@ -32,7 +32,9 @@ pub fn load(path: Option<&PathBuf>) -> anyhow::Result<Seed> {
         ),
         None => ("the built-in seed".to_owned(), BUILT_IN.to_owned()),
     };
-    let page = hugo::parse_page(&text).with_context(|| format!("{name} is not a valid page"))?;
+    // Only a new database is seeded, and it starts with the built-in model.
+    let page = hugo::parse_page(&text, &Model::built_in(), store::LANDING)
+        .with_context(|| format!("{name} is not a valid page"))?;
     Ok(Seed { page, text })
 }
 
@@ -44,7 +46,8 @@ pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<boo
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let empty = store::is_empty(&mut tx).await?;
     if empty {
-        store::insert_page(&mut tx, &seed.page, &seed.text, AUTHOR).await?;
+        let (id, file) = (store::LANDING, store::LANDING_FILE);
+        store::store_page(&mut tx, id, file, &seed.page, Some(&seed.text), AUTHOR).await?;
     }
     site::active_model(&mut tx).await?;
     tx.commit().await?;

@@ -1,19 +1,14 @@
 //! Every page of the site under the content model: the active model, a site's pages stored as
 //! one change (new, changed, removed; unchanged ones untouched), and stored pages written back.
-//!
-//! The landing page (`_index`) is stored and served by the typed model of `/sections` until the
-//! landing page's API runs on the content model (issue 13, part 4); everything here treats it
-//! like any page for checks, and stores it through [`store::replace_page`].
 
 use std::sync::Arc;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use crate::content::store::{self, LANDING};
+use crate::content::store;
 use crate::model::definition::{BUILT_IN, Model};
-use crate::model::engine::{PageData, Section};
 use crate::model::{FieldError, Page, Timestamp};
 use crate::storage;
 
@@ -91,16 +86,7 @@ pub struct PageInput {
     pub file: String,
     /// The file's text (`None`: keep the one stored).
     pub source: Option<String>,
-    pub content: PageContent,
-}
-
-/// What a page holds.
-#[derive(Debug, Clone)]
-pub enum PageContent {
-    /// The landing page, as the typed model of `/sections` reads it.
-    Landing(Box<Page>),
-    /// Any other page, as the content model reads it.
-    Page { data: PageData, body: String },
+    pub page: Page,
 }
 
 /// A page as stored.
@@ -142,28 +128,24 @@ pub async fn import_pages(
 ) -> anyhow::Result<Imported> {
     let mut imported = Imported::default();
     let stored = storage::page::all(conn).await?;
-    for page in pages {
-        let existing = stored.iter().find(|row| row.id == page.id);
-        let changed = match &page.content {
-            PageContent::Landing(landing) => {
-                let source = page
-                    .source
-                    .as_deref()
-                    .context("the landing page comes with its file")?;
-                let replaced = store::replace_page(conn, landing, source, author).await?;
-                replaced.created || replaced.page_changed || !replaced.changed.is_empty()
-            }
-            PageContent::Page { data, body } => {
-                store_page(conn, existing, page, data, body, author).await?
-            }
+    for input in pages {
+        let replaced = store::store_page(
+            conn,
+            &input.id,
+            &input.file,
+            &input.page,
+            input.source.as_deref(),
+            author,
+        )
+        .await?;
+        let list = if replaced.created {
+            &mut imported.created
+        } else if replaced.any() {
+            &mut imported.changed
+        } else {
+            &mut imported.unchanged
         };
-        let list = match (existing, changed) {
-            (None, _) => &mut imported.created,
-            (Some(row), _) if row.deleted_at.is_some() => &mut imported.created,
-            (Some(_), true) => &mut imported.changed,
-            (Some(_), false) => &mut imported.unchanged,
-        };
-        list.push(page.id.clone());
+        list.push(input.id.clone());
     }
     if remove_others {
         let now = Timestamp::now().to_rfc3339();
@@ -177,122 +159,8 @@ pub async fn import_pages(
     Ok(imported)
 }
 
-/// Stores one page other than the landing page; whether its content changed.
-async fn store_page(
-    conn: &mut SqliteConnection,
-    existing: Option<&storage::page::PageRow>,
-    page: &PageInput,
-    data: &PageData,
-    body: &str,
-    author: &str,
-) -> anyhow::Result<bool> {
-    let now = Timestamp::now().to_rfc3339();
-    let metadata = Value::Object(data.metadata.clone()).to_string();
-    let mut changed = false;
-    let revision = match existing {
-        None => {
-            storage::page::insert(conn, &page.id, &page.file, page.source.as_deref()).await?;
-            storage::page::insert_revision(conn, &page.id, 1, &metadata, body, author, &now)
-                .await?;
-            changed = true;
-            1
-        }
-        Some(row) => {
-            let same = row.body == body
-                && serde_json::from_str::<Value>(&row.metadata).ok()
-                    == Some(Value::Object(data.metadata.clone()));
-            if same {
-                row.revision
-            } else {
-                changed = true;
-                let next = row.revision + 1;
-                storage::page::insert_revision(conn, &page.id, next, &metadata, body, author, &now)
-                    .await?;
-                next
-            }
-        }
-    };
-    if let Some(row) = existing {
-        let source = page.source.as_deref().or(row.source.as_deref());
-        if row.revision != revision
-            || row.file != page.file
-            || row.source.as_deref() != source
-            || row.deleted_at.is_some()
-        {
-            storage::page::set_current(conn, &page.id, &page.file, revision, source).await?;
-        }
-    }
-
-    let current = storage::sections::current(conn, &page.id).await?;
-    for (i, section) in data.sections.iter().enumerate() {
-        let position = i as i64 + 1;
-        let content = section.content.to_string();
-        let now_row = current.iter().find(|row| row.id == section.id);
-        match storage::sections::revision(conn, &page.id, &section.id).await? {
-            None => {
-                storage::sections::insert(
-                    conn,
-                    &page.id,
-                    &section.id,
-                    &section.key,
-                    &section.type_name,
-                    position,
-                    1,
-                )
-                .await?;
-                storage::revisions::insert(conn, &page.id, &section.id, 1, &content, author, &now)
-                    .await?;
-                changed = true;
-            }
-            Some(revision) => {
-                let same_content = now_row.is_some_and(|row| {
-                    serde_json::from_str::<Value>(&row.content).ok().as_ref()
-                        == Some(&section.content)
-                });
-                if !same_content {
-                    let next = revision + 1;
-                    storage::revisions::insert(
-                        conn,
-                        &page.id,
-                        &section.id,
-                        next,
-                        &content,
-                        author,
-                        &now,
-                    )
-                    .await?;
-                    storage::sections::set_revision(conn, &page.id, &section.id, next).await?;
-                    changed = true;
-                }
-                let same_place = now_row
-                    .is_some_and(|row| row.key == section.key && row.kind == section.type_name)
-                    && current.iter().position(|row| row.id == section.id) == Some(i);
-                if !same_place {
-                    storage::sections::place(
-                        conn,
-                        &page.id,
-                        &section.id,
-                        &section.key,
-                        &section.type_name,
-                        Some(position),
-                    )
-                    .await?;
-                    changed = true;
-                }
-            }
-        }
-    }
-    for row in &current {
-        if !data.sections.iter().any(|s| s.id == row.id) {
-            storage::sections::place(conn, &page.id, &row.id, &row.key, &row.kind, None).await?;
-            changed = true;
-        }
-    }
-    Ok(changed)
-}
-
 /// Every page of the site as stored (deleted ones left out), by id, with its front matter as
-/// `model` (the active model) writes it; the landing page's as the typed model writes it.
+/// `model` (the active model) writes it.
 pub async fn stored_pages(
     conn: &mut SqliteConnection,
     model: &Model,
@@ -302,50 +170,15 @@ pub async fn stored_pages(
         if row.deleted_at.is_some() {
             continue;
         }
-        if row.id == LANDING {
-            let landing = store::load_in(conn).await?;
-            pages.push(StoredPage {
-                id: row.id,
-                file: row.file,
-                source: row.source,
-                front: crate::hugo::write::front_matter(&landing.page),
-                body: landing.page.body,
-            });
-            continue;
-        }
-        let metadata = match serde_json::from_str(&row.metadata)
-            .with_context(|| format!("stored metadata of page {} is not JSON", row.id))?
-        {
-            Value::Object(map) => map,
-            _ => {
-                return Err(anyhow!(
-                    "stored metadata of page {} is not an object",
-                    row.id
-                ));
-            }
-        };
-        let mut sections = Vec::new();
-        for section in storage::sections::current(conn, &row.id).await? {
-            let content = serde_json::from_str(&section.content).with_context(|| {
-                format!(
-                    "stored section {} of page {} is not JSON",
-                    section.id, row.id
-                )
-            })?;
-            sections.push(Section {
-                key: section.key,
-                id: section.id,
-                type_name: section.kind,
-                content,
-            });
-        }
-        let front = model.front_matter(&PageData { metadata, sections });
+        let stored = store::load_page(conn, model, &row.id)
+            .await?
+            .ok_or_else(|| anyhow!("page {} has gone", row.id))?;
         pages.push(StoredPage {
+            front: model.front_matter(&stored.page),
+            body: stored.page.body,
             id: row.id,
             file: row.file,
             source: row.source,
-            front,
-            body: row.body,
         });
     }
     Ok(pages)
@@ -364,7 +197,7 @@ pub struct Breakage {
 pub fn breakages(next: &Model, pages: &[StoredPage]) -> Vec<Breakage> {
     let mut found = Vec::new();
     for page in pages {
-        if let Err(errors) = next.read_front_matter(&page.id, &page.front) {
+        if let Err(errors) = next.read_front_matter(&page.id, &page.front, &page.body) {
             found.extend(
                 errors
                     .into_iter()
@@ -397,15 +230,12 @@ pub async fn apply_model(
     let version = current.version + 1;
     storage::models::insert(conn, version, text, author, &Timestamp::now().to_rfc3339()).await?;
     let mut inputs = Vec::new();
-    for page in pages.into_iter().filter(|page| page.id != LANDING) {
-        let data = next
-            .read_front_matter(&page.id, &page.front)
+    for page in pages {
+        let read = next
+            .read_front_matter(&page.id, &page.front, &page.body)
             .map_err(|e| anyhow!("page {} under the new model: {e:?}", page.id))?;
         inputs.push(PageInput {
-            content: PageContent::Page {
-                data,
-                body: page.body.clone(),
-            },
+            page: read,
             id: page.id,
             file: page.file,
             source: None,

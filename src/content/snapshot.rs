@@ -12,7 +12,7 @@ use crate::content::documents::Section;
 use crate::content::representation::Representation;
 use crate::content::store::{self, Stored, Version};
 use crate::hugo::export_page;
-use crate::model::{SectionContent, SectionId};
+use crate::model::{Model, SectionContent};
 use crate::ops::metrics::Metrics;
 use crate::storage;
 
@@ -21,6 +21,8 @@ const MARKDOWN: &str = "text/markdown; charset=utf-8";
 
 /// One consistent version of everything the read endpoints serve.
 pub struct Snapshot {
+    /// The content model the page was read under, which writes it back.
+    model: Arc<Model>,
     stored: Stored,
     collection: Representation,
     /// Shared between snapshots while a section is unchanged, with its compressed forms.
@@ -30,34 +32,34 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn build(stored: Stored) -> Self {
-        let sections = SectionId::ALL
-            .iter()
-            .map(|&id| Arc::new(section_representation(&stored, id)))
+    pub fn build(model: Arc<Model>, stored: Stored) -> Self {
+        let sections = (0..stored.page.sections().len())
+            .map(|at| Arc::new(section_representation(&stored, at)))
             .collect();
-        Self::assemble(stored, sections)
+        Self::assemble(model, stored, sections)
     }
 
     /// This snapshot with one section's content replaced: a write serialises, hashes and later
     /// compresses only what changed.
-    pub fn with_section(&self, content: SectionContent, version: Version) -> Self {
-        let id = content.id();
-        let stored = self.stored.with_section(content, version);
+    pub fn with_section(&self, id: &str, content: SectionContent, version: Version) -> Self {
+        let stored = self.stored.with_section(id, content, version);
         let mut sections = self.sections.clone();
-        sections[id.position() as usize - 1] = Arc::new(section_representation(&stored, id));
-        Self::assemble(stored, sections)
+        if let Some(at) = stored.page.position(id) {
+            sections[at] = Arc::new(section_representation(&stored, at));
+        }
+        Self::assemble(self.model.clone(), stored, sections)
     }
 
     /// This snapshot with other page metadata and body: the sections are shared as they are.
     pub fn with_page(&self, record: store::PageRecord) -> Self {
         let stored = self.stored.with_page(record);
-        Self::assemble(stored, self.sections.clone())
+        Self::assemble(self.model.clone(), stored, self.sections.clone())
     }
 
     /// The collection is the page's metadata and the section bodies exactly as they are served
     /// one by one, put together rather than serialised again (a test checks that this is what
     /// serialising a [`SectionsDocument`](crate::content::documents::SectionsDocument) gives).
-    fn assemble(stored: Stored, sections: Vec<Arc<Representation>>) -> Self {
+    fn assemble(model: Arc<Model>, stored: Stored, sections: Vec<Arc<Representation>>) -> Self {
         let size: usize = sections.iter().map(|s| s.body().len() + 1).sum();
         let mut body = Vec::with_capacity(size + 512);
         body.extend_from_slice(br#"{"page":"#);
@@ -72,11 +74,17 @@ impl Snapshot {
         body.extend_from_slice(b"]}");
         let collection = Representation::new(JSON, body, stored.last_modified().to_system_time());
         Self {
+            model,
             stored,
             collection,
             sections,
             export: OnceLock::new(),
         }
+    }
+
+    /// The content model it was read under.
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
     }
 
     /// What this snapshot shows.
@@ -92,20 +100,27 @@ impl Snapshot {
     /// `GET /export`.
     pub fn export(&self) -> &Representation {
         self.export.get_or_init(|| {
-            let text = export_page(&self.stored.page, self.stored.source.as_deref());
+            let text = export_page(
+                &self.stored.page,
+                self.stored.source.as_deref(),
+                &self.model,
+            );
             let modified = self.stored.last_modified().to_system_time();
             Representation::new(MARKDOWN, text.into_bytes(), modified)
         })
     }
 
-    /// `GET /sections/{id}`.
-    pub fn section(&self, id: SectionId) -> &Representation {
-        &self.sections[id.position() as usize - 1]
+    /// `GET /sections/{id}`, if the page has that section.
+    pub fn section(&self, id: &str) -> Option<&Representation> {
+        Some(&self.sections[self.stored.page.position(id)?])
     }
 }
 
-fn section_representation(stored: &Stored, id: SectionId) -> Representation {
-    let section = Section::new(id, stored.version(id), stored.section(id).clone());
+/// The representation of the section at `at` (0-based) on the page.
+fn section_representation(stored: &Stored, at: usize) -> Representation {
+    let page_section = &stored.page.sections()[at];
+    let content = page_section.content.clone();
+    let section = Section::new(&page_section.id, at, stored.versions[at], content);
     let body = serde_json::to_vec(&section).expect("sections always serialise");
     Representation::new(JSON, body, section.meta.updated_at.to_system_time())
 }
@@ -117,9 +132,9 @@ pub struct ReadModel {
 }
 
 impl ReadModel {
-    pub fn new(stored: Stored) -> Self {
+    pub fn new(model: Arc<Model>, stored: Stored) -> Self {
         Self {
-            current: ArcSwap::from_pointee(Snapshot::build(stored)),
+            current: ArcSwap::from_pointee(Snapshot::build(model, stored)),
             publishing: Mutex::new(()),
         }
     }
@@ -146,7 +161,7 @@ impl ReadModel {
         if current.stored == stored {
             current
         } else {
-            Arc::new(Snapshot::build(stored))
+            Arc::new(Snapshot::build(current.model.clone(), stored))
         }
     }
 
@@ -212,7 +227,7 @@ struct Touched {
     /// Changes were pruned before this server saw them: anything may have changed.
     everything: bool,
     page: bool,
-    sections: Vec<SectionId>,
+    sections: Vec<String>,
 }
 
 /// One look at the changes after `seen`; returns the last change it has dealt with.
@@ -236,11 +251,10 @@ async fn follow_once(
         .into_iter()
         .filter(|row| row.page.as_deref().is_none_or(|p| p == store::LANDING))
     {
-        match row.section.as_deref().map(SectionId::from_name) {
+        match row.section {
             None => touched.page = true,
-            Some(Some(id)) if !touched.sections.contains(&id) => touched.sections.push(id),
-            Some(Some(_)) => {}
-            Some(None) => touched.everything = true, // a section this build does not know
+            Some(id) if !touched.sections.contains(&id) => touched.sections.push(id),
+            Some(_) => {}
         }
     }
 
@@ -248,23 +262,46 @@ async fn follow_once(
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let current = read.load_full();
-    let next = if touched.everything {
+    let model = current.model().clone();
+    // Sections added to, moved on or taken off the page change what the page is: read it all.
+    let mut everything = touched.everything;
+    if !touched.sections.is_empty() {
+        let ids = storage::sections::ids(&mut tx, store::LANDING).await?;
+        let served = current
+            .stored()
+            .page
+            .sections()
+            .iter()
+            .map(|s| s.id.as_str());
+        everything |= !ids.iter().map(String::as_str).eq(served);
+    }
+    let mut updates = Vec::new();
+    for id in &touched.sections {
+        match store::load_section(&mut tx, &model, store::LANDING, id).await? {
+            Some((section, version)) if current.stored().version(id).is_some() => {
+                updates.push((section, version));
+            }
+            Some(_) => everything = true,
+            None => everything |= current.stored().version(id).is_some(),
+        }
+    }
+    let next = if everything {
         metrics.reloaded("everything");
-        Snapshot::build(store::load_in(&mut tx).await?)
+        let stored = store::load_in(&mut tx, &model).await?;
+        Snapshot::build(model, stored)
     } else {
         let mut next = None::<Snapshot>;
-        for id in touched.sections {
-            let (content, version) = store::load_section(&mut tx, id)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("section {id} has gone from the database"))?;
+        for (section, version) in updates {
             let base = next.as_ref().unwrap_or(&current);
-            if base.stored().version(id) != version {
-                next = Some(base.with_section(content, version));
+            if base.stored().version(&section.id) != Some(version) {
+                next = Some(base.with_section(&section.id, section.content, version));
                 metrics.reloaded("section");
             }
         }
         if touched.page {
-            let record = store::load_page_row(&mut tx).await?;
+            let record = store::load_page_row(&mut tx, store::LANDING)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the landing page has gone from the database"))?;
             let base = next.as_ref().unwrap_or(&current);
             if base.stored().page_record() != record {
                 next = Some(base.with_page(record));
@@ -303,10 +340,17 @@ mod tests {
         }
     }
 
+    fn model() -> Arc<Model> {
+        Arc::new(Model::built_in())
+    }
+
     fn document(stored: &Stored) -> Vec<u8> {
-        let sections = SectionId::ALL
+        let sections = stored
+            .page
+            .sections()
             .iter()
-            .map(|&id| Section::new(id, stored.version(id), stored.section(id).clone()))
+            .enumerate()
+            .map(|(at, s)| Section::new(&s.id, at, stored.versions[at], s.content.clone()))
             .collect();
         let page = stored.page.meta.clone();
         serde_json::to_vec(&SectionsDocument { page, sections }).unwrap()
@@ -315,25 +359,26 @@ mod tests {
     #[test]
     fn the_assembled_collection_is_the_serialised_document() {
         let stored = seeded();
-        let snapshot = Snapshot::build(stored.clone());
+        let snapshot = Snapshot::build(model(), stored.clone());
         assert_eq!(snapshot.collection().body()[..], document(&stored)[..]);
 
         // After a change, too; and unchanged sections keep their representation.
         let vision = serde_json::json!({"type": "vision", "quote": "New."});
         let mut errors = crate::model::Errors::default();
-        let content = SectionContent::parse_as(
-            SectionId::Vision,
-            &vision,
-            &crate::model::Pointer::root(),
-            &mut errors,
-        )
-        .unwrap();
+        let content = model()
+            .section(
+                "vision",
+                &vision,
+                &crate::model::Pointer::root(),
+                &mut errors,
+            )
+            .unwrap();
         let version = Version {
             revision: 2,
             updated_at: Timestamp::parse("2026-11-25T13:00:00Z").unwrap(),
         };
-        let next = snapshot.with_section(content.clone(), version);
-        let expected = stored.with_section(content, version);
+        let next = snapshot.with_section("vision", content.clone(), version);
+        let expected = stored.with_section("vision", content, version);
         assert_eq!(next.collection().body()[..], document(&expected)[..]);
         assert!(Arc::ptr_eq(&snapshot.sections[0], &next.sections[0]));
         assert!(!Arc::ptr_eq(&snapshot.sections[3], &next.sections[3]));

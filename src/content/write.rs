@@ -10,7 +10,7 @@ use crate::content::snapshot::{ReadModel, Snapshot};
 use crate::content::store;
 use crate::content::store::Stored;
 use crate::hugo;
-use crate::model::{FieldError, SectionContent, SectionId};
+use crate::model::{FieldError, Model, SectionContent};
 use crate::ops::metrics::Metrics;
 use crate::storage;
 
@@ -23,7 +23,10 @@ pub enum WriteError {
         "If-Match names no current version of section {0}: it has changed since (or the tag is \
          weak or malformed). GET it again, reapply the edit and send the new ETag."
     )]
-    Stale(SectionId),
+    Stale(String),
+    /// The page has no section of that id.
+    #[error("the page has no section {0}")]
+    NoSection(String),
     /// The write would leave the body asking for what no longer exists: one error per thing it
     /// removes, with the body's lines in the detail.
     #[error("the write removes what the page's body uses")]
@@ -47,10 +50,10 @@ pub async fn write_section<E>(
     pool: &SqlitePool,
     read: &ReadModel,
     metrics: &Metrics,
-    id: SectionId,
+    id: &str,
     precondition: &IfMatch,
     author: &str,
-    change: impl FnOnce(&SectionContent) -> Result<SectionContent, E>,
+    change: impl FnOnce(&Model, &SectionContent) -> Result<SectionContent, E>,
 ) -> Result<Arc<Snapshot>, E>
 where
     E: From<WriteError>,
@@ -66,31 +69,46 @@ where
     // the whole page read and parsed. (A change another process made to *other* sections is
     // published by `content::snapshot::follow_database`, under this same lock.)
     let published = read.load_full();
-    let revision = storage::sections::revision(&mut tx, store::LANDING, id.as_str())
+    let revision = storage::sections::revision(&mut tx, store::LANDING, id)
         .await
         .map_err(WriteError::from)?;
-    let current = if revision == Some(published.stored().version(id).revision) {
-        published
-    } else {
-        read.snapshot_of(store::load_in(&mut tx).await.map_err(WriteError::from)?)
+    let current = match published.stored().version(id) {
+        Some(version) if revision == Some(version.revision) => published,
+        _ => {
+            let stored = store::load_in(&mut tx, published.model())
+                .await
+                .map_err(WriteError::from)?;
+            read.snapshot_of(stored)
+        }
     };
     check(&current, id, precondition)?;
     let stored = current.stored();
-    let content = change(stored.section(id))?;
-    if &content == stored.section(id) {
+    let existing = stored
+        .section(id)
+        .ok_or_else(|| WriteError::NoSection(id.to_owned()))?;
+    let version = stored.version(id).expect("a section has a version");
+    let content = change(current.model(), existing)?;
+    if &content == existing {
         drop(tx);
         read.publish(current.clone(), &lock);
         metrics.write(id, false);
         return Ok(current);
     }
-    let lost = references_lost(stored, &content);
+    let lost = references_lost(current.model(), stored, id, &content);
     if !lost.is_empty() {
         return Err(WriteError::References(lost).into());
     }
-    let version = store::save_section(&mut tx, &content, stored.version(id).revision, author)
-        .await
-        .map_err(WriteError::from)?;
-    let next = Arc::new(current.with_section(content, version));
+    let version = store::save_section(
+        &mut tx,
+        store::LANDING,
+        id,
+        &content,
+        version.revision,
+        author,
+    )
+    .await
+    .map_err(WriteError::from)?;
+    let next = Arc::new(current.with_section(id, content, version));
     tx.commit().await.map_err(WriteError::from)?;
     read.publish(next.clone(), &lock);
     metrics.write(id, true);
@@ -100,21 +118,28 @@ where
 /// What of the page's body `content` would leave unanswered if it replaced its section: one
 /// error per thing it removes, pointing at it in the section as stored, with every reference to
 /// it and its line in the page file. References that already dangle are not counted.
-pub fn references_lost(stored: &Stored, content: &SectionContent) -> Vec<FieldError> {
+pub fn references_lost(
+    model: &Model,
+    stored: &Stored,
+    id: &str,
+    content: &SectionContent,
+) -> Vec<FieldError> {
     let mut next = stored.page.clone();
-    next.replace_section(content.clone());
-    let before = hugo::write::front_matter(&stored.page);
-    let after = hugo::write::front_matter(&next);
+    next.replace_section(id, content.clone());
+    let before = model.front_matter(&stored.page);
+    let after = model.front_matter(&next);
     let lost = hugo::references::lost(&stored.page.body, &before, &after);
+    let Some(current) = stored.section(id) else {
+        return Vec::new();
+    };
     if lost.is_empty() {
         return Vec::new();
     }
     // Lines as the site team sees them: in the page file as exported.
-    let file = hugo::export_page(&stored.page, stored.source.as_deref());
+    let file = hugo::export_page(&stored.page, stored.source.as_deref(), model);
     let body = &stored.page.body;
     let body_line = file[..file.len() - body.len()].matches('\n').count() + 1;
     let line_of = |at: usize| body_line + body[..at].matches('\n').count();
-    let current = stored.section(content.id());
     let mut errors: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for lost in lost {
         let reference = format!("line {}: {}", line_of(lost.at), lost.key);
@@ -129,7 +154,7 @@ pub fn references_lost(stored: &Stored, content: &SectionContent) -> Vec<FieldEr
     errors
         .into_iter()
         .map(|(removed, references)| FieldError {
-            pointer: hugo::write::api_pointer(current, &removed[1.min(removed.len())..]),
+            pointer: model.api_pointer(current, &removed[1.min(removed.len())..]),
             detail: format!(
                 "is used by the page's body ({}); remove it from the body before removing it here",
                 references.join(", ")
@@ -139,9 +164,10 @@ pub fn references_lost(stored: &Stored, content: &SectionContent) -> Vec<FieldEr
 }
 
 /// Whether `precondition` holds for section `id` in `snapshot`.
-pub fn check(snapshot: &Snapshot, id: SectionId, precondition: &IfMatch) -> Result<(), WriteError> {
-    if snapshot.section(id).satisfies(precondition) {
-        return Ok(());
+pub fn check(snapshot: &Snapshot, id: &str, precondition: &IfMatch) -> Result<(), WriteError> {
+    match snapshot.section(id) {
+        None => Err(WriteError::NoSection(id.to_owned())),
+        Some(section) if section.satisfies(precondition) => Ok(()),
+        Some(_) => Err(WriteError::Stale(id.to_owned())),
     }
-    Err(WriteError::Stale(id))
 }

@@ -124,6 +124,9 @@ impl From<WriteError> for ApiError {
         match e {
             stale @ WriteError::Stale(_) => Self::PreconditionFailed(stale.to_string()),
             WriteError::References(errors) => Self::InvalidFields(errors),
+            WriteError::NoSection(id) => {
+                Self::NotFound(format!("there is no section named {:?}", excerpt(&id)))
+            }
             WriteError::Database(e) => e.into(),
             WriteError::Internal(e) => Self::Internal(e),
         }

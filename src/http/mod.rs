@@ -8,5 +8,6 @@ pub mod error;
 pub mod limits;
 pub mod openapi;
 pub mod routes;
+pub mod schemas;
 pub mod security;
 pub mod state;

@@ -7,27 +7,29 @@ use utoipa::openapi::{PathItem, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::content::documents::{Section, SectionsDocument};
 use crate::http::error::Problem;
-use crate::model::FieldError;
+use crate::http::schemas;
+use crate::model::{FieldError, Model};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "gen3-content",
-        description = "The Gen3 data-platform landing page as typed sections. Reads are public and \
+        description = "The Gen3 data-platform landing page as typed sections, typed by the \
+                       active content model (`gen3-content model show`). Reads are public and \
                        cacheable (strong ETags, 304, gzip and br). Every error is an RFC 9457 \
                        `application/problem+json` document."
     ),
     tags(
-        (name = "sections", description = "The landing page's nine sections"),
+        (name = "sections", description = "The landing page's sections"),
         (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
         (name = "history", description = "Every revision of every section; restoring one is a new revision"),
         (name = "export", description = "The page as a Hugo page file, for building the site"),
         (name = "operations", description = "Health and version, as every Gen3 service has them"),
     ),
-    // The read responses name these by reference (routes::cached_read), so they are listed here.
-    components(schemas(Problem, FieldError, SectionsDocument, Section)),
+    // The read responses name these by reference (routes::cached_read); the content's schemas
+    // come from the content model (`schemas`).
+    components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -52,14 +54,16 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The document exactly as the server serves it at `/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+/// The document exactly as the server serves it at `/openapi.json`, for the content model
+/// `model`.
+pub fn openapi(model: &Model) -> utoipa::openapi::OpenApi {
     let (_, api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::http::routes::configure)
         .split_for_parts();
     let mut api = api;
+    schemas::add_content_schemas(&mut api, model);
     link_writes(&mut api);
     api
 }

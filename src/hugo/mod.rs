@@ -1,8 +1,8 @@
-//! The page as Hugo keeps it: a file of YAML front matter and an HTML body.
+//! The page as Hugo keeps it: a file of YAML front matter and a body.
 //!
-//! [`read`] turns such a file into a [`Page`](crate::model::Page), [`write`] turns a page back
-//! into one, and [`references`] compares the body's `param` shortcodes with the front matter.
-//! All three share the mapping between sections and front matter keys below.
+//! [`read`] turns such a file into a [`Page`](crate::model::Page) under the content model,
+//! [`write`] turns a page back into one (editing the file it came from, [`source`]), [`references`]
+//! compares the body's shortcodes with the front matter, and [`site`] reads a `content/` folder.
 
 #[cfg(test)]
 mod properties;
@@ -15,40 +15,10 @@ pub mod yaml;
 #[cfg(test)]
 pub mod yaml11;
 
-pub use read::{PageFile, line_of, parse_page};
+pub use read::{PageFile, parse_page};
 pub use write::{export_file, export_page, write_file, write_page};
 
-use crate::model::page::Page;
-use crate::model::section::SectionId;
-
-/// How a section is written in the front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// An object with the same fields as the API's.
-    Fields,
-    /// An object whose numbered keys (`f1`, `c24`) are the items, in order; other keys are fields.
-    NumberedItems,
-    /// A bare string that is the API's field of this name.
-    Bare(&'static str),
-}
-
-/// The front matter key and shape of each section.
-pub fn front_matter_key(id: SectionId) -> (&'static str, Shape) {
-    match id {
-        SectionId::Teaser => ("g3Teaser", Shape::Fields),
-        SectionId::Features => ("g3Feature", Shape::NumberedItems),
-        SectionId::Roles => ("g3Roles", Shape::NumberedItems),
-        SectionId::Vision => ("g3RLG", Shape::Fields),
-        SectionId::Users => ("g3User", Shape::Fields),
-        SectionId::Company => ("g3Company", Shape::Bare("title")),
-        SectionId::Commons => ("g3Commons", Shape::NumberedItems),
-        SectionId::Contributor => ("g3Contributor", Shape::Fields),
-        SectionId::Entrance => ("g3Entrance", Shape::NumberedItems),
-    }
-}
-
-/// The page metadata keys, in their usual order.
-pub const META_KEYS: [&str; 4] = ["identifier", "title", "linktitle", "date"];
+use crate::model::{Model, Page};
 
 /// One problem with a page file, at a YAML path such as `g3Commons.c5.link`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,8 +106,9 @@ pub struct Report {
     pub warnings: Vec<Finding>,
 }
 
-/// Checks a page file completely: its structure, its content and its `param` references.
-pub fn check_page(text: &str) -> Report {
+/// Checks a page file completely, as page `id` under `model`: its structure, its content and
+/// its `param` references.
+pub fn check_page(text: &str, model: &Model, id: &str) -> Report {
     let file = match PageFile::read(text) {
         Ok(file) => file,
         Err(e) => {
@@ -148,8 +119,8 @@ pub fn check_page(text: &str) -> Report {
             };
         }
     };
-    let warnings = references::check(&file);
-    match file.page() {
+    let warnings = references::check(&file, |key| model.metadata_field(id, key).is_some());
+    match file.page(model, id) {
         Ok(page) => Report {
             page: Some(page),
             errors: Vec::new(),

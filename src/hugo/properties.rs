@@ -5,12 +5,35 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::write::front_matter;
-use super::{check_page, parse_page, split, write_page, yaml11};
+use super::{split, yaml11};
 use crate::model::text::is_forbidden_control;
-use crate::model::{Errors, Page, Pointer, SectionContent, SectionId};
+use crate::model::{Errors, Model, Page, Pointer};
 
 const SEED: &str = include_str!("../../seed/about.md");
+
+thread_local! {
+    static MODEL: Model = Model::built_in();
+}
+
+fn with_model<T>(f: impl FnOnce(&Model) -> T) -> T {
+    MODEL.with(f)
+}
+
+fn parse_page(text: &str) -> Result<Page, super::HugoError> {
+    with_model(|model| super::parse_page(text, model, "_index"))
+}
+
+fn check_page(text: &str) -> super::Report {
+    with_model(|model| super::check_page(text, model, "_index"))
+}
+
+fn write_page(page: &Page) -> String {
+    with_model(|model| super::write_page(page, model))
+}
+
+fn front_matter(page: &Page) -> Value {
+    with_model(|model| model.front_matter(page))
+}
 
 /// Text that YAML, Markdown or HTML could misread: indicators, quotes, colons, comments,
 /// anchors, document markers, line breaks, tabs, non-ASCII, padding, and any other character.
@@ -81,8 +104,9 @@ fn page() -> impl Strategy<Value = Page> {
             let mut texts = texts.into_iter().cycle();
             let mut links = links.into_iter().cycle();
             let mut counts = counts.into_iter().cycle();
-            for (n, id) in SectionId::ALL.into_iter().enumerate() {
-                let mut value = page.sections()[id.position() as usize - 1].to_value();
+            let sections: Vec<_> = page.sections().to_vec();
+            for (n, section) in sections.iter().enumerate() {
+                let mut value = section.content.to_value();
                 if let Some(Value::Array(items)) = value.get_mut("items") {
                     let count = counts.next().unwrap();
                     let template = items.clone();
@@ -96,10 +120,11 @@ fn page() -> impl Strategy<Value = Page> {
                 }
                 replace_leaves(&mut value, None, &mut texts, &mut links);
                 let mut errors = Errors::default();
-                if let Some(content) =
-                    SectionContent::parse_as(id, &value, &Pointer::root(), &mut errors)
-                {
-                    page.replace_section(content);
+                let type_name = section.content.type_name();
+                if let Some(content) = with_model(|model| {
+                    model.section(type_name, &value, &Pointer::root(), &mut errors)
+                }) {
+                    page.replace_section(&section.id, content);
                 }
             }
             page.body = body;
@@ -183,7 +208,8 @@ proptest! {
     #[test]
     fn the_validator_never_panics_and_fails_exactly_when_it_reports(value in json(), n in 0..9usize) {
         let mut errors = Errors::default();
-        let parsed = SectionContent::parse_as(SectionId::ALL[n], &value, &Pointer::root(), &mut errors);
+        let types = ["teaser", "features", "roles", "vision", "users", "company", "commons", "contributor", "entrance"];
+        let parsed = with_model(|model| model.section(types[n], &value, &Pointer::root(), &mut errors));
         prop_assert_eq!(parsed.is_none(), !errors.is_empty());
     }
 

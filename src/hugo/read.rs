@@ -1,17 +1,14 @@
-//! Reading a Hugo page (YAML front matter, then the HTML body) into a [`Page`].
+//! Reading a Hugo page (YAML front matter, then the body) into a [`Page`] under the content model.
 //!
-//! The front matter keeps numbered maps (`f1`..`f6`) and a bare string (`g3Company`) where the
-//! API has `items` arrays and objects. Each section's front matter is reshaped into the API's form
-//! and then parsed by the very parser that checks request bodies, so the page file and the API
-//! obey one set of rules; errors are translated back into YAML paths with their line numbers.
+//! The front matter keeps numbered maps (`f1`..`f6`) and bare strings (`g3Company`) where the
+//! API has `items` arrays and objects; the model's engine reshapes each section into the API's
+//! form and checks it with the very rules that check request bodies, so the page file and the API
+//! obey one set of rules. Problems come back as YAML paths with the lines they are on.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::{Finding, HugoError, META_KEYS, Shape, front_matter_key, split};
-use crate::model::page::{Page, PageMeta};
-use crate::model::parse::{Errors, Parse, Pointer};
-use crate::model::section::{SectionContent, SectionId};
-use crate::model::text::is_item_key;
+use super::{Finding, HugoError, source, split};
+use crate::model::{FieldError, Model, Page};
 
 /// A page file split into its parts, its front matter parsed as YAML but not yet checked.
 #[derive(Debug, Clone)]
@@ -36,195 +33,36 @@ impl<'a> PageFile<'a> {
         Ok(Self { front, data, body })
     }
 
-    /// The page, or every problem with it at its YAML path and line.
-    pub fn page(&self) -> Result<Page, Vec<Finding>> {
-        parse_front_matter(&self.data, self.body).map_err(|findings| {
-            findings
-                .into_iter()
-                .map(|(path, detail)| self.finding(&path, detail))
-                .collect()
-        })
+    /// Page `id` under `model`, or every problem with it at its YAML path and line.
+    pub fn page(&self, model: &Model, id: &str) -> Result<Page, Vec<Finding>> {
+        model
+            .read_front_matter(id, &self.data, self.body)
+            .map_err(|errors| errors.into_iter().map(|e| self.finding(e)).collect())
     }
 
-    /// A finding at `path`, with the line of the file where that path is written.
-    pub fn finding(&self, path: &[String], detail: String) -> Finding {
+    /// A problem at a JSON Pointer into the front matter, as a finding at its YAML path, with
+    /// the line of the file where that path is written.
+    pub fn finding(&self, error: FieldError) -> Finding {
+        let tokens: Vec<String> = error
+            .pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
         Finding {
-            line: line_of(self.front, path).map(|n| n + 1),
-            path: path.join("."),
-            detail,
+            // +1 for the opening `---` line.
+            line: source::line_of(self.front, &tokens).map(|n| n + 1),
+            path: tokens.join("."),
+            detail: error.detail,
         }
     }
 }
 
-/// Parses a whole Hugo page file.
-pub fn parse_page(text: &str) -> Result<Page, HugoError> {
-    PageFile::read(text)?.page().map_err(HugoError::Invalid)
-}
-
-type YamlFindings = Vec<(Vec<String>, String)>;
-
-/// Builds the page from parsed front matter, or lists every problem at its YAML path.
-fn parse_front_matter(data: &Value, body: &str) -> Result<Page, YamlFindings> {
-    let Value::Object(top) = data else {
-        return Err(vec![(
-            vec![],
-            "the front matter must be a mapping of keys".to_owned(),
-        )]);
-    };
-    let mut findings = YamlFindings::new();
-
-    let known = |key: &str| {
-        META_KEYS.contains(&key)
-            || SectionId::ALL
-                .iter()
-                .any(|&id| front_matter_key(id).0 == key)
-    };
-    for key in top.keys().filter(|key| !known(key)) {
-        findings.push((vec![key.clone()], "is not a known field".to_owned()));
-    }
-
-    let meta_value: Map<String, Value> = META_KEYS
-        .iter()
-        .filter_map(|&k| top.get(k).map(|v| (k.to_owned(), v.clone())))
-        .collect();
-    let mut errors = Errors::default();
-    let meta = PageMeta::parse(&Value::Object(meta_value), &Pointer::root(), &mut errors);
-    findings.extend(
-        errors
-            .into_vec()
-            .into_iter()
-            .map(|e| (pointer_tokens(&e.pointer), e.detail)),
-    );
-
-    let mut sections = Vec::with_capacity(SectionId::ALL.len());
-    for id in SectionId::ALL {
-        let (key, shape) = front_matter_key(id);
-        let Some(value) = top.get(key) else {
-            findings.push((vec![key.to_owned()], "is required".to_owned()));
-            continue;
-        };
-        let (reshaped, item_keys) = reshape(value, shape);
-        let mut errors = Errors::default();
-        match SectionContent::parse_as(id, &reshaped, &Pointer::root(), &mut errors) {
-            Some(content) => sections.push(content),
-            None => findings.extend(errors.into_vec().into_iter().map(|e| {
-                let path = yaml_path(key, shape, &item_keys, &pointer_tokens(&e.pointer));
-                (path, e.detail)
-            })),
-        }
-    }
-
-    match meta {
-        Some(meta) if findings.is_empty() => {
-            Ok(Page::new(meta, body.to_owned(), sections).expect("all nine sections, in order"))
-        }
-        _ => Err(findings),
-    }
-}
-
-/// Turns a section's front matter into the API's shape; also returns the items' keys in order.
-fn reshape(value: &Value, shape: Shape) -> (Value, Vec<String>) {
-    match (shape, value) {
-        (Shape::Bare(field), _) => {
-            let mut object = Map::new();
-            object.insert(field.to_owned(), value.clone());
-            (Value::Object(object), vec![])
-        }
-        (Shape::NumberedItems, Value::Object(map)) => {
-            let mut object = Map::new();
-            let mut items = Vec::new();
-            let mut keys = Vec::new();
-            for (key, item) in map {
-                if is_item_key(key) {
-                    let item = match item {
-                        Value::Object(fields) => {
-                            let mut with_key = Map::with_capacity(fields.len() + 1);
-                            with_key.insert("key".to_owned(), Value::String(key.clone()));
-                            with_key.extend(fields.clone());
-                            Value::Object(with_key)
-                        }
-                        other => other.clone(),
-                    };
-                    items.push(item);
-                    keys.push(key.clone());
-                } else {
-                    object.insert(key.clone(), item.clone());
-                }
-            }
-            object.insert("items".to_owned(), Value::Array(items));
-            (Value::Object(object), keys)
-        }
-        _ => (value.clone(), vec![]),
-    }
-}
-
-/// The YAML path of an error found at `tokens` in the reshaped section.
-fn yaml_path(key: &str, shape: Shape, item_keys: &[String], tokens: &[String]) -> Vec<String> {
-    let mut path = vec![key.to_owned()];
-    match (shape, tokens) {
-        (Shape::Bare(_), _) => {}
-        (Shape::NumberedItems, [items, index, rest @ ..]) if items == "items" => {
-            let item = index.parse::<usize>().ok().and_then(|i| item_keys.get(i));
-            path.push(item.cloned().unwrap_or_else(|| index.clone()));
-            // An item's key is its name in the front matter, not a field of its own.
-            if rest != ["key"] {
-                path.extend(rest.iter().cloned());
-            }
-        }
-        (Shape::NumberedItems, [items]) if items == "items" => {}
-        _ => path.extend(tokens.iter().cloned()),
-    }
-    path
-}
-
-/// The unescaped reference tokens of a JSON Pointer.
-fn pointer_tokens(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect()
-}
-
-/// The 1-based line of `path` in block-style YAML, or of the deepest part of it that exists.
-/// The YAML parser keeps no positions for values, so this follows the indentation.
-pub fn line_of(yaml: &str, path: &[String]) -> Option<usize> {
-    let mut found = None;
-    let mut parent_indent: Option<usize> = None;
-    let mut child_indent: Option<usize> = None;
-    let mut depth = 0;
-    for (n, line) in yaml.lines().enumerate() {
-        let Some(segment) = path.get(depth) else {
-            break;
-        };
-        let content = line.trim_start();
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - content.len();
-        if parent_indent.is_some_and(|parent| indent <= parent) {
-            break;
-        }
-        if *child_indent.get_or_insert(indent) != indent {
-            continue;
-        }
-        let key = content
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .trim_matches(['"', '\'']);
-        if key == segment
-            && content[key.len()..]
-                .trim_start_matches(['"', '\''])
-                .starts_with(':')
-        {
-            found = Some(n + 1);
-            parent_indent = Some(indent);
-            child_indent = None;
-            depth += 1;
-        }
-    }
-    found
+/// Parses a whole Hugo page file as page `id` under `model`.
+pub fn parse_page(text: &str, model: &Model, id: &str) -> Result<Page, HugoError> {
+    PageFile::read(text)?
+        .page(model, id)
+        .map_err(HugoError::Invalid)
 }
 
 #[cfg(test)]
@@ -232,6 +70,10 @@ mod tests {
     use super::*;
 
     const SEED: &str = include_str!("../../seed/about.md");
+
+    fn parse_page(text: &str) -> Result<Page, HugoError> {
+        super::parse_page(text, &Model::built_in(), "_index")
+    }
 
     fn findings(text: &str) -> Vec<String> {
         match parse_page(text) {
@@ -250,10 +92,13 @@ mod tests {
             page.body
                 .starts_with("\n<section class=\"g3-bg__solight\">")
         );
-        let SectionContent::Commons(commons) = &page.sections()[6] else {
-            panic!()
-        };
-        let keys: Vec<&str> = commons.items.iter().map(|c| c.key.as_str()).collect();
+        let commons = page.section("commons").unwrap().content.value();
+        let keys: Vec<&str> = commons["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["key"].as_str().unwrap())
+            .collect();
         assert_eq!(keys.len(), 22);
         assert!(!keys.contains(&"c12") && !keys.contains(&"c1"));
         assert_eq!(keys.first(), Some(&"c2"));

@@ -10,7 +10,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::META_KEYS;
 use super::read::PageFile;
 use crate::hugo::Finding;
 
@@ -100,8 +99,9 @@ pub fn params(body: &str) -> impl Iterator<Item = regex::Match<'_>> {
 }
 
 /// Every key the body asks for but the front matter lacks, and every front matter field the
-/// body never asks for, as warnings in the order the file has them.
-pub fn check(file: &PageFile<'_>) -> Vec<Finding> {
+/// body never asks for (metadata aside: Hugo shows that itself), as warnings in the order the
+/// file has them.
+pub fn check(file: &PageFile<'_>, is_metadata: impl Fn(&str) -> bool) -> Vec<Finding> {
     let keys = param_keys(file.body);
     let mut findings = Vec::new();
     let mut reported = Vec::new();
@@ -120,7 +120,7 @@ pub fn check(file: &PageFile<'_>) -> Vec<Finding> {
     if let Value::Object(top) = &file.data {
         for (key, value) in top {
             // Hugo itself shows the page metadata; the body need not.
-            if !META_KEYS.contains(&key.as_str()) {
+            if !is_metadata(key) {
                 leaves(value, &mut vec![key.clone()], &mut fields);
             }
         }
@@ -137,10 +137,13 @@ pub fn check(file: &PageFile<'_>) -> Vec<Finding> {
         })
     };
     for path in fields.iter().filter(|path| !used(path)) {
-        findings.push(file.finding(
-            path,
-            "in the front matter, never used by the body".to_owned(),
-        ));
+        let pointer = path
+            .iter()
+            .fold(crate::model::Pointer::root(), |at, key| at.child(key));
+        findings.push(file.finding(crate::model::FieldError {
+            pointer: pointer.as_str().to_owned(),
+            detail: "in the front matter, never used by the body".to_owned(),
+        }));
     }
     findings
 }
@@ -179,7 +182,11 @@ mod tests {
     #[test]
     fn the_seed_has_three_dangling_references_and_three_unused_fields() {
         let file = PageFile::read(SEED).unwrap();
-        let found: Vec<String> = check(&file).iter().map(ToString::to_string).collect();
+        let metadata = ["identifier", "title", "linktitle", "date"];
+        let found: Vec<String> = check(&file, |key| metadata.contains(&key))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let lines: Vec<&str> = SEED.lines().collect();
         // The first line containing `needle` after the line `after`.
         let line = |needle: &str, after: &str| {
@@ -226,6 +233,6 @@ mod tests {
     fn keys_match_without_case_and_maps_count_as_used() {
         let text = "---\ng3Teaser:\n  title: T\n  button1:\n    caption: C\n    link: /x\n---\n\
                     {{< param \"G3TEASER.TITLE\" >}} {{< param \"g3Teaser.button1\" >}}";
-        assert!(check(&PageFile::read(text).unwrap()).is_empty());
+        assert!(check(&PageFile::read(text).unwrap(), |_| false).is_empty());
     }
 }

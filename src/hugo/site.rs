@@ -8,8 +8,7 @@
 use super::references;
 use super::source::{self, Located, SourceError, Step};
 use super::{Finding, HugoError};
-use crate::model::definition::Model;
-use crate::model::engine::PageData;
+use crate::model::{Model, Page};
 use std::path::Path;
 
 /// The extensions of the files Hugo renders as pages (with front matter).
@@ -70,65 +69,11 @@ pub fn read_dir(root: &Path) -> std::io::Result<Site> {
     Ok(site)
 }
 
-/// A page file read under a content model: its front matter as metadata and sections, and its
-/// body; or every problem, each with its YAML path and its line in the file.
-pub fn read_page(model: &Model, page: &SitePage) -> Result<(PageData, String), Vec<Finding>> {
+/// A page file read under a content model, or every problem, each with its YAML path and its
+/// line in the file.
+pub fn read_page(model: &Model, page: &SitePage) -> Result<Page, Vec<Finding>> {
     let file = super::PageFile::read(&page.text).map_err(HugoError::into_findings)?;
-    let (front, body) = (file.front, file.body);
-    model
-        .read_front_matter(&page.id, &file.data)
-        .map(|data| (data, body.to_owned()))
-        .map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| Finding {
-                    path: dotted(&e.pointer),
-                    line: pointer_line(front, &e.pointer).map(|line| line + 1),
-                    detail: e.detail,
-                })
-                .collect()
-        })
-}
-
-/// A JSON Pointer into the front matter as the YAML path people read: `g3Commons.c5.link`.
-fn dotted(pointer: &str) -> String {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// The line of the front matter (1-based) that holds what `pointer` points at, or else the
-/// nearest thing around it that is there (a missing field: its mapping's key).
-pub fn pointer_line(front: &str, pointer: &str) -> Option<usize> {
-    let mut tokens: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let values = source::locate(front).ok()?;
-    let entries = source::entries(front).ok()?;
-    let matches = |path: &[Step], tokens: &[String]| {
-        path.len() >= tokens.len()
-            && tokens.iter().zip(path).all(|(token, step)| match step {
-                Step::Key(key) => key == token,
-                Step::Index(i) => i.to_string() == *token,
-            })
-    };
-    loop {
-        if let Some(entry) = entries
-            .iter()
-            .find(|e| e.path.len() == tokens.len() && matches(&e.path, &tokens))
-        {
-            return Some(front[..entry.lines.start].matches('\n').count() + 1);
-        }
-        if let Some(value) = values.iter().find(|v| matches(&v.path, &tokens)) {
-            return Some(value.line);
-        }
-        tokens.pop()?;
-    }
+    file.page(model, &page.id)
 }
 
 /// A reference of the body to the front matter that names nothing there.
@@ -248,11 +193,11 @@ mod model_tests {
         let mut problems = Vec::new();
         let mut sections = 0;
         for page in &site.pages {
-            let front = crate::hugo::split(&page.text).unwrap().0;
+            let (front, body) = crate::hugo::split(&page.text).unwrap();
             let data: Value = serde_yaml::from_str(front).unwrap();
-            match model.read_front_matter(&page.id, &data) {
+            match model.read_front_matter(&page.id, &data, body) {
                 Ok(read) => {
-                    sections += read.sections.len();
+                    sections += read.sections().len();
                     assert_eq!(model.front_matter(&read), data, "{}", page.id);
                 }
                 Err(found) => problems.extend(
@@ -264,23 +209,6 @@ mod model_tests {
         }
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(sections, 43);
-    }
-
-    #[test]
-    fn the_landing_pages_sections_read_exactly_as_the_typed_model_reads_them() {
-        let text = include_str!("../../seed/about.md");
-        let typed = crate::hugo::parse_page(text).unwrap();
-        let data: Value = serde_yaml::from_str(crate::hugo::split(text).unwrap().0).unwrap();
-        let read = Model::built_in()
-            .read_front_matter("_index", &data)
-            .unwrap();
-        let ids: Vec<&str> = read.sections.iter().map(|s| s.id.as_str()).collect();
-        let typed_ids: Vec<&str> = typed.sections().iter().map(|s| s.id().as_str()).collect();
-        assert_eq!(ids, typed_ids);
-        for (section, typed) in read.sections.iter().zip(typed.sections()) {
-            assert_eq!(section.type_name, typed.id().as_str());
-            assert_eq!(section.content, typed.to_value(), "{}", section.id);
-        }
     }
 
     fn pages_of(root: &str) -> Vec<(String, Value)> {
@@ -304,7 +232,7 @@ mod model_tests {
         let model = Model::parse(&serde_yaml::to_string(&model).unwrap()).unwrap();
         for (id, data) in &pages {
             let read = model
-                .read_front_matter(id, data)
+                .read_front_matter(id, data, "")
                 .unwrap_or_else(|e| panic!("{id}: {e:?}"));
             assert_eq!(model.front_matter(&read), *data, "{id}");
         }

@@ -197,6 +197,38 @@ fn line_start(yaml: &str, at: usize) -> usize {
     yaml[..at].rfind('\n').map_or(0, |n| n + 1)
 }
 
+/// The line (1-based) of `yaml` that holds the value at `path` (keys, and list indices as
+/// digits), or else of the nearest thing around it that is there: a missing field is reported at
+/// its mapping's key (a missing top-level key has none).
+pub fn line_of(yaml: &str, path: &[String]) -> Option<usize> {
+    let values = locate(yaml).ok()?;
+    let entries = entries(yaml).ok()?;
+    let matches = |steps: &[Step], tokens: &[String]| {
+        steps.len() >= tokens.len()
+            && tokens.iter().zip(steps).all(|(token, step)| match step {
+                Step::Key(key) => key == token,
+                Step::Index(i) => i.to_string() == *token,
+            })
+    };
+    let mut tokens = path.to_vec();
+    loop {
+        let entry = entries
+            .iter()
+            .find(|e| e.path.len() == tokens.len() && matches(&e.path, &tokens));
+        if let Some(entry) = entry {
+            return Some(line_at(yaml, entry.lines.start));
+        }
+        if let Some(value) = values.iter().find(|v| matches(&v.path, &tokens)) {
+            return Some(value.line);
+        }
+        // A top-level key that is not there has no line.
+        if tokens.len() <= 1 {
+            return None;
+        }
+        tokens.pop();
+    }
+}
+
 /// `yaml` with the bytes `range` replaced by `with`: every edit of this module is one of these.
 fn splice(yaml: &str, range: Range<usize>, with: &str) -> String {
     let mut out = String::with_capacity(yaml.len() + with.len());

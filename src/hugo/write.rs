@@ -1,27 +1,25 @@
 //! Writing a [`Page`] back as a Hugo page file: the inverse of [`read`](super::read).
 //!
-//! The front matter is built as data in the original's key order (the metadata, then the
-//! sections in page order; fields before the numbered items; items in page order under their
-//! keys) and written by [`yaml`](super::yaml), which quotes every string that a YAML 1.1 reader
-//! (Hugo) or a 1.2 reader would take for something else. The body is written back byte for
-//! byte, so Hugo renders the export exactly as it renders the original.
+//! The front matter is built as data by the content model (the metadata, then the sections in
+//! page order; numbered items in page order under their keys) and either edited into the file
+//! the page came from ([`source::rewrite`](super::source::rewrite)), or written afresh by
+//! [`yaml`](super::yaml), which quotes every string that a YAML 1.1 reader (Hugo) or a 1.2
+//! reader would take for something else. The body is written back byte for byte, so Hugo
+//! renders the export exactly as it renders the original.
 
 use serde_json::Value;
 
-use super::{Shape, front_matter_key};
-use crate::model::Pointer;
-use crate::model::page::Page;
-use crate::model::section::SectionContent;
+use crate::model::{Model, Page};
 
-/// The page as a Hugo page file.
-pub fn write_page(page: &Page) -> String {
-    write_file(&front_matter(page), &page.body)
+/// The page as a Hugo page file, written afresh.
+pub fn write_page(page: &Page, model: &Model) -> String {
+    write_file(&model.front_matter(page), &page.body)
 }
 
 /// The page as a Hugo page file, starting from `source` (the file it was seeded or imported
 /// from) when there is one: see [`export_file`].
-pub fn export_page(page: &Page, source: Option<&str>) -> String {
-    export_file(&front_matter(page), &page.body, source)
+pub fn export_page(page: &Page, source: Option<&str>, model: &Model) -> String {
+    export_file(&model.front_matter(page), &page.body, source)
 }
 
 /// A page file with this front matter (a mapping) and body, written afresh.
@@ -62,88 +60,22 @@ fn edit_source(front_matter: &Value, body: &str, source: &str) -> Option<String>
     Some(text)
 }
 
-/// The front matter as data, in the original's key order.
-pub fn front_matter(page: &Page) -> Value {
-    let mut top = match serde_json::to_value(&page.meta) {
-        Ok(Value::Object(meta)) => meta,
-        _ => unreachable!("the page metadata is a record"),
-    };
-    for content in page.sections() {
-        let (key, shape) = front_matter_key(content.id());
-        top.insert(key.to_owned(), section_front_matter(content, shape));
-    }
-    Value::Object(top)
-}
-
-/// Where the front-matter path `path` (below the section's own key) is in the section's content
-/// as the API serves it: `c2.title` of the commons is `/items/0/title`.
-pub fn api_pointer(content: &SectionContent, path: &[String]) -> String {
-    let (_, shape) = front_matter_key(content.id());
-    let mut at = Pointer::root();
-    let mut rest = path;
-    match shape {
-        Shape::Bare(field) => return at.child(field).as_str().to_owned(),
-        Shape::NumberedItems => {
-            let value = content.to_value();
-            let index = path.first().and_then(|key| {
-                value["items"]
-                    .as_array()?
-                    .iter()
-                    .position(|item| item["key"].as_str() == Some(key))
-            });
-            if let Some(index) = index {
-                at = at.child("items").child(index);
-                rest = &path[1..];
-            }
-        }
-        Shape::Fields => {}
-    }
-    for token in rest {
-        at = at.child(token);
-    }
-    at.as_str().to_owned()
-}
-
-/// A section as the front matter writes it.
-fn section_front_matter(content: &SectionContent, shape: Shape) -> Value {
-    let Value::Object(mut fields) = content.to_value() else {
-        unreachable!("section content is an object")
-    };
-    fields.shift_remove("type");
-    match shape {
-        Shape::Fields => Value::Object(fields),
-        Shape::Bare(field) => fields.shift_remove(field).unwrap_or(Value::Null),
-        Shape::NumberedItems => {
-            let items = fields.shift_remove("items");
-            let mut numbered = fields;
-            for item in items
-                .as_ref()
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let Value::Object(item) = item else {
-                    unreachable!("items are objects")
-                };
-                let mut item = item.clone();
-                let Some(Value::String(key)) = item.shift_remove("key") else {
-                    unreachable!("every item has a key")
-                };
-                numbered.insert(key, Value::Object(item));
-            }
-            Value::Object(numbered)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::hugo::read::PageFile;
-    use crate::hugo::{parse_page, split};
+    use crate::hugo::split;
     use crate::model::text::is_item_key;
 
     const SEED: &str = include_str!("../../seed/about.md");
+
+    fn parse_page(text: &str) -> Result<Page, crate::hugo::HugoError> {
+        crate::hugo::parse_page(text, &Model::built_in(), "_index")
+    }
+
+    fn write_page(page: &Page) -> String {
+        super::write_page(page, &Model::built_in())
+    }
 
     fn keys(value: &Value) -> Vec<&str> {
         value
@@ -216,14 +148,15 @@ mod tests {
             let mut page = parse_page(SEED).unwrap();
             let vision = serde_json::json!({"type": "vision", "quote": text});
             let mut errors = crate::model::Errors::default();
-            let content = SectionContent::parse_as(
-                crate::model::SectionId::Vision,
-                &vision,
-                &crate::model::Pointer::root(),
-                &mut errors,
-            )
-            .unwrap_or_else(|| panic!("{text:?}: {:?}", errors.into_vec()));
-            page.replace_section(content);
+            let content = Model::built_in()
+                .section(
+                    "vision",
+                    &vision,
+                    &crate::model::Pointer::root(),
+                    &mut errors,
+                )
+                .unwrap_or_else(|| panic!("{text:?}: {:?}", errors.into_vec()));
+            page.replace_section("vision", content);
             let written = write_page(&page);
             assert_eq!(parse_page(&written).unwrap(), page, "{text:?}");
         }

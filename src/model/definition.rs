@@ -49,11 +49,16 @@ pub struct SectionRule {
     pub id: String,
     #[serde(rename = "type")]
     pub type_name: String,
+    /// The page must have this section (the landing page has all nine).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageRule {
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub metadata: IndexMap<String, Field>,
     #[serde(default)]
     pub sections: IndexMap<String, SectionRule>,
 }
@@ -279,6 +284,45 @@ impl Model {
             .or_else(|| self.sections.get(key))
     }
 
+    /// The rule of metadata key `key` on page `page`, if it is metadata there.
+    pub fn metadata_field(&self, page: &str, key: &str) -> Option<&Field> {
+        self.pages
+            .get(page)
+            .and_then(|rule| rule.metadata.get(key))
+            .or_else(|| self.metadata.get(key))
+    }
+
+    /// Every metadata key of page `page` with its rule: the site's, then the page's own.
+    pub fn metadata_fields<'m>(&'m self, page: &str) -> Vec<(&'m str, &'m Field)> {
+        let own = self.pages.get(page).map(|rule| &rule.metadata);
+        let mut fields: Vec<(&str, &Field)> = Vec::new();
+        for key in self
+            .metadata
+            .keys()
+            .chain(own.into_iter().flat_map(|m| m.keys()))
+        {
+            if !fields.iter().any(|(k, _)| k == key)
+                && let Some(field) = self.metadata_field(page, key)
+            {
+                fields.push((key, field));
+            }
+        }
+        fields
+    }
+
+    /// The front-matter keys of the sections page `page` must have.
+    pub fn required_sections<'m>(&'m self, page: &str) -> Vec<&'m str> {
+        let own = self.pages.get(page).map(|rule| &rule.sections);
+        let mut keys: Vec<&str> = Vec::new();
+        for (key, rule) in self.sections.iter().chain(own.into_iter().flatten()) {
+            let rule = self.section_rule(page, key).unwrap_or(rule);
+            if rule.required && !keys.contains(&key.as_str()) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+
     pub fn type_named(&self, name: &str) -> Option<&Type> {
         self.types.get(name)
     }
@@ -364,6 +408,16 @@ impl Model {
         }
         for (name, field) in &self.metadata {
             self.lint_field(field, &root.child("metadata").child(name), &mut push);
+        }
+        for (page, rule) in &self.pages {
+            for (name, field) in &rule.metadata {
+                let at = root
+                    .child("pages")
+                    .child(page)
+                    .child("metadata")
+                    .child(name);
+                self.lint_field(field, &at, &mut push);
+            }
         }
         for (name, ty) in &self.types {
             let at = root.child("types").child(name);

@@ -11,31 +11,20 @@
 use serde_json::{Map, Value};
 
 use super::definition::{Field, Form, Items, Kind, Model, Shape};
+use super::page::{Page, PageSection, SectionContent};
 use super::parse::{Errors, FieldError, Fields, Pointer, kind, string};
 use super::text::{Target, any_text, check_fig, check_link, is_item_key, text_problem};
 
-/// A section of a page: where it is in the front matter, its id, its type and its content (in
-/// the API's shape, `type` first).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
-    pub key: String,
-    pub id: String,
-    pub type_name: String,
-    pub content: Value,
-}
-
-/// A page's front matter under the model: its metadata (front-matter keys and values as
-/// written, in file order) and its sections in file order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageData {
-    pub metadata: Map<String, Value>,
-    pub sections: Vec<Section>,
-}
-
 impl Model {
-    /// Reads page `page`'s front matter `data`: every key is metadata or a section, every value
-    /// valid. Problems point into the front matter (`/g3Commons/c5/link`).
-    pub fn read_front_matter(&self, page: &str, data: &Value) -> Result<PageData, Vec<FieldError>> {
+    /// Reads page `page`'s front matter `data` (and its `body`): every key is metadata or a
+    /// section, every value valid, every section the model requires there. Problems point into
+    /// the front matter (`/g3Commons/c5/link`).
+    pub fn read_front_matter(
+        &self,
+        page: &str,
+        data: &Value,
+        body: &str,
+    ) -> Result<Page, Vec<FieldError>> {
         let mut errors = Errors::default();
         let Some(map) = data.as_object() else {
             errors.push(
@@ -44,33 +33,32 @@ impl Model {
             );
             return Err(errors.into_vec());
         };
-        let mut out = PageData::default();
+        let mut meta = Map::new();
+        let mut sections = Vec::new();
         let mut problems = Vec::new();
         for (key, value) in map {
             let at = Pointer::root().child(key);
             if let Some(rule) = self.section_rule(page, key) {
                 let content = self.to_api(&rule.type_name, value);
                 let mut found = Errors::default();
-                self.check_section(&rule.type_name, &content, &Pointer::root(), &mut found);
-                for error in found.into_vec() {
-                    problems.push(FieldError {
+                match self.section(&rule.type_name, &content, &Pointer::root(), &mut found) {
+                    Some(content) => sections.push(PageSection {
+                        key: key.clone(),
+                        id: rule.id.clone(),
+                        content,
+                    }),
+                    None => problems.extend(found.into_vec().into_iter().map(|error| FieldError {
                         pointer: format!(
                             "{}{}",
                             at.as_str(),
                             self.front_pointer(&rule.type_name, &content, &error.pointer)
                         ),
                         detail: error.detail,
-                    });
+                    })),
                 }
-                out.sections.push(Section {
-                    key: key.clone(),
-                    id: rule.id.clone(),
-                    type_name: rule.type_name.clone(),
-                    content,
-                });
-            } else if let Some(field) = self.metadata.get(key) {
+            } else if let Some(field) = self.metadata_field(page, key) {
                 self.check_field(field, value, &at, &mut errors);
-                out.metadata.insert(key.clone(), value.clone());
+                meta.insert(key.clone(), value.clone());
             } else {
                 errors.push(
                     &at,
@@ -78,29 +66,49 @@ impl Model {
                 );
             }
         }
-        for (name, field) in &self.metadata {
+        for (name, field) in self.metadata_fields(page) {
             if !field.optional && !map.contains_key(name) {
                 errors.push(&Pointer::root().child(name), "is required");
             }
         }
+        for key in self.required_sections(page) {
+            if !map.contains_key(key) {
+                errors.push(&Pointer::root().child(key), "is required");
+            }
+        }
         problems.extend(errors.into_vec());
         if problems.is_empty() {
-            Ok(out)
+            Ok(Page::new(meta, body.to_owned(), sections))
         } else {
             Err(problems)
         }
     }
 
     /// The front matter of `page`: its metadata, then its sections.
-    pub fn front_matter(&self, page: &PageData) -> Value {
-        let mut map = page.metadata.clone();
-        for section in &page.sections {
+    pub fn front_matter(&self, page: &Page) -> Value {
+        let mut map = page.meta.clone();
+        for section in page.sections() {
             map.insert(
                 section.key.clone(),
-                self.to_front(&section.type_name, &section.content),
+                self.to_front(section.content.type_name(), section.content.value()),
             );
         }
         Value::Object(map)
+    }
+
+    /// `value` (in the API's shape) as the content of a section of type `type_name`, or every
+    /// problem with it under `at`. `type` may be left out; the content gets it, and its fields in
+    /// the model's order.
+    pub fn section(
+        &self,
+        type_name: &str,
+        value: &Value,
+        at: &Pointer,
+        errors: &mut Errors,
+    ) -> Option<SectionContent> {
+        let before = errors.len();
+        self.check_section(type_name, value, at, errors);
+        (errors.len() == before).then(|| SectionContent::checked(self.normalize(type_name, value)))
     }
 
     /// A section's front-matter value in the API's shape, without judging it.
@@ -260,6 +268,185 @@ impl Model {
                     .collect(),
             ),
             other => other.clone(),
+        }
+    }
+
+    /// `value` with its keys in the model's order: `type`, the fields as the type lists them,
+    /// `items`, then what an open type keeps; an item's `key` first.
+    fn normalize(&self, type_name: &str, value: &Value) -> Value {
+        let Some(ty) = self.type_named(type_name) else {
+            return value.clone();
+        };
+        let mut out = Map::new();
+        out.insert("type".to_owned(), Value::from(type_name));
+        match ty.form() {
+            Form::Object(shape) => {
+                if let Value::Object(ordered) = self.normalize_object(shape, value) {
+                    out.extend(ordered);
+                }
+            }
+            Form::Bare(bare) => {
+                out.insert(bare.field.clone(), value[bare.field.as_str()].clone());
+            }
+            Form::List(list) => {
+                let items = &value["items"];
+                out.insert("items".to_owned(), self.normalize_list(&list.of, items));
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn normalize_object(&self, shape: Shape<'_>, value: &Value) -> Value {
+        let Value::Object(map) = value else {
+            return value.clone();
+        };
+        let mut out = Map::new();
+        for (name, field) in shape.fields {
+            if let Some(v) = map.get(name) {
+                out.insert(name.clone(), self.normalize_field(field, v));
+            }
+        }
+        if let (Some(items), Some(Value::Array(elements))) = (shape.items, map.get("items")) {
+            let elements = elements
+                .iter()
+                .map(|element| {
+                    let mut item = Map::new();
+                    item.insert("key".to_owned(), element["key"].clone());
+                    match items.of.kind() {
+                        Kind::Object => {
+                            let shape = self.shape_of(&items.of);
+                            if let Value::Object(fields) = self.normalize_object(shape, element) {
+                                item.extend(fields);
+                            }
+                            // What an open item keeps, after what it names.
+                            for (k, v) in element.as_object().into_iter().flatten() {
+                                item.entry(k.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                        _ => {
+                            item.insert("value".to_owned(), element["value"].clone());
+                        }
+                    }
+                    Value::Object(item)
+                })
+                .collect();
+            out.insert("items".to_owned(), Value::Array(elements));
+        }
+        for (k, v) in map {
+            if k != "type" {
+                out.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn normalize_field(&self, field: &Field, value: &Value) -> Value {
+        match field.kind() {
+            Kind::Object => self.normalize_object(self.shape_of(field), value),
+            Kind::List => {
+                self.normalize_list(field.of.as_deref().unwrap_or(&Field::default()), value)
+            }
+            _ => value.clone(),
+        }
+    }
+
+    fn normalize_list(&self, of: &Field, value: &Value) -> Value {
+        match value {
+            Value::Array(elements) => Value::Array(
+                elements
+                    .iter()
+                    .map(|v| self.normalize_field(of, v))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// Where the front-matter path `path` (below the section's own key, spelled as the front
+    /// matter spells it) is in the section's API content: `c2/title` of a commons section is
+    /// `/items/0/title`. The inverse of [`Model::front_pointer`].
+    pub fn api_pointer(&self, content: &SectionContent, path: &[String]) -> String {
+        let mut at = Pointer::root();
+        let Some(ty) = self.type_named(content.type_name()) else {
+            return at.as_str().to_owned();
+        };
+        let value = content.value();
+        match ty.form() {
+            Form::Bare(bare) => at = at.child(&bare.field),
+            Form::List(list) => {
+                at = at.child("items");
+                self.api_list_pointer(&list.of, &value["items"], path, &mut at);
+            }
+            Form::Object(shape) => self.api_shape_pointer(shape, value, path, &mut at),
+        }
+        at.as_str().to_owned()
+    }
+
+    fn api_shape_pointer(
+        &self,
+        shape: Shape<'_>,
+        value: &Value,
+        path: &[String],
+        at: &mut Pointer,
+    ) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        match (shape.fields.get(first.as_str()), shape.items) {
+            (None, Some(items)) if items.matches(first) => {
+                let elements = value["items"].as_array();
+                let index = elements.and_then(|e| e.iter().position(|item| item["key"] == **first));
+                let Some(index) = index else {
+                    *at = at.child("items");
+                    return;
+                };
+                *at = at.child("items").child(index);
+                let element = &value["items"][index];
+                match items.of.kind() {
+                    Kind::Object => {
+                        self.api_shape_pointer(self.shape_of(&items.of), element, rest, at)
+                    }
+                    _ => *at = at.child("value"),
+                }
+            }
+            (Some(field), _) => {
+                *at = at.child(first);
+                match field.kind() {
+                    Kind::Object => self.api_shape_pointer(
+                        self.shape_of(field),
+                        &value[first.as_str()],
+                        rest,
+                        at,
+                    ),
+                    Kind::List => self.api_list_pointer(
+                        field.of.as_deref().unwrap_or(&Field::default()),
+                        &value[first.as_str()],
+                        rest,
+                        at,
+                    ),
+                    _ => {}
+                }
+            }
+            (None, _) => {
+                for token in path {
+                    *at = at.child(token);
+                }
+            }
+        }
+    }
+
+    fn api_list_pointer(&self, of: &Field, value: &Value, path: &[String], at: &mut Pointer) {
+        let Some((index, rest)) = path.split_first() else {
+            return;
+        };
+        *at = at.child(index);
+        if of.kind() == Kind::Object {
+            let element = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| value.get(i))
+                .unwrap_or(&Value::Null);
+            self.api_shape_pointer(self.shape_of(of), element, rest, at);
         }
     }
 

@@ -51,6 +51,7 @@ pub fn infer(pages: &[(String, Value)]) -> Model {
             SectionRule {
                 id: id.clone(),
                 type_name: id,
+                required: false,
             },
         );
     }
@@ -338,7 +339,7 @@ mod tests {
         let written = serde_yaml::to_string(&model).unwrap();
         let model = Model::parse(&written).unwrap_or_else(|e| panic!("{e:?}\n{written}"));
         for (id, data) in &pages {
-            let read = model.read_front_matter(id, data).unwrap();
+            let read = model.read_front_matter(id, data, "").unwrap();
             assert_eq!(model.front_matter(&read), *data);
         }
         assert!(model.metadata["draft"].optional);

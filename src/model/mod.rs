@@ -1,17 +1,18 @@
-//! The content model: the page and its sections as types that can only hold valid content, and
-//! the validation that reports every offending field with its JSON Pointer. No HTTP, no SQL here.
+//! The content model: what the site's pages hold, as data (`definition`: the model file; `engine`:
+//! a page's front matter read into metadata and sections checked against their types, and
+//! written back; `infer`: a model from a set of pages), the page it gives (`page`), the leaf
+//! rules of text (`text`) and the validation that reports every offending field with its JSON
+//! Pointer (`parse`). No HTTP, no SQL here.
 
-pub mod content;
 pub mod definition;
 pub mod engine;
 pub mod infer;
 pub mod page;
 pub mod parse;
-pub mod section;
 pub mod text;
 pub mod timestamp;
 
-pub use page::{Page, PageMeta};
+pub use definition::Model;
+pub use page::{Page, PageSection, SectionContent};
 pub use parse::{Errors, FieldError, Parse, Pointer};
-pub use section::{SectionContent, SectionId};
 pub use timestamp::Timestamp;

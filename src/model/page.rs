@@ -1,47 +1,85 @@
-//! The whole landing page: its metadata, its nine sections and its HTML body.
+//! A page under the content model: its metadata, its sections (each valid for its type, by
+//! construction) and its body.
 
-use super::parse::record;
-use super::section::{SectionContent, SectionId};
-use super::text::Title;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-record! {
-    /// The Hugo page's own metadata. It changes only through `import`.
-    pub struct PageMeta {
-        identifier: Title,
-        title: Title,
-        linktitle: Title,
-        #[schema(examples("2018-09-04T22:16:21-05:00"))]
-        date: Title,
+/// A section's content in the API's shape (`type` first, then its fields in the model's order),
+/// valid for its type under the model that built it: only [`Model::section`] makes one.
+///
+/// [`Model::section`]: super::definition::Model::section
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SectionContent(Value);
+
+impl SectionContent {
+    /// For the model's engine, after it checked `value`.
+    pub(super) fn checked(value: Value) -> Self {
+        Self(value)
+    }
+
+    pub fn type_name(&self) -> &str {
+        self.0["type"].as_str().unwrap_or_default()
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+
+    /// The content as JSON, as stored and as a PUT body carries it (with `type`).
+    pub fn to_value(&self) -> Value {
+        self.0.clone()
     }
 }
 
-/// The landing page: metadata, exactly the nine sections in page order, and the body.
+/// A section where it is on its page: its front-matter key, its id and its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSection {
+    pub key: String,
+    pub id: String,
+    pub content: SectionContent,
+}
+
+/// A page: the front-matter keys that are metadata (with their values, in file order), the
+/// sections in page order, and the body after the front matter, byte for byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Page {
-    pub meta: PageMeta,
-    /// The HTML after the front matter, byte for byte.
+    pub meta: Map<String, Value>,
     pub body: String,
-    sections: Vec<SectionContent>,
+    sections: Vec<PageSection>,
 }
 
 impl Page {
-    /// Builds a page; `sections` must hold each section once, in page order.
-    pub fn new(meta: PageMeta, body: String, sections: Vec<SectionContent>) -> Option<Self> {
-        let ids: Vec<SectionId> = sections.iter().map(SectionContent::id).collect();
-        (ids == SectionId::ALL).then_some(Self {
+    /// A page of these sections, in this order (ids unique: the model makes them so).
+    pub fn new(meta: Map<String, Value>, body: String, sections: Vec<PageSection>) -> Self {
+        Self {
             meta,
             body,
             sections,
-        })
+        }
     }
 
-    pub fn sections(&self) -> &[SectionContent] {
+    pub fn sections(&self) -> &[PageSection] {
         &self.sections
     }
 
-    /// Replaces the section of `content`'s type; the page keeps its nine sections in order.
-    pub fn replace_section(&mut self, content: SectionContent) {
-        let at = content.id().position() as usize - 1;
-        self.sections[at] = content;
+    /// The 0-based place of section `id`.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.id == id)
+    }
+
+    pub fn section(&self, id: &str) -> Option<&PageSection> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// Replaces the content of section `id`; `false` if the page has no such section.
+    pub fn replace_section(&mut self, id: &str, content: SectionContent) -> bool {
+        match self.sections.iter_mut().find(|s| s.id == id) {
+            Some(section) => {
+                section.content = content;
+                true
+            }
+            None => false,
+        }
     }
 }

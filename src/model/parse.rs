@@ -85,6 +85,10 @@ impl Errors {
         self.found.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
     pub fn into_vec(self) -> Vec<FieldError> {
         self.found
     }
@@ -194,37 +198,3 @@ pub fn string<'v>(value: &'v Value, at: &Pointer, errors: &mut Errors) -> Option
         }
     }
 }
-
-/// Declares a record: a struct whose fields are all `Parse`, with `Serialize` and `ToSchema`
-/// derived, and a `Parse` that reads every field, reports every problem and rejects unknown
-/// fields. A field of type `Option<_>` is optional; every other field is required.
-macro_rules! record {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $( $(#[$field_meta:meta])* $field:ident : $ty:ty ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-        pub struct $name {
-            $( $(#[$field_meta])* pub $field: $ty, )*
-        }
-
-        impl $crate::model::parse::Parse for $name {
-            fn parse(
-                value: &serde_json::Value,
-                at: &$crate::model::parse::Pointer,
-                errors: &mut $crate::model::parse::Errors,
-            ) -> Option<Self> {
-                let mut fields = $crate::model::parse::Fields::of(value, at, errors)?;
-                // `r#type` is the field `type`.
-                $( let $field = <$ty as $crate::model::parse::Parse>::field(
-                    &mut fields, stringify!($field).trim_start_matches("r#"), errors); )*
-                fields.finish(errors)?;
-                Some(Self { $( $field: $field?, )* })
-            }
-        }
-    };
-}
-pub(crate) use record;

@@ -200,6 +200,8 @@ pub const TEXT_PATTERN: &str = concat!(
     forbidden_control!(),
     "]*$"
 );
+/// Any text, blank included: no forbidden control character.
+pub const ANY_TEXT_PATTERN: &str = concat!("^[^", forbidden_control!(), "]*$");
 pub const LINK_PATTERN: &str = concat!("^(?:", link_body!(), ")$");
 pub const FIG_PATTERN: &str = concat!(
     "^(?:",

@@ -16,8 +16,6 @@ use prometheus::{
 };
 use sqlx::SqlitePool;
 
-use crate::model::SectionId;
-
 /// How many children a worker keeps before it starts again: more than this API has routes times
 /// the statuses they answer, so that in practice each is looked up once.
 const MAX_USED: usize = 256;
@@ -152,11 +150,9 @@ impl Metrics {
     }
 
     /// Counts a write that reached the database.
-    pub fn write(&self, section: SectionId, changed: bool) {
+    pub fn write(&self, section: &str, changed: bool) {
         let outcome = if changed { "changed" } else { "unchanged" };
-        self.writes
-            .with_label_values(&[section.as_str(), outcome])
-            .inc();
+        self.writes.with_label_values(&[section, outcome]).inc();
     }
 
     /// Counts and times an answered request (`edge` calls this), by the route pattern `req`

@@ -51,6 +51,17 @@ pub async fn current_of(
     .await
 }
 
+/// The ids of the sections on page `page` now, in page order.
+pub async fn ids(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM page_sections WHERE page_id = ? AND position IS NOT NULL
+           ORDER BY position"#,
+        page
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The current revision of a section, on the page or removed from it.
 pub async fn revision(
     conn: &mut SqliteConnection,

@@ -163,3 +163,34 @@ async fn keeps_everything(fixture: &str) -> TestApp {
     assert_eq!(models, [(1, "seed".to_owned())]);
     app
 }
+
+#[tokio::test]
+async fn a_new_database_serves_the_landing_page_byte_for_byte_as_the_previous_release_did() {
+    // What release-1 (the typed landing page) stored for the seed: revision 1 of each section,
+    // the JSON it served. The content model must give the same content, key order included.
+    let fixture = open_fixture("release-1").await;
+    let pool = fixture.other_process().await;
+    let seeded: Vec<(String, String)> = sqlx::query_as(
+        "SELECT section_id, content FROM section_revisions WHERE page_id = '_index' AND revision = 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    fixture.stop().await;
+    assert_eq!(seeded.len(), 9);
+    let app = crate::helpers::spawn_app().await;
+    for (id, content) in seeded {
+        let served = app
+            .get(&format!("/sections/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let mut section: serde_json::Map<String, Value> = serde_json::from_str(&served).unwrap();
+        for system in ["id", "position", "revision", "updated_at"] {
+            section.shift_remove(system);
+        }
+        assert_eq!(serde_json::to_string(&section).unwrap(), content, "{id}");
+    }
+    app.stop().await;
+}

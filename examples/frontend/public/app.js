@@ -221,11 +221,17 @@ function render(section) {
           ),
         ),
       ];
-    default: {
-      /** @type {never} */
-      const unknown = section;
-      throw new Error(`no renderer for ${JSON.stringify(unknown)}`);
-    }
+    default:
+      // A type of the content model this page has no renderer of its own for: its text.
+      return [
+        box(
+          "div",
+          "generic",
+          Object.entries(section)
+            .filter(([key, value]) => typeof value === "string" && !["id", "type", "updated_at"].includes(key))
+            .map(([key, value]) => text("p", `/${key}`, String(value))),
+        ),
+      ];
   }
 }
 

@@ -94,7 +94,7 @@ export interface paths {
         };
         /**
          * List every section, in page order
-         * @description The nine sections with their system fields, plus the page's metadata. Cacheable: send the
+         * @description The page's sections with their system fields, in page order, plus the page's metadata. Cacheable: send the
          *     `ETag` back in `If-None-Match` to get a `304`.
          */
         get: operations["list_sections"];
@@ -207,15 +207,60 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An event's agenda overview, with its times (time1, time2, ...). */
+        Agenda: {
+            dates: components["schemas"]["Title"];
+            detail: components["schemas"]["Detail"];
+            items: {
+                /** @description The item's name in the page's front matter: time and digits (time1, time2, …); unique in its section. */
+                key: string;
+                value: components["schemas"]["Detail"];
+            }[];
+            title: components["schemas"]["Title"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agenda";
+        };
+        /** @description An agenda's detail, as Markdown. */
+        AgendaDetail: {
+            text: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agenda-detail";
+        };
+        AgendaDetailSection: components["schemas"]["SectionMeta"] & components["schemas"]["AgendaDetail"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agenda-detail";
+        };
+        AgendaSection: components["schemas"]["SectionMeta"] & components["schemas"]["Agenda"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agenda";
+        };
         /** @description A call to action. */
         Button: {
             caption: components["schemas"]["Title"];
             link: components["schemas"]["Link"];
             target?: components["schemas"]["Target"];
         };
-        /** @description The logo slider of data commons (`c2`..`c24` in the page; `c1` and `c12` are absent). */
+        /** @description The logo slider of data commons (c2, c3, ...). */
         Commons: {
-            items: components["schemas"]["DataCommons"][];
+            items: {
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: c and digits (c1, c2, …); unique in its section. */
+                key: string;
+                link: components["schemas"]["Link"];
+                title: components["schemas"]["Title"];
+            }[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -264,30 +309,54 @@ export interface components {
              */
             type: "contributor";
         };
-        /** @description One data commons in the logo slider. */
-        DataCommons: {
-            fig: components["schemas"]["Fig"];
-            key: components["schemas"]["ItemKey"];
-            link: components["schemas"]["Link"];
-            title: components["schemas"]["Title"];
+        /** @description Large feature rows (f0, f1, ...), some listing what they contain. */
+        DataFeatures: {
+            items: {
+                button: {
+                    link: components["schemas"]["Link"];
+                };
+                contents?: {
+                    items: {
+                        fig: components["schemas"]["Fig"];
+                        /** @description The item's name in the page's front matter: c and digits (c1, c2, …); unique in its section. */
+                        key: string;
+                        name: components["schemas"]["Title"];
+                    }[];
+                };
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                subtitle: components["schemas"]["Detail"];
+                title: components["schemas"]["Title"];
+            }[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "data-features";
+        };
+        DataFeaturesSection: components["schemas"]["SectionMeta"] & components["schemas"]["DataFeatures"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "data-features";
         };
         /** @description Plain text, stored and served raw (escaping is the renderer's job); not blank, at most 2,000 characters. */
         Detail: string;
-        /** @description The entrance cards at the foot of the page (`e1`, `e2`). */
+        /** @description The entrance cards at the foot of a page (e1, e2, ...). */
         Entrance: {
-            items: components["schemas"]["EntranceCard"][];
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                /** @description The item's name in the page's front matter: e and digits (e1, e2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             type: "entrance";
-        };
-        /** @description One entrance card. */
-        EntranceCard: {
-            button: components["schemas"]["Button"];
-            detail: components["schemas"]["Detail"];
-            key: components["schemas"]["ItemKey"];
-            title: components["schemas"]["Title"];
         };
         EntranceSection: components["schemas"]["SectionMeta"] & components["schemas"]["Entrance"] & {
             /**
@@ -296,15 +365,43 @@ export interface components {
              */
             type: "entrance";
         };
-        /** @description One feature card. */
-        Feature: {
-            detail: components["schemas"]["Detail"];
-            key: components["schemas"]["ItemKey"];
-            title: components["schemas"]["Title"];
+        /** @description One event. Hugo reads these keys as spelled (Title, not title). */
+        Event: {
+            Agenda?: components["schemas"]["Link"];
+            Agenda2?: components["schemas"]["Link"];
+            Date: components["schemas"]["Title"];
+            Description?: components["schemas"]["Detail"];
+            Image?: components["schemas"]["Fig"];
+            Link?: components["schemas"]["Title"];
+            Playlist?: components["schemas"]["Link"];
+            Slides?: string | null;
+            Title: components["schemas"]["Title"];
+            Youtube?: components["schemas"]["Title"];
         };
-        /** @description The feature cards (`f1`..`f6` in the page). */
+        /** @description A list of events (webinars, forums); its keys are case-sensitive to Hugo. */
+        Events: {
+            items: components["schemas"]["Event"][] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "events";
+        };
+        EventsSection: components["schemas"]["SectionMeta"] & components["schemas"]["Events"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "events";
+        };
+        /** @description The feature cards (f1, f2, ...). */
         Features: {
-            items: components["schemas"]["Feature"][];
+            items: {
+                detail: components["schemas"]["Detail"];
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -333,16 +430,72 @@ export interface components {
         };
         /** @description An image: what a link may be, or a relative path such as figs/kv.svg whose segments do not start with a dot (so no ..) and contain no :, ?, # or backslash. At most 2,048 characters. */
         Fig: string;
-        /** @description The item's name in the page's front matter: lower-case letters then digits (f1, c24); unique in its section. */
-        ItemKey: string;
+        /** @description Feature cards with one picture each. */
+        FigureFeatures: {
+            items: {
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "figure-features";
+        };
+        FigureFeaturesSection: components["schemas"]["SectionMeta"] & components["schemas"]["FigureFeatures"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "figure-features";
+        };
         /** @description An http:// or https:// URL with a host, a site path starting with a single /, a #fragment, or mailto:, with no white space (encode it as %20). At most 2,048 characters. */
         Link: string;
-        /** @description The Hugo page's own metadata. It changes only through `import`. */
         PageMeta: {
+            aliases?: components["schemas"]["Link"][];
+            categories?: components["schemas"]["Title"][];
             date: components["schemas"]["Title"];
+            description?: components["schemas"]["Detail"];
+            draft?: boolean;
+            expiryDate?: components["schemas"]["Title"];
             identifier: components["schemas"]["Title"];
+            keywords?: components["schemas"]["Title"][];
+            lastmod?: components["schemas"]["Title"];
+            layout?: components["schemas"]["Title"];
             linktitle: components["schemas"]["Title"];
+            menuname?: components["schemas"]["Title"];
+            publishDate?: components["schemas"]["Title"];
+            slug?: components["schemas"]["Title"];
+            summary?: components["schemas"]["Detail"];
+            tags?: components["schemas"]["Title"][];
+            teaser?: components["schemas"]["Fig"];
             title: components["schemas"]["Title"];
+            type?: components["schemas"]["Title"];
+            url?: components["schemas"]["Link"];
+            weight?: number;
+        };
+        /** @description A page's opening banner, a headline and a paragraph, with a picture and more paragraphs where the page has them. */
+        PageTeaser: {
+            detail: components["schemas"]["Detail"];
+            fig?: components["schemas"]["Fig"];
+            para1?: components["schemas"]["Detail"];
+            para2?: components["schemas"]["Detail"];
+            title: components["schemas"]["Title"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "page-teaser";
+        };
+        PageTeaserSection: components["schemas"]["SectionMeta"] & components["schemas"]["PageTeaser"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "page-teaser";
         };
         /** @description An RFC 9457 problem: what every error response carries. */
         Problem: {
@@ -380,6 +533,37 @@ export interface components {
              */
             type: string;
         };
+        /** @description Documentation by role, each with lists of links. */
+        Resources: {
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: r and digits (r1, r2, …); unique in its section. */
+                key: string;
+                lists: {
+                    title: components["schemas"]["Title"];
+                    ul: {
+                        link: components["schemas"]["Link"];
+                        name: components["schemas"]["Title"];
+                    }[];
+                }[];
+                name: components["schemas"]["Title"];
+            }[];
+            title: components["schemas"]["Title"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resources";
+        };
+        ResourcesSection: components["schemas"]["SectionMeta"] & components["schemas"]["Resources"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resources";
+        };
         /** @description A revision with its content, as a `PUT` body would carry it. */
         Revision: {
             /** @example seed */
@@ -404,17 +588,16 @@ export interface components {
             /** Format: int64 */
             revision: number;
         };
-        /** @description One role card. */
-        Role: {
-            button: components["schemas"]["Button"];
-            detail: components["schemas"]["Detail"];
-            fig: components["schemas"]["Fig"];
-            key: components["schemas"]["ItemKey"];
-            name: components["schemas"]["Title"];
-        };
-        /** @description Who Gen3 helps: a heading and the role cards (`r1`..`r3`). */
+        /** @description Who Gen3 helps, a heading and the role cards (r1, r2, ...). */
         Roles: {
-            items: components["schemas"]["Role"][];
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: r and digits (r1, r2, …); unique in its section. */
+                key: string;
+                name: components["schemas"]["Title"];
+            }[];
             title: components["schemas"]["Title"];
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -429,31 +612,19 @@ export interface components {
              */
             type: "roles";
         };
-        /** @description A section of the landing page: its system fields and its content, whose `type` tells which of the nine section types it is. */
-        Section: components["schemas"]["TeaserSection"] | components["schemas"]["FeaturesSection"] | components["schemas"]["RolesSection"] | components["schemas"]["VisionSection"] | components["schemas"]["UsersSection"] | components["schemas"]["CompanySection"] | components["schemas"]["CommonsSection"] | components["schemas"]["ContributorSection"] | components["schemas"]["EntranceSection"];
-        /** @description The content of a section: one of the nine types, told apart by `type`. */
-        SectionContent: components["schemas"]["Teaser"] | components["schemas"]["Features"] | components["schemas"]["Roles"] | components["schemas"]["Vision"] | components["schemas"]["Users"] | components["schemas"]["Company"] | components["schemas"]["Commons"] | components["schemas"]["Contributor"] | components["schemas"]["Entrance"];
-        /**
-         * @description Which section: its id, which is also its type. The page has exactly these nine, in this order.
-         * @enum {string}
-         */
-        SectionId: "teaser" | "features" | "roles" | "vision" | "users" | "company" | "commons" | "contributor" | "entrance";
+        /** @description A section of a page: its system fields and its content, whose `type` tells which of the content model's section types it is. */
+        Section: components["schemas"]["AgendaSection"] | components["schemas"]["AgendaDetailSection"] | components["schemas"]["CommonsSection"] | components["schemas"]["CompanySection"] | components["schemas"]["ContributorSection"] | components["schemas"]["DataFeaturesSection"] | components["schemas"]["EntranceSection"] | components["schemas"]["EventsSection"] | components["schemas"]["FeaturesSection"] | components["schemas"]["FigureFeaturesSection"] | components["schemas"]["PageTeaserSection"] | components["schemas"]["ResourcesSection"] | components["schemas"]["RolesSection"] | components["schemas"]["StartsSection"] | components["schemas"]["TeaserSection"] | components["schemas"]["ThreeFigureFeaturesSection"] | components["schemas"]["UsersSection"] | components["schemas"]["VisionSection"];
+        /** @description The content of a section, as a `PUT` carries it: its `type` tells which of the content model's section types it is. */
+        SectionContent: components["schemas"]["Agenda"] | components["schemas"]["AgendaDetail"] | components["schemas"]["Commons"] | components["schemas"]["Company"] | components["schemas"]["Contributor"] | components["schemas"]["DataFeatures"] | components["schemas"]["Entrance"] | components["schemas"]["Events"] | components["schemas"]["Features"] | components["schemas"]["FigureFeatures"] | components["schemas"]["PageTeaser"] | components["schemas"]["Resources"] | components["schemas"]["Roles"] | components["schemas"]["Starts"] | components["schemas"]["Teaser"] | components["schemas"]["ThreeFigureFeatures"] | components["schemas"]["Users"] | components["schemas"]["Vision"];
         /** @description The system fields of every section. They are read-only: a PUT may leave them out. */
         SectionMeta: {
-            /** @description The section's id; each section type occurs once, so the id equals the type. */
-            readonly id: components["schemas"]["SectionId"];
-            /**
-             * Format: int32
-             * @description 1-based place on the page.
-             */
+            /** @description The section's id on its page, as the content model names it (`teaser`). */
+            readonly id: string;
+            /** @description 1-based place on the page. */
             readonly position: number;
-            /**
-             * Format: int64
-             * @description Incremented by every change; revision 1 is the seed.
-             */
+            /** @description Incremented by every change; revision 1 is the seed. */
             readonly revision: number;
-            /** @description When the current revision was stored. */
-            readonly updated_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
         };
         /**
          * @description A JSON Merge Patch (RFC 7396) of a section: members to set, `null` to remove an optional
@@ -467,10 +638,34 @@ export interface components {
         SectionPatch: {
             [key: string]: unknown;
         };
-        /** @description The whole landing page: its metadata and its nine sections in page order. */
+        /** @description A whole page: its metadata and its sections in page order. */
         SectionsDocument: {
             page: components["schemas"]["PageMeta"];
             sections: components["schemas"]["Section"][];
+        };
+        /** @description Ways to get started, a heading and cards (s1, s2, ...). */
+        Starts: {
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Title"];
+                /** @description The item's name in the page's front matter: s and digits (s1, s2, …); unique in its section. */
+                key: string;
+                name: components["schemas"]["Title"];
+            }[];
+            title: components["schemas"]["Title"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "starts";
+        };
+        StartsSection: components["schemas"]["SectionMeta"] & components["schemas"]["Starts"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "starts";
         };
         Status: {
             /** @example OK */
@@ -481,7 +676,7 @@ export interface components {
          * @enum {string}
          */
         Target: "_blank" | "_self" | "_parent" | "_top";
-        /** @description The opening banner: a picture, a headline, a paragraph and two buttons. */
+        /** @description The opening banner of the landing page, a picture, a headline, a paragraph and two buttons. */
         Teaser: {
             button1: components["schemas"]["Button"];
             button2: components["schemas"]["Button"];
@@ -500,6 +695,30 @@ export interface components {
              * @enum {string}
              */
             type: "teaser";
+        };
+        /** @description Feature cards with three pictures each. */
+        ThreeFigureFeatures: {
+            items: {
+                detail: components["schemas"]["Detail"];
+                fig1: components["schemas"]["Fig"];
+                fig2: components["schemas"]["Fig"];
+                fig3: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "three-figure-features";
+        };
+        ThreeFigureFeaturesSection: components["schemas"]["SectionMeta"] & components["schemas"]["ThreeFigureFeatures"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "three-figure-features";
         };
         /**
          * Format: date-time
@@ -764,8 +983,8 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The section's id */
-                id: components["schemas"]["SectionId"];
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                id: string;
             };
             cookie?: never;
         };
@@ -833,8 +1052,8 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The section's id */
-                id: components["schemas"]["SectionId"];
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                id: string;
             };
             cookie?: never;
         };
@@ -1002,8 +1221,8 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The section's id */
-                id: components["schemas"]["SectionId"];
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                id: string;
             };
             cookie?: never;
         };
@@ -1167,8 +1386,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The section's id */
-                id: components["schemas"]["SectionId"];
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                id: string;
             };
             cookie?: never;
         };
@@ -1254,8 +1473,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The section's id */
-                id: components["schemas"]["SectionId"];
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                id: string;
                 /** @description The revision's number */
                 revision: number;
             };
@@ -1350,8 +1569,8 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The section's id */
-                id: components["schemas"]["SectionId"];
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                id: string;
                 /** @description The revision to restore */
                 revision: number;
             };

@@ -3,7 +3,6 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::content::store;
@@ -11,10 +10,11 @@ use crate::content::store::LANDING;
 use crate::content::write;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
-use crate::http::routes::sections::parse_id;
+use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{precondition, written};
+use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
-use crate::model::{SectionContent, SectionId, Timestamp};
+use crate::model::{SectionContent, Timestamp};
 use crate::storage::revisions::{self, RevisionRow};
 
 /// The most revisions one page of history holds.
@@ -56,6 +56,7 @@ pub struct Revision {
     created_at: Timestamp,
     #[schema(examples("seed"))]
     author: String,
+    #[schema(value_type = SectionContentSchema)]
     content: SectionContent,
 }
 
@@ -71,15 +72,20 @@ fn private(mut response: HttpResponse) -> HttpResponse {
 /// The section and the stored revision that a `/sections/{id}/revisions/{revision}` path
 /// names, or `404`.
 async fn find(
-    pool: &SqlitePool,
+    app: &App,
     path: web::Path<(String, i64)>,
-) -> Result<(SectionId, RevisionRow)> {
-    let (name, revision) = path.into_inner();
-    let id = parse_id(&name)?;
-    let row = revisions::get(&mut *pool.acquire().await?, LANDING, id.as_str(), revision)
+) -> Result<(String, SectionContent, RevisionRow)> {
+    let (id, revision) = path.into_inner();
+    let snapshot = app.read.load();
+    let current = snapshot
+        .stored()
+        .section(&id)
+        .ok_or_else(|| no_section(&id))?;
+    let row = revisions::get(&mut *app.pool.acquire().await?, LANDING, &id, revision)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("section {id} has no revision {revision}")))?;
-    Ok((id, row))
+    let content = store::parse_content(snapshot.model(), current.type_name(), &row.content)?;
+    Ok((id, content, row))
 }
 
 /// A stored time; one that does not parse is a bug, not a client error.
@@ -94,7 +100,7 @@ fn stored_time(text: &str) -> Result<Timestamp> {
 #[utoipa::path(
     tag = "history",
     operation_id = "list_revisions",
-    params(("id" = SectionId, Path, description = "The section's id"), HistoryQuery),
+    params(("id" = String, Path, description = SECTION_ID), HistoryQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Revisions, newest first", body = RevisionList, headers(
@@ -111,7 +117,9 @@ async fn list_revisions(
     app: App,
 ) -> Result<HttpResponse> {
     let pool = &app.pool;
-    let id = parse_id(&id)?;
+    if app.read.load().section(&id).is_none() {
+        return Err(no_section(&id));
+    }
     let limit = query.limit.unwrap_or(50);
     if !(1..=MAX_LIMIT).contains(&limit) || query.before.is_some_and(|b| b < 1) {
         return Err(ApiError::BadRequest(format!(
@@ -119,14 +127,7 @@ async fn list_revisions(
         )));
     }
     let before = query.before.unwrap_or(i64::MAX);
-    let rows = revisions::list(
-        &mut *pool.acquire().await?,
-        LANDING,
-        id.as_str(),
-        before,
-        limit,
-    )
-    .await?;
+    let rows = revisions::list(&mut *pool.acquire().await?, LANDING, &id, before, limit).await?;
     let mut response = HttpResponse::Ok();
     if let Some(last) = rows
         .last()
@@ -159,7 +160,7 @@ async fn list_revisions(
     tag = "history",
     operation_id = "get_revision",
     params(
-        ("id" = SectionId, Path, description = "The section's id"),
+        ("id" = String, Path, description = SECTION_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision's number"),
     ),
     security(("bearer" = [])),
@@ -175,11 +176,11 @@ async fn get_revision(
     path: web::Path<(String, i64)>,
     app: App,
 ) -> Result<HttpResponse> {
-    let (id, row) = find(&app.pool, path).await?;
+    let (_, content, row) = find(&app, path).await?;
     let revision = Revision {
         revision: row.revision,
         created_at: stored_time(&row.created_at)?,
-        content: store::parse_content(id, &row.content)?,
+        content,
         author: row.author,
     };
     Ok(private(HttpResponse::Ok().json(revision)))
@@ -193,7 +194,7 @@ async fn get_revision(
     tag = "history",
     operation_id = "restore_revision",
     params(
-        ("id" = SectionId, Path, description = "The section's id"),
+        ("id" = String, Path, description = SECTION_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
         super::WriteHeaders,
     ),
@@ -208,20 +209,19 @@ async fn restore_revision(
     app: App,
 ) -> Result<HttpResponse> {
     // Revisions never change once written, so this read needs no transaction with the write.
-    let (id, row) = find(&app.pool, path).await?;
-    let content = store::parse_content(id, &row.content)?;
-    let precondition = precondition(&req, id, &app.read)?;
+    let (id, content, _) = find(&app, path).await?;
+    let precondition = precondition(&req, &id, &app.read)?;
     let snapshot = write::write_section(
         &app.pool,
         &app.read,
         &app.metrics,
-        id,
+        &id,
         &precondition,
         &editor.0.name,
-        |_| Ok::<_, ApiError>(content),
+        |_, _| Ok::<_, ApiError>(content),
     )
     .await?;
-    Ok(written(&req, &snapshot, id))
+    written(&req, &snapshot, &id)
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -19,8 +19,8 @@ use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 use utoipa::{IntoParams, IntoResponses, PartialSchema, ToSchema};
 
-use crate::content::documents;
 use crate::http::error::{ApiError, PROBLEM_JSON, Problem, excerpt};
+use crate::http::schemas;
 
 /// What the handlers need to know about how to answer.
 pub struct HttpSettings {
@@ -161,7 +161,7 @@ pub struct SectionsRead;
 
 impl IntoResponses for SectionsRead {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let schema = Ref::from_schema_name(documents::SectionsDocument::name());
+        let schema = Ref::from_schema_name(schemas::SECTIONS_DOCUMENT);
         cached_read("The page's sections", "application/json", schema.into())
     }
 }
@@ -171,7 +171,7 @@ pub struct SectionRead;
 
 impl IntoResponses for SectionRead {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let schema = Ref::from_schema_name(documents::Section::name());
+        let schema = Ref::from_schema_name(schemas::SECTION);
         let mut responses = cached_read("The section", "application/json", schema.into());
         responses.extend(problems(&[("404", "No section has this id")]));
         responses
@@ -201,7 +201,7 @@ impl IntoResponses for WriteResponses {
             .content(
                 "application/json",
                 ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name(documents::Section::name())))
+                    .schema(Some(Ref::from_schema_name(schemas::SECTION)))
                     .build(),
             )
             .header(

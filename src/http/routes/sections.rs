@@ -2,13 +2,12 @@
 
 use crate::http::error::{ApiError, Result, excerpt};
 use crate::http::state::App;
-use crate::model::SectionId;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 /// List every section, in page order
 ///
-/// The nine sections with their system fields, plus the page's metadata. Cacheable: send the
+/// The page's sections with their system fields, in page order, plus the page's metadata. Cacheable: send the
 /// `ETag` back in `If-None-Match` to get a `304`.
 #[utoipa::path(
     tag = "sections",
@@ -30,22 +29,23 @@ async fn list_sections(req: HttpRequest, app: App) -> HttpResponse {
 #[utoipa::path(
     tag = "sections",
     operation_id = "get_section",
-    params(("id" = SectionId, Path, description = "The section's id"), super::ConditionalHeaders),
+    params(("id" = String, Path, description = SECTION_ID), super::ConditionalHeaders),
     responses(super::SectionRead)
 )]
 #[get("/sections/{id}")]
 async fn get_section(req: HttpRequest, id: web::Path<String>, app: App) -> Result<HttpResponse> {
-    let id = parse_id(&id)?;
-    Ok(app
-        .read
-        .load()
-        .section(id)
-        .respond(&req, &app.http.cache_control))
+    let snapshot = app.read.load();
+    let section = snapshot.section(&id).ok_or_else(|| no_section(&id))?;
+    Ok(section.respond(&req, &app.http.cache_control))
 }
 
-pub fn parse_id(name: &str) -> Result<SectionId> {
-    SectionId::from_name(name)
-        .ok_or_else(|| ApiError::NotFound(format!("there is no section named {:?}", excerpt(name))))
+/// The description of a section id in a path.
+pub const SECTION_ID: &str =
+    "The section's id on the page, as the content model names it (`teaser`, `features`, …)";
+
+/// `404` for a section the page does not have.
+pub fn no_section(name: &str) -> ApiError {
+    ApiError::NotFound(format!("there is no section named {:?}", excerpt(name)))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -12,9 +12,10 @@ use crate::content::write;
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
 use crate::http::routes::body::read_json;
-use crate::http::routes::sections::parse_id;
+use crate::http::routes::sections::SECTION_ID;
+use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
-use crate::model::{SectionContent, SectionId};
+use crate::model::{Model, SectionContent};
 
 /// A JSON Merge Patch (RFC 7396) of a section: members to set, `null` to remove an optional
 /// one (`target`). Arrays such as `items` are replaced whole. The patch is merged onto the
@@ -26,21 +27,24 @@ pub struct SectionPatch(#[allow(dead_code)] Value);
 
 /// The `If-Match` a write needs, checked against what readers are served now: `428` without
 /// one, `412` if it is stale. The write checks it again inside its transaction.
-pub fn precondition(req: &HttpRequest, id: SectionId, read: &ReadModel) -> Result<IfMatch> {
+pub fn precondition(req: &HttpRequest, id: &str, read: &ReadModel) -> Result<IfMatch> {
     let precondition = IfMatch::from_request(req).ok_or(ApiError::PreconditionRequired)?;
     write::check(&read.load(), id, &precondition)?;
     Ok(precondition)
 }
 
 /// The response to a write: the section as it now is, with its new `ETag`.
-pub fn written(req: &HttpRequest, snapshot: &Snapshot, id: SectionId) -> HttpResponse {
-    let mut response = snapshot.section(id).respond_to_write(req);
+pub fn written(req: &HttpRequest, snapshot: &Snapshot, id: &str) -> Result<HttpResponse> {
+    let section = snapshot
+        .section(id)
+        .ok_or_else(|| super::sections::no_section(id))?;
+    let mut response = section.respond_to_write(req);
     if let Ok(location) = header::HeaderValue::from_str(&format!("/sections/{id}")) {
         response
             .headers_mut()
             .insert(header::CONTENT_LOCATION, location);
     }
-    response
+    Ok(response)
 }
 
 /// Replace a section
@@ -53,8 +57,8 @@ pub fn written(req: &HttpRequest, snapshot: &Snapshot, id: SectionId) -> HttpRes
 #[utoipa::path(
     tag = "editing",
     operation_id = "put_section",
-    params(("id" = SectionId, Path, description = "The section's id"), super::WriteHeaders),
-    request_body(content = SectionContent, content_type = "application/json"),
+    params(("id" = String, Path, description = SECTION_ID), super::WriteHeaders),
+    request_body(content = SectionContentSchema, content_type = "application/json"),
     security(("bearer" = [])),
     responses(super::WriteResponses),
 )]
@@ -74,7 +78,7 @@ async fn put_section(
         body,
         "application/json",
         app,
-        |body, _| body,
+        |body, _: &SectionContent| body,
     )
     .await
 }
@@ -87,7 +91,7 @@ async fn put_section(
 #[utoipa::path(
     tag = "editing",
     operation_id = "patch_section",
-    params(("id" = SectionId, Path, description = "The section's id"), super::WriteHeaders),
+    params(("id" = String, Path, description = SECTION_ID), super::WriteHeaders),
     request_body(content = SectionPatch, content_type = "application/merge-patch+json"),
     security(("bearer" = [])),
     responses(super::WriteResponses),
@@ -120,11 +124,12 @@ async fn write_from_body(
     app: App,
     document: impl FnOnce(Value, &SectionContent) -> Value,
 ) -> Result<HttpResponse> {
-    let id = parse_id(id)?;
     let precondition = precondition(&req, id, &app.read)?;
     let body = read_json(&req, body, media_type, &app.http).await?;
-    let change = |current: &SectionContent| {
-        Section::parse_body(id, &document(body, current)).map_err(ApiError::InvalidFields)
+    let change = |model: &Model, current: &SectionContent| {
+        let type_name = current.type_name().to_owned();
+        Section::parse_body(model, id, &type_name, &document(body, current))
+            .map_err(ApiError::InvalidFields)
     };
     let snapshot = write::write_section(
         &app.pool,
@@ -136,7 +141,7 @@ async fn write_from_body(
         change,
     )
     .await?;
-    Ok(written(&req, &snapshot, id))
+    written(&req, &snapshot, id)
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
