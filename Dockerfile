@@ -14,6 +14,8 @@ COPY .cargo ./.cargo
 COPY .sqlx ./.sqlx
 COPY migrations ./migrations
 COPY seed ./seed
+# The content model's JSON Schema, which the binary checks model files against.
+COPY docs/model.schema.json ./docs/model.schema.json
 COPY src ./src
 # The example frontend served at / is built into the binary.
 COPY examples/frontend/public ./examples/frontend/public

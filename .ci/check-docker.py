@@ -2,7 +2,7 @@
 """Static check of Dockerfile and docker-compose.yml: there is no Docker engine on CI.
 
 Checks that what the two files name exists and agrees: build context and Dockerfile, the files
-the build copies (and that .dockerignore keeps), a non-root final stage, the port the server
+the build copies (and that .dockerignore keeps; and that every file the code embeds is copied), a non-root final stage, the port the server
 binds, exposes and publishes, the volume that holds the database, and a health check that runs
 a real subcommand of the built binary against a documented route on that port.
 """
@@ -48,6 +48,15 @@ for op, args in instructions:
         for source in sources:
             check((root / source).exists(), f"COPY {source}: no such path")
             check(source.strip("./") not in ignored, f"COPY {source}: excluded by .dockerignore")
+# Every file the build embeds (include_str!/include_bytes! in src/) is in a copied path.
+copied = [pathlib.PurePosixPath(src.strip("./") or ".")
+          for op, args in instructions if op.upper() == "COPY" and "--from" not in args
+          for src in args.split()[:-1]]
+for rs in (root / "src").rglob("*.rs"):
+    for embedded in re.findall(r'include_(?:str|bytes)!\("([^"]+)"\)', rs.read_text()):
+        path = (rs.parent / embedded).resolve().relative_to(root)
+        check(any(path == c or c in path.parents for c in map(pathlib.Path, copied)),
+              f"{rs.relative_to(root)} embeds {path}, which the Dockerfile does not copy")
 rust = re.search(r"FROM rust:(\d+\.\d+)", dockerfile_text)
 msrv = re.search(r'rust-version = "(\d+\.\d+)"', (root / "Cargo.toml").read_text())
 check(rust and msrv and tuple(map(int, rust[1].split("."))) >= tuple(map(int, msrv[1].split("."))),

@@ -23,19 +23,6 @@ const TARGETS: [(&str, &str); 3] = [
     ("contributor", "title"),
 ];
 
-/// The landing page's nine sections (each of the type of its name).
-const SECTIONS: [&str; 9] = [
-    "teaser",
-    "features",
-    "roles",
-    "vision",
-    "users",
-    "company",
-    "commons",
-    "contributor",
-    "entrance",
-];
-
 /// A write the server acknowledged with 200: section, revision, the text written.
 type Acknowledged = (String, i64, String);
 
@@ -104,7 +91,7 @@ async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<Stri
 
     let mut current = BTreeMap::new();
     let model = gen3_content::model::Model::built_in();
-    for id in SECTIONS {
+    for id in crate::helpers::LANDING_SECTIONS {
         let revisions: Vec<(i64, String)> = sqlx::query_as(
             "SELECT revision, content FROM section_revisions
              WHERE page_id = '_index' AND section_id = ? ORDER BY revision",

@@ -285,6 +285,19 @@ pub fn outputs(out: &std::process::Output) -> (String, String) {
     )
 }
 
+/// The landing page's nine sections, in page order (each of the type of its name).
+pub const LANDING_SECTIONS: [&str; 9] = [
+    "teaser",
+    "features",
+    "roles",
+    "vision",
+    "users",
+    "company",
+    "commons",
+    "contributor",
+    "entrance",
+];
+
 /// The built-in seed page.
 pub const SEED: &str = include_str!("../../seed/about.md");
 

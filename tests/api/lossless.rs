@@ -32,6 +32,21 @@ async fn export(app: &TestApp) -> String {
     app.get("/export").await.text().await.unwrap()
 }
 
+/// Imports `text` with the command line, as the site team would, and waits until the running
+/// server serves it.
+async fn import(app: &TestApp, text: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("about.md");
+    std::fs::write(&file, text).unwrap();
+    let etag = app.etag("/export").await;
+    let out = gen3(&app.database, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", outputs(&out).1);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while app.etag("/export").await == etag && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// The features section as a `PUT` body, its items changed by `change`.
 async fn put_features(app: &TestApp, change: impl FnOnce(&mut Vec<Value>)) {
     let mut section = app.get_json("/sections/features").await;
@@ -127,16 +142,7 @@ async fn an_item_added_to_a_numbered_map_is_its_own_lines_and_removing_it_restor
             .map(|line| format!("{line}\n"))
             .collect::<String>()
     );
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("unused-f3.md");
-    std::fs::write(&file, &unused).unwrap();
-    let etag = app.etag("/export").await;
-    let out = gen3(&app.database, &["import", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", outputs(&out).1);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while app.etag("/export").await == etag && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    import(&app, &unused).await;
     assert_eq!(export(&app).await, unused);
     put_features(&app, |items| {
         items.retain(|item| item["key"] != "f3");
@@ -160,16 +166,7 @@ async fn an_imported_file_is_what_the_export_gives_back_byte_for_byte() {
         "g3Company: In good company, 24 commons # counted by hand",
     );
     assert_ne!(edited, SEED);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("about.md");
-    std::fs::write(&file, &edited).unwrap();
-    let etag = app.etag("/export").await;
-    let out = gen3(&app.database, &["import", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", outputs(&out).1);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while app.etag("/export").await == etag && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    import(&app, &edited).await;
     assert_eq!(export(&app).await, edited);
     let out = gen3(&app.database, &["export"]);
     assert_eq!(outputs(&out).0, edited, "the command gives the same bytes");

@@ -6,17 +6,7 @@ use crate::helpers::spawn_app;
 
 const SEED: &str = include_str!("../../seed/about.md");
 const SYSTEM_FIELDS: [&str; 5] = ["id", "type", "position", "revision", "updated_at"];
-const ORDER: [&str; 9] = [
-    "teaser",
-    "features",
-    "roles",
-    "vision",
-    "users",
-    "company",
-    "commons",
-    "contributor",
-    "entrance",
-];
+const ORDER: [&str; 9] = crate::helpers::LANDING_SECTIONS;
 
 /// The seed's front matter read as plain YAML, independently of the server's own parser.
 fn front_matter_leaves() -> Vec<(Vec<String>, String)> {
