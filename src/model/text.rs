@@ -1,4 +1,4 @@
-//! The leaf values of a section: bounded texts, links, figure paths, link targets and item keys.
+//! The leaf values of a section: bounded texts, links, figure paths and link targets.
 //! Each is a newtype that can only hold a valid value, and documents its own rules in the schema.
 
 use std::sync::LazyLock;
@@ -112,13 +112,6 @@ text_type!(
     "An image: what a link may be, or a relative path such as figs/kv.svg whose segments do not start with a dot (so no ..) and contain no :, ?, # or backslash. At most 2,048 characters.",
     pattern = FIG_PATTERN
 );
-text_type!(
-    /// The name of an item inside its section, as in the page's front matter (`f1`, `c24`).
-    ItemKey, max = 32, check = check_key,
-    "The item's name in the page's front matter: lower-case letters then digits (f1, c24); unique in its section.",
-    pattern = "^[a-z]+[0-9]+$"
-);
-
 // The rules for links and figures are regular expressions, published as the schemas' `pattern`
 // and used as they are by the checks below, so that the document and the server cannot disagree
 // (schemathesis generates requests from the patterns and expects the server to agree). They are
@@ -236,14 +229,6 @@ fn explain(s: &str, pattern: &Regex, rule: &'static str) -> Result<(), &'static 
         Err("must not contain control characters or surrounding white space")
     } else {
         Err(rule)
-    }
-}
-
-fn check_key(s: &str) -> Result<(), &'static str> {
-    if is_item_key(s) {
-        Ok(())
-    } else {
-        Err("must be lower-case letters followed by digits, such as c12")
     }
 }
 
@@ -388,16 +373,6 @@ mod tests {
                 "must be one of _blank, _self, _parent, _top".to_owned()
             ])
         );
-    }
-
-    #[test]
-    fn item_keys_are_letters_then_digits() {
-        for ok in ["f1", "c24", "abc007"] {
-            assert!(parse::<ItemKey>(json!(ok)).is_ok(), "{ok}");
-        }
-        for bad in ["1c", "c", "C1", "c1a", "c-1", ""] {
-            assert!(parse::<ItemKey>(json!(bad)).is_err(), "{bad:?}");
-        }
     }
 }
 
