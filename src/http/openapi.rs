@@ -64,8 +64,54 @@ pub fn openapi(model: &Model) -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut api = api;
     schemas::add_content_schemas(&mut api, model);
+    name_section_ids(&mut api, model);
     link_writes(&mut api);
     api
+}
+
+/// The section `id` of every `/sections/{id}…` path as the content model names the landing
+/// page's own sections (an `enum`, so that clients and fuzzers know the ids there are); a plain
+/// id pattern when the model gives the landing page no sections of its own.
+fn name_section_ids(api: &mut utoipa::openapi::OpenApi, model: &Model) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let ids: Vec<&str> = model
+        .pages
+        .get(crate::content::store::LANDING)
+        .map(|page| {
+            page.sections
+                .values()
+                .map(|rule| rule.id.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^[a-z][a-z0-9-]*$"));
+    if !ids.is_empty() {
+        schema = schema.enum_values(Some(ids));
+    }
+    let schema: RefOr<utoipa::openapi::schema::Schema> = schema.into();
+    for (path, item) in api.paths.paths.iter_mut() {
+        if !path.starts_with("/sections/{id}") {
+            continue;
+        }
+        let PathItem {
+            get,
+            put,
+            patch,
+            post,
+            ..
+        } = item;
+        for operation in [get, put, patch, post].into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(parameter) = parameter
+                    && parameter.name == "id"
+                {
+                    parameter.schema = Some(schema.clone());
+                }
+            }
+        }
+    }
 }
 
 /// OpenAPI links from every answer that carries a section's `ETag` (a GET, and the writes

@@ -984,7 +984,7 @@ export interface operations {
             };
             path: {
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
-                id: string;
+                id: "teaser" | "features" | "roles" | "vision" | "users" | "company" | "commons" | "contributor" | "entrance";
             };
             cookie?: never;
         };
@@ -1053,7 +1053,7 @@ export interface operations {
             };
             path: {
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
-                id: string;
+                id: "teaser" | "features" | "roles" | "vision" | "users" | "company" | "commons" | "contributor" | "entrance";
             };
             cookie?: never;
         };
@@ -1222,7 +1222,7 @@ export interface operations {
             };
             path: {
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
-                id: string;
+                id: "teaser" | "features" | "roles" | "vision" | "users" | "company" | "commons" | "contributor" | "entrance";
             };
             cookie?: never;
         };
@@ -1387,7 +1387,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
-                id: string;
+                id: "teaser" | "features" | "roles" | "vision" | "users" | "company" | "commons" | "contributor" | "entrance";
             };
             cookie?: never;
         };
@@ -1474,7 +1474,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
-                id: string;
+                id: "teaser" | "features" | "roles" | "vision" | "users" | "company" | "commons" | "contributor" | "entrance";
                 /** @description The revision's number */
                 revision: number;
             };
@@ -1570,7 +1570,7 @@ export interface operations {
             };
             path: {
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
-                id: string;
+                id: "teaser" | "features" | "roles" | "vision" | "users" | "company" | "commons" | "contributor" | "entrance";
                 /** @description The revision to restore */
                 revision: number;
             };
