@@ -127,7 +127,7 @@ pub async fn import_pages(
     remove_others: bool,
 ) -> anyhow::Result<Imported> {
     let mut imported = Imported::default();
-    let stored = storage::page::all(conn).await?;
+    let stored = storage::page::list(conn).await?;
     for input in pages {
         let replaced = store::store_page(
             conn,
@@ -166,7 +166,7 @@ pub async fn stored_pages(
     model: &Model,
 ) -> anyhow::Result<Vec<StoredPage>> {
     let mut pages = Vec::new();
-    for row in storage::page::all(conn).await? {
+    for row in storage::page::list(conn).await? {
         if row.deleted_at.is_some() {
             continue;
         }
@@ -176,9 +176,9 @@ pub async fn stored_pages(
         pages.push(StoredPage {
             front: model.front_matter(&stored.page),
             body: stored.page.body,
+            source: stored.source.map(|s| s.to_string()),
             id: row.id,
             file: row.file,
-            source: row.source,
         });
     }
     Ok(pages)

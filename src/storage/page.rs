@@ -32,14 +32,19 @@ pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<P
     .await
 }
 
+/// A page's id and file, without its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageListing {
+    pub id: String,
+    pub file: String,
+    pub deleted_at: Option<String>,
+}
+
 /// Every page, deleted ones included, by id.
-pub async fn all(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRow>> {
+pub async fn list(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageListing>> {
     sqlx::query_as!(
-        PageRow,
-        r#"SELECT p.id AS "id!", p.file, p.revision, r.metadata, r.body, r.created_at AS updated_at,
-                  p.source, p.deleted_at
-           FROM pages p JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
-           ORDER BY p.id"#
+        PageListing,
+        r#"SELECT id AS "id!", file, deleted_at FROM pages ORDER BY id"#
     )
     .fetch_all(conn)
     .await
