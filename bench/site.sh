@@ -8,8 +8,8 @@
 #   bench/site.sh                      # BASELINE defaults to 33395dc, the release before the site
 #   PAGES=2000 ROUNDS=3 bench/site.sh
 #
-# Servers are pinned to core 0 and wrk to core 1; the headline throughput figure is the median of
-# the per-round ratios. Talks only to 127.0.0.1 and stops every process it started by its PID.
+# Servers are pinned to core 0 and wrk to core 1; rounds alternate which server goes first; the
+# headline throughput figure is the median of the per-round ratios. Talks only to 127.0.0.1 and stops every process it started by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,7 +75,9 @@ wait_for "$old_url"
 
 declare -A results
 for round in $(seq "$rounds"); do
-  for server in new old; do
+  # Each round alternates which server goes first, so that neither gains from the order.
+  order="new old"; [ $((round % 2)) -eq 0 ] && order="old new"
+  for server in $order; do
     url=${server}_url; url=${!url}
     etag=$(etag_of "$url")
     results[$server-200-$round]=$(wrk_run -c "$connections" -d "$duration" "$url" | cut -d' ' -f1)
