@@ -122,11 +122,7 @@ pub fn read_model(path: &Path) -> anyhow::Result<(String, Model)> {
 /// The database's model without writing anything, or the built-in one without a database.
 pub async fn model_of(database: &Path) -> anyhow::Result<ActiveModel> {
     if !database.exists() {
-        return Ok(ActiveModel {
-            version: 1,
-            text: crate::model::definition::BUILT_IN.to_owned(),
-            model: std::sync::Arc::new(Model::built_in()),
-        });
+        return Ok(ActiveModel::built_in());
     }
     let pool = db::connect(database, db::Synchronous::Full).await?;
     let model = site::current_model(&mut *pool.acquire().await?).await;

@@ -24,14 +24,21 @@ pub struct ActiveModel {
 /// The active model, without writing anything: the built-in one (version 1) when the database
 /// has none stored yet.
 pub async fn current_model(conn: &mut SqliteConnection) -> anyhow::Result<ActiveModel> {
-    let row = storage::models::active(conn).await?;
-    let row = row.unwrap_or_else(|| storage::models::ModelRow {
-        version: 1,
-        text: BUILT_IN.to_owned(),
-        author: super::seed::AUTHOR.to_owned(),
-        created_at: String::new(),
-    });
-    parsed(row)
+    match storage::models::active(conn).await? {
+        Some(row) => parsed(row),
+        None => Ok(ActiveModel::built_in()),
+    }
+}
+
+impl ActiveModel {
+    /// The built-in model, as version 1: what a database without a stored model has.
+    pub fn built_in() -> Self {
+        Self {
+            version: 1,
+            text: BUILT_IN.to_owned(),
+            model: Arc::new(Model::built_in()),
+        }
+    }
 }
 
 /// Stores `text` as the next version of the model, inside the caller's transaction, without

@@ -17,7 +17,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::content::store::LANDING;
 use crate::model::definition::{Field, Form, Items, Kind, Model, Shape};
-use crate::model::text::{ANY_TEXT_PATTERN, Detail, Fig, Link, Target, Title};
+use crate::model::text::{ANY_TEXT_PATTERN, Detail, FREE_TEXT_MAX, Fig, Link, Target, Title};
 use crate::model::{FieldError, Timestamp};
 
 pub const SECTION: &str = "Section";
@@ -78,20 +78,13 @@ pub fn add_content_schemas(api: &mut OpenApi, model: &Model) {
         named: Vec::new(),
         wanted: BTreeSet::new(),
     };
-    let section_types: Vec<&str> = {
-        let mut names: Vec<&str> = Vec::new();
-        let rules = model
-            .sections
-            .values()
-            .chain(model.pages.values().flat_map(|p| p.sections.values()));
-        for rule in rules {
-            if !names.contains(&rule.type_name.as_str()) {
-                names.push(&rule.type_name);
-            }
-        }
-        names.sort_unstable();
-        names
-    };
+    // Every type a section rule names, site-wide or on a page, once, by name.
+    let section_types: BTreeSet<&str> = model
+        .sections
+        .values()
+        .chain(model.pages.values().flat_map(|p| p.sections.values()))
+        .map(|rule| rule.type_name.as_str())
+        .collect();
     let mut content_union = OneOfBuilder::new().description(Some(
         "The content of a section, as a `PUT` carries it: its `type` tells which of the content \
          model's section types it is.",
@@ -376,7 +369,7 @@ impl Builder<'_> {
                     "Any text, as written (blank allowed); no control characters but tab and line feed.",
                 ))
                 .pattern(Some(ANY_TEXT_PATTERN))
-                .max_length(Some(field.max.unwrap_or(100_000)))
+                .max_length(Some(field.max.unwrap_or(FREE_TEXT_MAX)))
                 .into(),
             Kind::Flag => ObjectBuilder::new().schema_type(Type::Boolean).into(),
             Kind::Number => ObjectBuilder::new().schema_type(Type::Number).into(),

@@ -229,11 +229,16 @@ impl Type {
         } else if let Some(list) = &self.list {
             Form::List(list)
         } else {
-            Form::Object(Shape {
-                fields: &self.fields,
-                items: self.items.as_ref(),
-                open: self.open,
-            })
+            Form::Object(self.shape())
+        }
+    }
+
+    /// Its fields, items and openness (what an object of this type holds).
+    pub fn shape(&self) -> Shape<'_> {
+        Shape {
+            fields: &self.fields,
+            items: self.items.as_ref(),
+            open: self.open,
         }
     }
 }
@@ -334,11 +339,7 @@ impl Model {
             .as_deref()
             .and_then(|name| self.types.get(name))
         {
-            Some(ty) => Shape {
-                fields: &ty.fields,
-                items: ty.items.as_ref(),
-                open: ty.open,
-            },
+            Some(ty) => ty.shape(),
             None => Shape {
                 fields: &field.fields,
                 items: field.items.as_deref(),

@@ -13,7 +13,12 @@ use serde_json::{Map, Value};
 use super::definition::{Field, Form, Items, Kind, Model, Shape};
 use super::page::{Page, PageSection, SectionContent};
 use super::parse::{Errors, FieldError, Fields, Pointer, kind, string};
-use super::text::{Target, any_text, check_fig, check_link, is_item_key, text_problem};
+use super::text::{
+    Detail, FREE_TEXT_MAX, Fig, Link, Target, Title, any_text, is_item_key, text_problem,
+};
+
+/// How an object is reshaped: to the API, to the front matter, into the model's order.
+type Reshape = for<'s> fn(&Model, Shape<'s>, &Value) -> Value;
 
 impl Model {
     /// Reads page `page`'s front matter `data` (and its `body`): every key is metadata or a
@@ -132,11 +137,11 @@ impl Model {
             },
             Form::Bare(bare) => typed(vec![(
                 bare.field.clone(),
-                self.field_to_api(&bare.of, value),
+                self.per_object(&bare.of, value, Self::object_to_api),
             )]),
             Form::List(list) => typed(vec![(
                 "items".to_owned(),
-                self.list_to_api(&list.of, value),
+                self.per_element(&list.of, value, Self::object_to_api),
             )]),
         }
     }
@@ -154,8 +159,41 @@ impl Model {
                 }
                 self.object_to_front(shape, &content)
             }
-            Form::Bare(bare) => self.field_to_front(&bare.of, &content[bare.field.as_str()]),
-            Form::List(list) => self.list_to_front(&list.of, &content["items"]),
+            Form::Bare(bare) => self.per_object(
+                &bare.of,
+                &content[bare.field.as_str()],
+                Self::object_to_front,
+            ),
+            Form::List(list) => {
+                self.per_element(&list.of, &content["items"], Self::object_to_front)
+            }
+        }
+    }
+
+    /// `value` (of `field`) with `object` applied to every object in it, through lists; other
+    /// values as they are. The one walk that reshaping to the API, to the front matter and into
+    /// the model's order share.
+    fn per_object(&self, field: &Field, value: &Value, object: Reshape) -> Value {
+        match field.kind() {
+            Kind::Object => object(self, self.shape_of(field), value),
+            Kind::List => {
+                let of = field.of.as_deref().cloned().unwrap_or_default();
+                self.per_element(&of, value, object)
+            }
+            _ => value.clone(),
+        }
+    }
+
+    /// A list's elements, each through [`Model::per_object`].
+    fn per_element(&self, of: &Field, value: &Value, object: Reshape) -> Value {
+        match value {
+            Value::Array(elements) => Value::Array(
+                elements
+                    .iter()
+                    .map(|v| self.per_object(of, v, object))
+                    .collect(),
+            ),
+            other => other.clone(),
         }
     }
 
@@ -168,7 +206,10 @@ impl Model {
         for (key, value) in map {
             match (shape.fields.get(key), shape.items) {
                 (Some(field), _) => {
-                    out.insert(key.clone(), self.field_to_api(field, value));
+                    out.insert(
+                        key.clone(),
+                        self.per_object(field, value, Self::object_to_api),
+                    );
                 }
                 (None, Some(numbered)) if numbered.matches(key) => {
                     // `items` stands where the first item stood.
@@ -189,30 +230,16 @@ impl Model {
     fn item_to_api(&self, items: &Items, key: &str, value: &Value) -> Value {
         let mut element = Map::new();
         element.insert("key".to_owned(), Value::from(key));
-        match (items.of.kind(), self.field_to_api(&items.of, value)) {
+        match (
+            items.of.kind(),
+            self.per_object(&items.of, value, Self::object_to_api),
+        ) {
             (Kind::Object, Value::Object(fields)) => element.extend(fields),
             (_, value) => {
                 element.insert("value".to_owned(), value);
             }
         }
         Value::Object(element)
-    }
-
-    fn field_to_api(&self, field: &Field, value: &Value) -> Value {
-        match field.kind() {
-            Kind::Object => self.object_to_api(self.shape_of(field), value),
-            Kind::List => self.list_to_api(field.of.as_deref().unwrap_or(&Field::default()), value),
-            _ => value.clone(),
-        }
-    }
-
-    fn list_to_api(&self, of: &Field, value: &Value) -> Value {
-        match value {
-            Value::Array(elements) => {
-                Value::Array(elements.iter().map(|v| self.field_to_api(of, v)).collect())
-            }
-            other => other.clone(),
-        }
     }
 
     fn object_to_front(&self, shape: Shape<'_>, content: &Value) -> Value {
@@ -223,7 +250,10 @@ impl Model {
         for (key, value) in map {
             match (shape.fields.get(key), shape.items) {
                 (Some(field), _) => {
-                    out.insert(key.clone(), self.field_to_front(field, value));
+                    out.insert(
+                        key.clone(),
+                        self.per_object(field, value, Self::object_to_front),
+                    );
                 }
                 (None, Some(numbered)) if key == "items" => {
                     for element in value.as_array().into_iter().flatten() {
@@ -234,7 +264,7 @@ impl Model {
                                 if let Some(map) = fields.as_object_mut() {
                                     map.shift_remove("key");
                                 }
-                                self.field_to_front(&numbered.of, &fields)
+                                self.per_object(&numbered.of, &fields, Self::object_to_front)
                             }
                             _ => element["value"].clone(),
                         };
@@ -247,28 +277,6 @@ impl Model {
             }
         }
         Value::Object(out)
-    }
-
-    fn field_to_front(&self, field: &Field, value: &Value) -> Value {
-        match field.kind() {
-            Kind::Object => self.object_to_front(self.shape_of(field), value),
-            Kind::List => {
-                self.list_to_front(field.of.as_deref().unwrap_or(&Field::default()), value)
-            }
-            _ => value.clone(),
-        }
-    }
-
-    fn list_to_front(&self, of: &Field, value: &Value) -> Value {
-        match value {
-            Value::Array(elements) => Value::Array(
-                elements
-                    .iter()
-                    .map(|v| self.field_to_front(of, v))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
     }
 
     /// `value` with its keys in the model's order: `type`, the fields as the type lists them,
@@ -290,7 +298,10 @@ impl Model {
             }
             Form::List(list) => {
                 let items = &value["items"];
-                out.insert("items".to_owned(), self.normalize_list(&list.of, items));
+                out.insert(
+                    "items".to_owned(),
+                    self.per_element(&list.of, items, Self::normalize_object),
+                );
             }
         }
         Value::Object(out)
@@ -303,7 +314,10 @@ impl Model {
         let mut out = Map::new();
         for (name, field) in shape.fields {
             if let Some(v) = map.get(name) {
-                out.insert(name.clone(), self.normalize_field(field, v));
+                out.insert(
+                    name.clone(),
+                    self.per_object(field, v, Self::normalize_object),
+                );
             }
         }
         if let (Some(items), Some(Value::Array(elements))) = (shape.items, map.get("items")) {
@@ -338,28 +352,6 @@ impl Model {
             }
         }
         Value::Object(out)
-    }
-
-    fn normalize_field(&self, field: &Field, value: &Value) -> Value {
-        match field.kind() {
-            Kind::Object => self.normalize_object(self.shape_of(field), value),
-            Kind::List => {
-                self.normalize_list(field.of.as_deref().unwrap_or(&Field::default()), value)
-            }
-            _ => value.clone(),
-        }
-    }
-
-    fn normalize_list(&self, of: &Field, value: &Value) -> Value {
-        match value {
-            Value::Array(elements) => Value::Array(
-                elements
-                    .iter()
-                    .map(|v| self.normalize_field(of, v))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
     }
 
     /// Where the front-matter path `path` (below the section's own key, spelled as the front
@@ -599,11 +591,12 @@ impl Model {
             }
         };
         match field.kind() {
-            Kind::ShortText => text(errors, 200, false, any_text),
-            Kind::LongText => text(errors, 2000, false, any_text),
-            Kind::Text => text(errors, 100_000, true, any_text),
-            Kind::Link => text(errors, 2048, false, check_link),
-            Kind::Figure => text(errors, 2048, false, check_fig),
+            // The rules of the text types, whose schemas the OpenAPI document publishes.
+            Kind::ShortText => text(errors, Title::MAX, false, Title::CHECK),
+            Kind::LongText => text(errors, Detail::MAX, false, Detail::CHECK),
+            Kind::Text => text(errors, FREE_TEXT_MAX, true, any_text),
+            Kind::Link => text(errors, Link::MAX, false, Link::CHECK),
+            Kind::Figure => text(errors, Fig::MAX, false, Fig::CHECK),
             Kind::Target => {
                 <Target as super::parse::Parse>::parse(value, at, errors);
             }

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::definition::{Bare, Field, Items, Kind, List, Model, SectionRule, Type};
 use super::parse::{Errors, Pointer};
+use super::text::FREE_TEXT_MAX;
 
 /// The model for pages given as (page id, front matter).
 pub fn infer(pages: &[(String, Value)]) -> Model {
@@ -155,7 +156,7 @@ fn text_field(model: &Model, values: &[&Value]) -> Field {
                 .map(|s| s.chars().count())
                 .max()
                 .unwrap_or(0);
-            field.max = (longest > 100_000).then_some(longest);
+            field.max = (longest > FREE_TEXT_MAX).then_some(longest);
         }
         let mut errors = Errors::default();
         for value in values {

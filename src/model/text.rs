@@ -22,6 +22,11 @@ macro_rules! text_type {
         pub struct $name(String);
 
         impl $name {
+            /// The most characters it holds, unless a field says otherwise.
+            pub const MAX: usize = $max;
+            /// The rule beyond length and control characters.
+            pub const CHECK: fn(&str) -> Result<(), &'static str> = $check;
+
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -30,7 +35,7 @@ macro_rules! text_type {
         impl Parse for $name {
             fn parse(value: &Value, at: &Pointer, errors: &mut Errors) -> Option<Self> {
                 let s = string(value, at, errors)?;
-                match text_problem(s, $max, false, errors.refuses_controls(), $check) {
+                match text_problem(s, Self::MAX, false, errors.refuses_controls(), Self::CHECK) {
                     Some(detail) => {
                         errors.push(at, detail);
                         None
@@ -193,6 +198,10 @@ pub const TEXT_PATTERN: &str = concat!(
     forbidden_control!(),
     "]*$"
 );
+/// The most characters free text (the content model's `text` kind) holds, unless a field says
+/// otherwise.
+pub const FREE_TEXT_MAX: usize = 100_000;
+
 /// Any text, blank included: no forbidden control character.
 pub const ANY_TEXT_PATTERN: &str = concat!("^[^", forbidden_control!(), "]*$");
 pub const LINK_PATTERN: &str = concat!("^(?:", link_body!(), ")$");
