@@ -149,7 +149,7 @@ pub fn check(file: &PageFile<'_>, is_metadata: impl Fn(&str) -> bool) -> Vec<Fin
 }
 
 /// The value at a dotted key, compared without case as Hugo does (it lower-cases every key).
-fn lookup<'v>(data: &'v Value, key: &str) -> Option<&'v Value> {
+pub fn lookup<'v>(data: &'v Value, key: &str) -> Option<&'v Value> {
     key.split('.').try_fold(data, |value, part| {
         value
             .as_object()?

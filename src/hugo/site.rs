@@ -1,12 +1,12 @@
 //! A Hugo `content/` folder as pages: which files are pages, and what their bodies ask for that
 //! their front matter lacks.
 //!
-//! Any page of the site, not only the landing page: the front matter is read as the text it is
-//! ([`source::locate`]), so that a page of any shape (and one with a key given twice, which
-//! Hugo accepts and YAML 1.2 libraries refuse) can be checked.
+//! Any page of the site, not only the landing page: references are looked up in the front matter
+//! as data, without case, as Hugo and `check FILE` look them up (a key given twice, which Hugo
+//! accepts, reads as its last value).
 
 use super::references;
-use super::source::{self, Located, SourceError, Step};
+use super::source::SourceError;
 use super::{Finding, HugoError};
 use crate::model::{Model, Page};
 use std::path::Path;
@@ -89,18 +89,21 @@ pub struct Dangling {
 
 /// Every reference of `page`'s body that its front matter cannot answer, in body order: `param`
 /// keys (as Hugo's strict `param` reports them) and the lists that `events`, `webinar` and
-/// `makelist` loop over. Keys are compared without case, as Hugo compares page parameters.
+/// `makelist` loop over. Keys are compared without case, as Hugo compares page parameters
+/// (the lookup `check FILE` and the write path's reference check use too).
 /// References inside HTML comments count: Hugo runs shortcodes there too.
 pub fn dangling(page: &SitePage) -> Result<Vec<Dangling>, SourceError> {
-    let (front, body) = super::split(&page.text).map_err(|e| SourceError {
-        line: 1,
+    let file = super::PageFile::read(&page.text).map_err(|e| SourceError {
+        line: match e {
+            HugoError::Syntax { line, .. } => line,
+            _ => 1,
+        },
         message: e.to_string(),
     })?;
-    let values = source::locate(front)?;
-    let body_at = page.text.len() - body.len();
+    let body_at = page.text.len() - file.body.len();
     let line_of = |offset: usize| page.text[..body_at + offset].matches('\n').count() + 1;
-    let mut found: Vec<Dangling> = references::all(body)
-        .filter(|(_, key)| !answers(&values, key.as_str()))
+    let mut found: Vec<Dangling> = references::all(file.body)
+        .filter(|(_, key)| references::lookup(&file.data, key.as_str()).is_none())
         .map(|(shortcode, key)| Dangling {
             key: key.as_str().to_owned(),
             shortcode: shortcode.to_owned(),
@@ -109,21 +112,6 @@ pub fn dangling(page: &SitePage) -> Result<Vec<Dangling>, SourceError> {
         .collect();
     found.sort_by_key(|d| d.line);
     Ok(found)
-}
-
-/// Whether some value of the front matter lies at or under the dotted `key`.
-fn answers(values: &[Located], key: &str) -> bool {
-    let parts: Vec<&str> = key.split('.').collect();
-    values.iter().any(|value| {
-        value.path.len() >= parts.len()
-            && parts
-                .iter()
-                .zip(&value.path)
-                .all(|(part, step)| match step {
-                    Step::Key(name) => name.eq_ignore_ascii_case(part),
-                    Step::Index(i) => part.parse() == Ok(*i),
-                })
-    })
 }
 
 #[cfg(test)]
