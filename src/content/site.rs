@@ -56,20 +56,20 @@ pub async fn store_model(
 /// The active model; the built-in one, stored as version 1, when the database has none yet (a
 /// new database, or one from a release before the content model).
 pub async fn active_model(conn: &mut SqliteConnection) -> anyhow::Result<ActiveModel> {
-    let row = match storage::models::active(conn).await? {
-        Some(row) => row,
-        None => {
-            let now = Timestamp::now().to_rfc3339();
-            storage::models::insert(conn, 1, BUILT_IN, super::seed::AUTHOR, &now).await?;
-            storage::models::ModelRow {
-                version: 1,
-                text: BUILT_IN.to_owned(),
-                author: super::seed::AUTHOR.to_owned(),
-                created_at: now,
-            }
-        }
-    };
-    parsed(row)
+    if let Some(row) = storage::models::active(conn).await? {
+        return parsed(row);
+    }
+    let built_in = ActiveModel::built_in();
+    let now = Timestamp::now().to_rfc3339();
+    storage::models::insert(
+        conn,
+        built_in.version,
+        &built_in.text,
+        super::seed::AUTHOR,
+        &now,
+    )
+    .await?;
+    Ok(built_in)
 }
 
 fn parsed(row: storage::models::ModelRow) -> anyhow::Result<ActiveModel> {
