@@ -1,6 +1,6 @@
-//! The practical limit for a write: the same transaction `PUT` runs (`BEGIN IMMEDIATE`, read the
-//! section's current revision, insert the next one, point the section at it, commit; see
-//! `edit::write_section`), on the same pragmas
+//! The practical limit for a write: the same transaction `PUT` runs (`BEGIN IMMEDIATE`, store the
+//! page with the section replaced as one page revision and a section revision, read the page
+//! back, commit; see `content::write::Writer::write`), on the same pragmas
 //! (`db::connect`), with no HTTP and no read model. `bench/run.sh` runs it beside the server.
 //!
 //! Usage: write_reference DATABASE [SECONDS] [full|normal]   (the database is seeded if empty)
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use gen3_content::content::{seed, store};
 use gen3_content::model::{Errors, Model, Pointer, SectionContent};
-use gen3_content::storage::{self, db};
+use gen3_content::storage::db;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -45,12 +45,21 @@ async fn main() -> anyhow::Result<()> {
     while start.elapsed() < Duration::from_secs(seconds) {
         let began = Instant::now();
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let previous = storage::sections::revision(&mut tx, store::LANDING, "vision")
+        let stored = store::load_page(&mut tx, &model, store::LANDING)
             .await?
-            .expect("the section exists");
-        let content = &bodies[latencies.len() % 2];
-        let (page, id) = (store::LANDING, "vision");
-        store::save_section(&mut tx, page, id, content, previous, "reference").await?;
+            .expect("the landing page exists");
+        let mut page = stored.page.clone();
+        page.replace_section("vision", bodies[latencies.len() % 2].clone());
+        store::store_page(
+            &mut tx,
+            store::LANDING,
+            &stored.file,
+            &page,
+            None,
+            "reference",
+        )
+        .await?;
+        store::load_page(&mut tx, &model, store::LANDING).await?;
         tx.commit().await?;
         latencies.push(began.elapsed());
     }

@@ -14,14 +14,17 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::config::Settings;
 use crate::auth::{Throttle, Tokens};
+use crate::content::follow;
+use crate::content::representation::Representation;
 use crate::content::site;
-use crate::content::snapshot::{self, ReadModel};
+use crate::content::snapshot::{ReadModel, Site};
 use crate::content::{seed, store};
 use crate::http::edge::Edge;
 use crate::http::error::ApiError;
 use crate::http::routes::{self, HttpSettings};
 use crate::http::state::AppState;
 use crate::http::{openapi, security};
+use crate::model::Timestamp;
 use crate::ops::metrics::Metrics;
 use crate::storage::db;
 
@@ -50,11 +53,10 @@ impl Application {
         ))
         .await?;
         // The content model in force types the page, its checks and the OpenAPI document.
-        let model = site::current_model(&mut *pool.acquire().await?)
-            .await?
-            .model;
-        let (stored, seen) = store::load_following(&mut *pool.acquire().await?, &model).await?;
-        let read = Arc::new(ReadModel::new(model.clone(), stored));
+        let active = site::current_model(&mut *pool.acquire().await?).await?;
+        let model = active.model.clone();
+        let (stored, seen) = store::load_site(&mut *pool.acquire().await?, &model).await?;
+        let read = Arc::new(ReadModel::new(Site::build(model.clone(), stored)?));
         let tokens = Arc::new(Tokens::default());
         let metrics = Arc::new(Metrics::new());
 
@@ -63,6 +65,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             read: read.clone(),
+            model: model_document(&active)?,
             pool: pool.clone(),
             http: HttpSettings {
                 cache_control: settings.cache_control.clone(),
@@ -113,7 +116,7 @@ impl Application {
         }
         let server = server.run();
 
-        let watcher = tokio::spawn(snapshot::follow_database(
+        let watcher = tokio::spawn(follow::follow_database(
             watch_conn,
             seen,
             pool.clone(),
@@ -150,6 +153,19 @@ impl Application {
         self.pool.close().await;
         result
     }
+}
+
+/// `GET /model`: the active model as JSON, with its version.
+fn model_document(active: &site::ActiveModel) -> anyhow::Result<Representation> {
+    let body = serde_json::to_vec(&serde_json::json!({
+        "version": active.version,
+        "model": &*active.model,
+    }))?;
+    Ok(Representation::new(
+        "application/json",
+        body,
+        Timestamp::now().to_system_time(),
+    ))
 }
 
 /// How often token uses are written to `tokens.last_used_at` (and once more at shutdown).

@@ -155,10 +155,9 @@ pub async fn import_pages(
         list.push(input.id.clone());
     }
     if remove_others {
-        let now = Timestamp::now().to_rfc3339();
         for row in &stored {
             if row.deleted_at.is_none() && !pages.iter().any(|p| p.id == row.id) {
-                storage::page::delete(conn, &row.id, &now).await?;
+                store::delete_page(conn, &row.id, author).await?;
                 imported.deleted.push(row.id.clone());
             }
         }
@@ -172,23 +171,17 @@ pub async fn stored_pages(
     conn: &mut SqliteConnection,
     model: &Model,
 ) -> anyhow::Result<Vec<StoredPage>> {
-    let mut pages = Vec::new();
-    for row in storage::page::list(conn).await? {
-        if row.deleted_at.is_some() {
-            continue;
-        }
-        let stored = store::load_page(conn, model, &row.id)
-            .await?
-            .ok_or_else(|| anyhow!("page {} has gone", row.id))?;
-        pages.push(StoredPage {
+    let (pages, _) = store::load_site(conn, model).await?;
+    Ok(pages
+        .into_iter()
+        .map(|stored| StoredPage {
             front: model.front_matter(&stored.page),
             body: stored.page.body,
             source: stored.source.map(|s| s.to_string()),
-            id: row.id,
-            file: row.file,
-        });
-    }
-    Ok(pages)
+            id: stored.id.to_string(),
+            file: stored.file.to_string(),
+        })
+        .collect())
 }
 
 /// A problem a model would have with stored content.

@@ -1,37 +1,62 @@
-//! The read model: every body the read endpoints serve, built once per committed change and
-//! published atomically. A GET loads one `Arc` and writes bytes; it never touches the database.
+//! The read model: every body the read endpoints serve, for every page of the site, built once
+//! per committed change and published atomically. A GET loads one `Arc` and writes bytes; it
+//! never touches the database. A change to one page rebuilds that page's representations (and
+//! only its changed sections'); the site is a persistent map, so publishing it shares every
+//! other page with the version before.
 
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::{ArcSwap, Guard};
-use sqlx::{Connection, SqliteConnection, SqlitePool};
-use tokio::sync::{Mutex, MutexGuard};
+use serde::Serialize;
+use tokio::sync::{Mutex as AsyncMutex, MutexGuard};
 
 use crate::content::documents::Section;
 use crate::content::representation::Representation;
-use crate::content::store::{self, Stored, Version};
-use crate::hugo::export_page;
-use crate::model::{Model, SectionContent};
-use crate::ops::metrics::Metrics;
-use crate::storage;
+use crate::content::store::{LANDING, Stored};
+use crate::hugo::{export_page, url};
+use crate::model::{Model, Timestamp};
 
 const JSON: &str = "application/json";
 const MARKDOWN: &str = "text/markdown; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
 
-/// One consistent version of everything the read endpoints serve.
-pub struct Snapshot {
+/// One consistent version of one page, as the read endpoints serve it.
+pub struct PageSnapshot {
     /// The content model the page was read under, which writes it back.
     model: Arc<Model>,
     stored: Stored,
-    collection: Representation,
+    /// Where Hugo publishes it.
+    url: String,
+    /// `GET /pages/{id}`: `page` with `id`, `path` and `url`.
+    document: Representation,
+    /// `GET /sections` (the landing page only): the same without them, as it always was.
+    landing: OnceLock<Representation>,
     /// Shared between snapshots while a section is unchanged, with its compressed forms.
     sections: Vec<Arc<Representation>>,
-    /// The Hugo page, written on first request: edits need not pay for it.
+    /// Its entry in `GET /pages`.
+    summary: Vec<u8>,
+    /// `GET /pages/{id}/body` and the Hugo page: made on first request, so that edits need not
+    /// pay for them.
+    body: OnceLock<Representation>,
     export: OnceLock<Representation>,
 }
 
-impl Snapshot {
+/// A page's entry in the list of pages.
+#[derive(Serialize)]
+struct Summary<'a> {
+    id: &'a str,
+    path: &'a str,
+    url: &'a str,
+    title: Option<&'a serde_json::Value>,
+    sections: Vec<&'a str>,
+    updated_at: Timestamp,
+}
+
+/// The system fields of a page, ahead of its metadata in `page`.
+const PAGE_FIELDS: [&str; 3] = ["id", "path", "url"];
+
+impl PageSnapshot {
     pub fn build(model: Arc<Model>, stored: Stored) -> Self {
         let sections = (0..stored.page.sections().len())
             .map(|at| Arc::new(section_representation(&stored, at)))
@@ -39,45 +64,64 @@ impl Snapshot {
         Self::assemble(model, stored, sections)
     }
 
-    /// This snapshot with one section's content replaced: a write serialises, hashes and later
-    /// compresses only what changed.
-    pub fn with_section(&self, id: &str, content: SectionContent, version: Version) -> Self {
-        let stored = self.stored.with_section(id, content, version);
-        let mut sections = self.sections.clone();
-        if let Some(at) = stored.page.position(id) {
-            sections[at] = Arc::new(section_representation(&stored, at));
-        }
+    /// A snapshot of `stored`, the next version of this page: sections whose id, place and
+    /// version are unchanged keep their representation (and compressed forms).
+    pub fn next(&self, stored: Stored) -> Self {
+        let sections = (0..stored.page.sections().len())
+            .map(|at| {
+                let id = &stored.page.sections()[at].id;
+                match self.stored.page.position(id) {
+                    Some(was) if was == at && self.stored.versions[was] == stored.versions[at] => {
+                        self.sections[was].clone()
+                    }
+                    _ => Arc::new(section_representation(&stored, at)),
+                }
+            })
+            .collect();
         Self::assemble(self.model.clone(), stored, sections)
     }
 
-    /// This snapshot with other page metadata and body: the sections are shared as they are.
-    pub fn with_page(&self, record: store::PageRecord) -> Self {
-        let stored = self.stored.with_page(record);
-        Self::assemble(self.model.clone(), stored, self.sections.clone())
-    }
-
-    /// The collection is the page's metadata and the section bodies exactly as they are served
-    /// one by one, put together rather than serialised again (a test checks that this is what
-    /// serialising a [`SectionsDocument`](crate::content::documents::SectionsDocument) gives).
+    /// The document is the page's system fields and metadata and the section bodies exactly as
+    /// they are served one by one, put together rather than serialised again (a test checks
+    /// that this is what serialising a
+    /// [`SectionsDocument`](crate::content::documents::SectionsDocument) gives).
     fn assemble(model: Arc<Model>, stored: Stored, sections: Vec<Arc<Representation>>) -> Self {
-        let size: usize = sections.iter().map(|s| s.body().len() + 1).sum();
-        let mut body = Vec::with_capacity(size + 512);
-        body.extend_from_slice(br#"{"page":"#);
-        serde_json::to_writer(&mut body, &stored.page.meta).expect("metadata always serialises");
-        body.extend_from_slice(br#","sections":["#);
-        for (i, section) in sections.iter().enumerate() {
-            if i > 0 {
-                body.push(b',');
+        let url = url::published(&stored.file, &stored.page.meta);
+        let mut page = serde_json::Map::new();
+        page.insert("id".into(), stored.id.as_ref().into());
+        page.insert("path".into(), stored.file.as_ref().into());
+        page.insert("url".into(), url.as_str().into());
+        // A metadata key spelled like a system field (a front-matter `url`) is not repeated:
+        // the system field already says where the page is.
+        for (key, value) in &stored.page.meta {
+            if !PAGE_FIELDS.contains(&key.as_str()) {
+                page.insert(key.clone(), value.clone());
             }
-            body.extend_from_slice(section.body());
         }
-        body.extend_from_slice(b"]}");
-        let collection = Representation::new(JSON, body, stored.last_modified().to_system_time());
+        let document = collection(&stored, &page, &sections);
+        let summary = serde_json::to_vec(&Summary {
+            id: &stored.id,
+            path: &stored.file,
+            url: &url,
+            title: stored.page.meta.get("title"),
+            sections: stored
+                .page
+                .sections()
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect(),
+            updated_at: stored.last_modified(),
+        })
+        .expect("a summary serialises");
         Self {
             model,
             stored,
-            collection,
+            url,
+            document,
+            landing: OnceLock::new(),
             sections,
+            summary,
+            body: OnceLock::new(),
             export: OnceLock::new(),
         }
     }
@@ -92,28 +136,90 @@ impl Snapshot {
         &self.stored
     }
 
-    /// `GET /sections`.
-    pub fn collection(&self) -> &Representation {
-        &self.collection
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
-    /// `GET /export`.
-    pub fn export(&self) -> &Representation {
-        self.export.get_or_init(|| {
-            let text = export_page(
-                &self.stored.page,
-                self.stored.source.as_deref(),
-                &self.model,
-            );
+    /// `GET /pages/{id}`.
+    pub fn document(&self) -> &Representation {
+        &self.document
+    }
+
+    /// `GET /sections`: the page's metadata as it is, without the system fields.
+    pub fn collection(&self) -> &Representation {
+        self.landing
+            .get_or_init(|| collection(&self.stored, &self.stored.page.meta, &self.sections))
+    }
+
+    /// `GET /pages/{id}/body`.
+    pub fn body(&self) -> &Representation {
+        self.body.get_or_init(|| {
             let modified = self.stored.last_modified().to_system_time();
-            Representation::new(MARKDOWN, text.into_bytes(), modified)
+            Representation::new(TEXT, self.stored.page.body.as_bytes().to_vec(), modified)
         })
     }
 
-    /// `GET /sections/{id}`, if the page has that section.
+    /// `GET /export`, `GET /pages/{id}/export`.
+    pub fn export(&self) -> &Representation {
+        self.export.get_or_init(|| {
+            Representation::new(
+                MARKDOWN,
+                self.file_text().into_bytes(),
+                self.stored.last_modified().to_system_time(),
+            )
+        })
+    }
+
+    /// The page file, as the export serves it.
+    pub fn file_text(&self) -> String {
+        match self.export.get() {
+            Some(export) => String::from_utf8_lossy(export.body()).into_owned(),
+            None => export_page(
+                &self.stored.page,
+                self.stored.source.as_deref(),
+                &self.model,
+            ),
+        }
+    }
+
+    /// `GET /pages/{id}/sections/{section}`, if the page has that section.
     pub fn section(&self, id: &str) -> Option<&Representation> {
         Some(&self.sections[self.stored.page.position(id)?])
     }
+
+    /// How many bytes its prepared representations hold (the lazily made ones once made).
+    pub fn served_bytes(&self) -> usize {
+        let lazy = [&self.landing, &self.body, &self.export];
+        self.document.body().len()
+            + self.summary.len()
+            + self.sections.iter().map(|s| s.body().len()).sum::<usize>()
+            + lazy
+                .iter()
+                .filter_map(|r| r.get())
+                .map(|r| r.body().len())
+                .sum::<usize>()
+    }
+}
+
+/// `{"page": …, "sections": […]}` from the section bodies as served.
+fn collection(
+    stored: &Stored,
+    page: &serde_json::Map<String, serde_json::Value>,
+    sections: &[Arc<Representation>],
+) -> Representation {
+    let size: usize = sections.iter().map(|s| s.body().len() + 1).sum();
+    let mut body = Vec::with_capacity(size + 512);
+    body.extend_from_slice(br#"{"page":"#);
+    serde_json::to_writer(&mut body, page).expect("metadata always serialises");
+    body.extend_from_slice(br#","sections":["#);
+    for (i, section) in sections.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(section.body());
+    }
+    body.extend_from_slice(b"]}");
+    Representation::new(JSON, body, stored.last_modified().to_system_time())
 }
 
 /// The representation of the section at `at` (0-based) on the page.
@@ -125,27 +231,160 @@ fn section_representation(stored: &Stored, at: usize) -> Representation {
     Representation::new(JSON, body, section.meta.updated_at.to_system_time())
 }
 
-/// The current snapshot, and the lock that orders everything that publishes a new one.
-pub struct ReadModel {
-    current: ArcSwap<Snapshot>,
-    publishing: Mutex<()>,
+/// The pages of the site by id, sharing structure between versions.
+pub type Pages = imbl::OrdMap<Arc<str>, Arc<PageSnapshot>>;
+
+/// The most pages one page of `GET /pages` lists.
+pub const MAX_LISTING: usize = 1000;
+/// How many pages of `GET /pages` one version of the site keeps prepared.
+const LISTINGS_KEPT: usize = 64;
+
+/// One consistent version of the whole site.
+pub struct Site {
+    model: Arc<Model>,
+    pages: Pages,
+    /// The landing page, also in `pages`: `/sections` finds it without a lookup.
+    landing: Arc<PageSnapshot>,
+    /// Pages of `GET /pages` prepared so far, by cursor and limit: made on first request and
+    /// kept with their compressed forms until the site changes.
+    listings: Mutex<HashMap<ListingKey, Arc<Listing>>>,
 }
 
-impl ReadModel {
-    pub fn new(model: Arc<Model>, stored: Stored) -> Self {
-        Self {
-            current: ArcSwap::from_pointee(Snapshot::build(model, stored)),
-            publishing: Mutex::new(()),
+/// A page of `GET /pages` by its cursor and limit.
+type ListingKey = (Option<Arc<str>>, usize);
+
+/// One page of `GET /pages`.
+pub struct Listing {
+    pub representation: Representation,
+    /// The cursor of the next page, if there are more pages.
+    pub next: Option<Arc<str>>,
+}
+
+impl Site {
+    /// A site of these pages; the landing page must be one of them.
+    pub fn new(model: Arc<Model>, pages: Pages) -> anyhow::Result<Self> {
+        let landing = pages
+            .get(LANDING)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("the database holds no landing page ({LANDING})"))?;
+        Ok(Self {
+            model,
+            pages,
+            landing,
+            listings: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The site of these stored pages, every representation built.
+    pub fn build(model: Arc<Model>, stored: Vec<Stored>) -> anyhow::Result<Self> {
+        let pages = stored
+            .into_iter()
+            .map(|stored| {
+                let id = stored.id.clone();
+                (id, Arc::new(PageSnapshot::build(model.clone(), stored)))
+            })
+            .collect();
+        Self::new(model, pages)
+    }
+
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    pub fn landing(&self) -> &Arc<PageSnapshot> {
+        &self.landing
+    }
+
+    pub fn page(&self, id: &str) -> Option<&Arc<PageSnapshot>> {
+        self.pages.get(id)
+    }
+
+    pub fn pages(&self) -> &Pages {
+        &self.pages
+    }
+
+    /// This site with page `id` as `page` (`None`: without it).
+    pub fn with_page(&self, id: &str, page: Option<Arc<PageSnapshot>>) -> anyhow::Result<Self> {
+        let pages = match page {
+            Some(page) => self.pages.update(Arc::from(id), page),
+            None => self.pages.without(id),
+        };
+        Self::new(self.model.clone(), pages)
+    }
+
+    /// Up to `limit` pages after the page `cursor` (from the first without one), by id.
+    pub fn listing(&self, cursor: Option<&str>, limit: usize) -> Arc<Listing> {
+        let key = (cursor.map(Arc::from), limit);
+        let mut listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(listing) = listings.get(&key) {
+            return listing.clone();
+        }
+        let listing = Arc::new(self.make_listing(cursor, limit));
+        if listings.len() >= LISTINGS_KEPT {
+            listings.clear();
+        }
+        listings.insert(key, listing.clone());
+        listing
+    }
+
+    fn make_listing(&self, cursor: Option<&str>, limit: usize) -> Listing {
+        use std::ops::Bound;
+        let start = match cursor {
+            Some(cursor) => Bound::Excluded(cursor),
+            None => Bound::Unbounded,
+        };
+        let mut range = self
+            .pages
+            .range::<_, str>((start, Bound::Unbounded))
+            .peekable();
+        let mut body = br#"{"pages":["#.to_vec();
+        let mut last = None;
+        let mut modified = Timestamp::EPOCH;
+        for (i, (id, page)) in range.by_ref().take(limit).enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(&page.summary);
+            modified = modified.max(page.stored.last_modified());
+            last = Some(id.clone());
+        }
+        let next = last.filter(|_| range.peek().is_some());
+        body.extend_from_slice(br#"],"next":"#);
+        serde_json::to_writer(&mut body, &next.as_deref()).expect("a cursor serialises");
+        body.push(b'}');
+        Listing {
+            representation: Representation::new(JSON, body, modified.to_system_time()),
+            next,
         }
     }
 
-    /// The current snapshot; wait-free.
-    pub fn load(&self) -> Guard<Arc<Snapshot>> {
+    /// How many bytes the prepared representations of every page hold.
+    pub fn served_bytes(&self) -> usize {
+        self.pages.values().map(|p| p.served_bytes()).sum()
+    }
+}
+
+/// The current site, and the lock that orders everything that publishes a new one.
+pub struct ReadModel {
+    current: ArcSwap<Site>,
+    publishing: AsyncMutex<()>,
+}
+
+impl ReadModel {
+    pub fn new(site: Site) -> Self {
+        Self {
+            current: ArcSwap::from_pointee(site),
+            publishing: AsyncMutex::new(()),
+        }
+    }
+
+    /// The current site; wait-free.
+    pub fn load(&self) -> Guard<Arc<Site>> {
         self.current.load()
     }
 
-    /// The current snapshot, to keep.
-    pub fn load_full(&self) -> Arc<Snapshot> {
+    /// The current site, to keep.
+    pub fn load_full(&self) -> Arc<Site> {
         self.current.load_full()
     }
 
@@ -155,176 +394,40 @@ impl ReadModel {
         self.publishing.lock().await
     }
 
-    /// A snapshot of `stored`: the current one if it shows exactly that, else a new one.
-    pub fn snapshot_of(&self, stored: Stored) -> Arc<Snapshot> {
-        let current = self.current.load_full();
-        if current.stored == stored {
-            current
-        } else {
-            Arc::new(Snapshot::build(current.model.clone(), stored))
-        }
+    /// Serves `site` from now on. Call with the lock held.
+    pub fn publish(&self, site: Site, _lock: &MutexGuard<'_, ()>) {
+        self.current.store(Arc::new(site));
     }
 
-    /// Serves `snapshot` from now on, unless it is what is already served; returns whether it
-    /// changed anything. Call with the lock held.
-    pub fn publish(&self, snapshot: Arc<Snapshot>, _lock: &MutexGuard<'_, ()>) -> bool {
+    /// Serves the current site with page `id` as `page` (`None`: without it), unless it is
+    /// already what is served; returns whether it changed anything. Call with the lock held.
+    pub fn publish_page(
+        &self,
+        id: &str,
+        page: Option<Arc<PageSnapshot>>,
+        lock: &MutexGuard<'_, ()>,
+    ) -> anyhow::Result<bool> {
         let current = self.current.load();
-        if Arc::ptr_eq(&current, &snapshot) || current.stored == snapshot.stored {
-            return false;
-        }
-        self.current.store(snapshot);
-        true
-    }
-}
-
-/// Publishes content that another process (an `import`, a script) committed to the same
-/// database file, and only that: the server's own commits are published by the write that made
-/// them and never reloaded.
-///
-/// Every `every`, `PRAGMA data_version` on `conn` (a connection of its own) says whether anyone
-/// else committed since the last look; the server's own pool counts as someone else to it, so
-/// that only says where to look. The `changes` rows after `seen` then name the sections (and the
-/// page row) that commits changed; those whose current revision is the one served were the
-/// server's own. Only the rest are read and published, under the publishing lock, so that a write
-/// of this server in progress is published first and an older state never replaces a newer one.
-pub async fn follow_database(
-    mut conn: SqliteConnection,
-    mut seen: i64,
-    pool: SqlitePool,
-    read: Arc<ReadModel>,
-    metrics: Arc<Metrics>,
-    every: Duration,
-) {
-    let mut version = None;
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        let now = match storage::data_version(&mut conn).await {
-            Ok(now) => now,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot poll the database for changes");
-                continue;
-            }
+        let same = match (current.page(id), &page) {
+            (Some(now), Some(next)) => Arc::ptr_eq(now, next) || now.stored == next.stored,
+            (None, None) => true,
+            _ => false,
         };
-        if version.replace(now) == Some(now) {
-            continue;
+        if same {
+            return Ok(false);
         }
-        match follow_once(&mut conn, seen, &pool, &read, &metrics).await {
-            Ok(next) => seen = next,
-            Err(e) => {
-                // Look again next time, from the same place.
-                version = None;
-                tracing::error!(error = format!("{e:#}"), "cannot reload changed content");
-            }
-        }
+        let next = current.with_page(id, page)?;
+        drop(current);
+        self.publish(next, lock);
+        Ok(true)
     }
-}
-
-/// What the commits after change `seen` touched, by this server or another process.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Touched {
-    /// Changes were pruned before this server saw them: anything may have changed.
-    everything: bool,
-    page: bool,
-    sections: Vec<String>,
-}
-
-/// One look at the changes after `seen`; returns the last change it has dealt with.
-async fn follow_once(
-    conn: &mut SqliteConnection,
-    seen: i64,
-    pool: &SqlitePool,
-    read: &ReadModel,
-    metrics: &Metrics,
-) -> anyhow::Result<i64> {
-    let rows = storage::changes::since(conn, seen).await?;
-    let Some(last) = rows.last().map(|row| row.seq) else {
-        return Ok(seen); // a commit that changed no content (a token, say)
-    };
-    let mut touched = Touched {
-        everything: rows[0].seq != seen + 1,
-        ..Touched::default()
-    };
-    // Only the landing page is served (so far): other pages' changes are no concern here.
-    for row in rows
-        .into_iter()
-        .filter(|row| row.page.as_deref().is_none_or(|p| p == store::LANDING))
-    {
-        match row.section {
-            None => touched.page = true,
-            Some(id) if !touched.sections.contains(&id) => touched.sections.push(id),
-            Some(_) => {}
-        }
-    }
-
-    let lock = read.lock().await;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    let current = read.load_full();
-    let model = current.model().clone();
-    // Sections added to, moved on or taken off the page change what the page is: read it all.
-    let mut everything = touched.everything;
-    if !touched.sections.is_empty() {
-        let ids = storage::sections::ids(&mut tx, store::LANDING).await?;
-        let served = current
-            .stored()
-            .page
-            .sections()
-            .iter()
-            .map(|s| s.id.as_str());
-        everything |= !ids.iter().map(String::as_str).eq(served);
-    }
-    let mut updates = Vec::new();
-    for id in &touched.sections {
-        match store::load_section(&mut tx, &model, store::LANDING, id).await? {
-            Some((section, version)) if current.stored().version(id).is_some() => {
-                updates.push((section, version));
-            }
-            Some(_) => everything = true,
-            None => everything |= current.stored().version(id).is_some(),
-        }
-    }
-    let next = if everything {
-        metrics.reloaded("everything");
-        let stored = store::load_in(&mut tx, &model).await?;
-        Snapshot::build(model, stored)
-    } else {
-        let mut next = None::<Snapshot>;
-        for (section, version) in updates {
-            let base = next.as_ref().unwrap_or(&current);
-            if base.stored().version(&section.id) != Some(version) {
-                next = Some(base.with_section(&section.id, section.content, version));
-                metrics.reloaded("section");
-            }
-        }
-        if touched.page {
-            let record = store::load_page_row(&mut tx, store::LANDING)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("the landing page has gone from the database"))?;
-            let base = next.as_ref().unwrap_or(&current);
-            if base.stored().page_record() != record {
-                next = Some(base.with_page(record));
-                metrics.reloaded("page");
-            }
-        }
-        match next {
-            Some(next) => next,
-            None => return Ok(last), // every change was this server's own, already served
-        }
-    };
-    tx.commit().await?;
-    if read.publish(Arc::new(next), &lock) {
-        tracing::info!("published content changed by another process");
-    }
-    Ok(last)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::documents::SectionsDocument;
-    use crate::model::Timestamp;
+    use crate::content::store::Version;
 
     fn seeded() -> Stored {
         let page = crate::content::seed::load(None).unwrap().page;
@@ -333,8 +436,11 @@ mod tests {
             updated_at: Timestamp::parse("2026-11-25T12:00:00Z").unwrap(),
         };
         Stored {
+            id: Arc::from(LANDING),
+            file: Arc::from("_index.md"),
             versions: vec![version; page.sections().len()],
             page,
+            revision: 1,
             page_updated_at: version.updated_at,
             source: None,
         }
@@ -359,7 +465,7 @@ mod tests {
     #[test]
     fn the_assembled_collection_is_the_serialised_document() {
         let stored = seeded();
-        let snapshot = Snapshot::build(model(), stored.clone());
+        let snapshot = PageSnapshot::build(model(), stored.clone());
         assert_eq!(snapshot.collection().body()[..], document(&stored)[..]);
 
         // After a change, too; and unchanged sections keep their representation.
@@ -377,11 +483,29 @@ mod tests {
             revision: 2,
             updated_at: Timestamp::parse("2026-11-25T13:00:00Z").unwrap(),
         };
-        let next = snapshot.with_section("vision", content.clone(), version);
-        let expected = stored.with_section("vision", content, version);
+        let mut expected = stored.clone();
+        let at = expected.page.position("vision").unwrap();
+        expected.page.replace_section("vision", content);
+        expected.versions[at] = version;
+        let next = snapshot.next(expected.clone());
         assert_eq!(next.collection().body()[..], document(&expected)[..]);
         assert!(Arc::ptr_eq(&snapshot.sections[0], &next.sections[0]));
-        assert!(!Arc::ptr_eq(&snapshot.sections[3], &next.sections[3]));
+        assert!(!Arc::ptr_eq(&snapshot.sections[at], &next.sections[at]));
         assert_eq!(next.stored(), &expected);
+    }
+
+    #[test]
+    fn the_page_document_leads_with_the_pages_system_fields() {
+        let snapshot = PageSnapshot::build(model(), seeded());
+        let document: serde_json::Value =
+            serde_json::from_slice(snapshot.document().body()).unwrap();
+        let page = document["page"].as_object().unwrap();
+        let keys: Vec<&str> = page.keys().map(String::as_str).take(4).collect();
+        assert_eq!(keys, ["id", "path", "url", "identifier"]);
+        assert_eq!(page["url"], "/");
+        assert_eq!(
+            document["sections"],
+            serde_json::from_slice::<serde_json::Value>(snapshot.collection().body()).unwrap()["sections"]
+        );
     }
 }

@@ -22,24 +22,20 @@ pub struct Version {
     pub updated_at: Timestamp,
 }
 
-/// A page as stored: its content, plus each section's version (parallel to
-/// `page.sections()`) and when the page's own fields last changed.
+/// A page as stored: its content, its file, its current page revision and when it was written,
+/// and each section's version (parallel to `page.sections()`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
+    pub id: Arc<str>,
+    pub file: Arc<str>,
     pub page: Page,
+    /// The page revision: every change to the page makes one.
+    pub revision: i64,
+    /// When the current page revision was written: when anything on the page last changed.
     pub page_updated_at: Timestamp,
     pub versions: Vec<Version>,
     /// The page file as seeded or imported, which the export edits (`None` for a page stored by
-    /// an earlier release).
-    pub source: Option<Arc<str>>,
-}
-
-/// The page row: metadata, body, when they last changed, and the file they came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageRecord {
-    pub meta: Map<String, Value>,
-    pub body: String,
-    pub updated_at: Timestamp,
+    /// an earlier release, or made through the API).
     pub source: Option<Arc<str>>,
 }
 
@@ -52,36 +48,6 @@ impl Stored {
         self.page.section(id).map(|s| &s.content)
     }
 
-    /// This page with `content` as section `id`, at `version`.
-    pub fn with_section(&self, id: &str, content: SectionContent, version: Version) -> Self {
-        let mut next = self.clone();
-        if let Some(at) = next.page.position(id) {
-            next.versions[at] = version;
-            next.page.replace_section(id, content);
-        }
-        next
-    }
-
-    /// This page with another page row.
-    pub fn with_page(&self, record: PageRecord) -> Self {
-        let mut next = self.clone();
-        next.page.meta = record.meta;
-        next.page.body = record.body;
-        next.page_updated_at = record.updated_at;
-        next.source = record.source;
-        next
-    }
-
-    /// Its page row as stored.
-    pub fn page_record(&self) -> PageRecord {
-        PageRecord {
-            meta: self.page.meta.clone(),
-            body: self.page.body.clone(),
-            updated_at: self.page_updated_at,
-            source: self.source.clone(),
-        }
-    }
-
     /// When anything on the page last changed.
     pub fn last_modified(&self) -> Timestamp {
         self.versions
@@ -89,27 +55,6 @@ impl Stored {
             .map(|v| v.updated_at)
             .fold(self.page_updated_at, Ord::max)
     }
-}
-
-/// Stores `content` as the next revision of section `id` of page `page` and makes it current;
-/// `previous` is the current revision. The caller's transaction makes both one change.
-pub async fn save_section(
-    conn: &mut SqliteConnection,
-    page: &str,
-    id: &str,
-    content: &SectionContent,
-    previous: i64,
-    author: &str,
-) -> anyhow::Result<Version> {
-    let version = Version {
-        revision: previous + 1,
-        updated_at: Timestamp::now(),
-    };
-    let json = content.value().to_string();
-    let at = version.updated_at.to_rfc3339();
-    storage::revisions::insert(conn, page, id, version.revision, &json, author, &at).await?;
-    storage::sections::set_revision(conn, page, id, version.revision).await?;
-    Ok(version)
 }
 
 /// Parses a stored revision's content as a section of type `type_name`. Stored content is
@@ -137,89 +82,93 @@ pub async fn is_empty(conn: &mut SqliteConnection) -> anyhow::Result<bool> {
 /// entirely or not at all.
 pub async fn load(conn: &mut SqliteConnection, model: &Model) -> anyhow::Result<Stored> {
     let mut tx = conn.begin().await?;
-    let stored = load_in(&mut tx, model).await?;
+    let stored = load_page(&mut tx, model, LANDING)
+        .await?
+        .ok_or_else(|| anyhow!("the database holds no landing page ({LANDING})"))?;
     tx.commit().await?;
     Ok(stored)
 }
 
-/// Reads the landing page in one read transaction, with the number of the last change recorded
-/// (see `storage::changes`): what a reader that follows the database starts from.
-pub async fn load_following(
+/// Reads every page of the site (deleted ones left out) in one read transaction, by id, with
+/// the number of the last change recorded (see `storage::changes`): what a reader that follows
+/// the database starts from. Two queries, whatever the number of pages.
+pub async fn load_site(
     conn: &mut SqliteConnection,
     model: &Model,
-) -> anyhow::Result<(Stored, i64)> {
+) -> anyhow::Result<(Vec<Stored>, i64)> {
     let mut tx = conn.begin().await?;
-    let stored = load_in(&mut tx, model).await?;
+    let rows = storage::page::all_current(&mut tx).await?;
+    let sections = storage::sections::all_current(&mut tx).await?;
     let seq = storage::changes::last(&mut tx).await?;
     tx.commit().await?;
-    Ok((stored, seq))
+    let mut sections = sections.into_iter().peekable();
+    let mut pages = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut own = Vec::new();
+        while let Some(section) = sections.next_if(|s| s.page_id == row.id) {
+            own.push(storage::sections::CurrentRow {
+                id: section.id,
+                key: section.key,
+                kind: section.kind,
+                revision: section.revision,
+                content: section.content,
+                updated_at: section.updated_at,
+            });
+        }
+        pages.push(stored_of(model, row, own)?);
+    }
+    Ok((pages, seq))
 }
 
-/// Reads the landing page inside the caller's transaction.
-pub async fn load_in(conn: &mut SqliteConnection, model: &Model) -> anyhow::Result<Stored> {
-    load_page(conn, model, LANDING)
-        .await?
-        .ok_or_else(|| anyhow!("the database holds no landing page ({LANDING})"))
-}
-
-/// Reads page `id` inside the caller's transaction, if it is stored.
+/// Reads page `id` inside the caller's transaction, if it is part of the site (stored and not
+/// deleted).
 pub async fn load_page(
     conn: &mut SqliteConnection,
     model: &Model,
     id: &str,
 ) -> anyhow::Result<Option<Stored>> {
-    let Some(record) = load_page_row(conn, id).await? else {
-        return Ok(None);
-    };
-    let rows = storage::sections::current(conn, id).await?;
-    let mut sections = Vec::with_capacity(rows.len());
-    let mut versions = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (section, version) = section_of(model, row).with_context(|| format!("page {id}"))?;
-        sections.push(section);
-        versions.push(version);
-    }
-    Ok(Some(Stored {
-        page: Page::new(record.meta, record.body, sections),
-        page_updated_at: record.updated_at,
-        versions,
-        source: record.source,
-    }))
-}
-
-/// Page `id`'s row, if it is stored.
-pub async fn load_page_row(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> anyhow::Result<Option<PageRecord>> {
     let Some(row) = storage::page::get(conn, id).await? else {
         return Ok(None);
     };
-    let meta = match serde_json::from_str(&row.metadata)
-        .with_context(|| format!("stored metadata of page {id} is not JSON"))?
-    {
-        Value::Object(map) => map,
-        _ => return Err(anyhow!("stored metadata of page {id} is not an object")),
-    };
-    Ok(Some(PageRecord {
-        meta,
-        body: row.body,
-        updated_at: parse_time(&row.updated_at)?,
-        source: row.source.map(Arc::from),
-    }))
+    if row.deleted_at.is_some() {
+        return Ok(None);
+    }
+    let sections = storage::sections::current(conn, id).await?;
+    stored_of(model, row, sections).map(Some)
 }
 
-/// One section's current content and version, if the page has it.
-pub async fn load_section(
-    conn: &mut SqliteConnection,
+fn stored_of(
     model: &Model,
-    page: &str,
-    id: &str,
-) -> anyhow::Result<Option<(PageSection, Version)>> {
-    storage::sections::current_of(conn, page, id)
-        .await?
-        .map(|row| section_of(model, row))
-        .transpose()
+    row: storage::page::PageRow,
+    rows: Vec<storage::sections::CurrentRow>,
+) -> anyhow::Result<Stored> {
+    let id = row.id;
+    let meta = parse_metadata(&row.metadata).with_context(|| format!("page {id}"))?;
+    let mut sections = Vec::with_capacity(rows.len());
+    let mut versions = Vec::with_capacity(rows.len());
+    for section in rows {
+        let (section, version) =
+            section_of(model, section).with_context(|| format!("page {id}"))?;
+        sections.push(section);
+        versions.push(version);
+    }
+    Ok(Stored {
+        page: Page::new(meta, row.body, sections),
+        file: Arc::from(row.file),
+        revision: row.revision,
+        page_updated_at: parse_time(&row.updated_at)?,
+        versions,
+        source: row.source.map(Arc::from),
+        id: Arc::from(id),
+    })
+}
+
+/// Stored metadata: a JSON object.
+pub fn parse_metadata(json: &str) -> anyhow::Result<Map<String, Value>> {
+    match serde_json::from_str(json).context("stored metadata is not JSON")? {
+        Value::Object(map) => Ok(map),
+        _ => Err(anyhow!("stored metadata is not an object")),
+    }
 }
 
 fn section_of(
@@ -243,7 +192,7 @@ fn section_of(
 /// What [`store_page`] changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Replaced {
-    /// The page was not stored (or had been deleted): every section is new, at revision 1.
+    /// The page was not stored (or had been deleted): it is part of the site again.
     pub created: bool,
     /// The sections that got a new revision, or were added, in page order.
     pub changed: Vec<String>,
@@ -253,6 +202,8 @@ pub struct Replaced {
     pub unchanged: usize,
     /// Whether the page's metadata or body changed.
     pub page_changed: bool,
+    /// The page revision now current.
+    pub revision: i64,
 }
 
 impl Replaced {
@@ -262,9 +213,10 @@ impl Replaced {
 }
 
 /// Makes `page` (from the file `file`, whose text is `source`; `None` keeps the stored text)
-/// stored page `id`: a new revision by `author` of its metadata and body if they differ, of
-/// each section whose content differs, sections placed in page order and those it no longer has
-/// taken off it; nothing written for what is equal. The caller's transaction makes it one change.
+/// stored page `id`, inside the caller's transaction: a new revision by `author` of each section
+/// whose content differs (or that is new), sections placed in page order and those it no longer
+/// has taken off it, and one page revision that says what changed and holds the page as it now
+/// is; nothing written when nothing differs. A deleted page comes back.
 pub async fn store_page(
     conn: &mut SqliteConnection,
     id: &str,
@@ -274,65 +226,62 @@ pub async fn store_page(
     author: &str,
 ) -> anyhow::Result<Replaced> {
     let now = Timestamp::now().to_rfc3339();
-    let metadata = Value::Object(page.meta.clone()).to_string();
     let existing = storage::page::get(conn, id).await?;
     let mut replaced = Replaced::default();
-    let revision = match &existing {
+    let mut changes: Vec<String> = Vec::new();
+    let (metadata, body) = match &existing {
         None => {
             storage::page::insert(conn, id, file, source).await?;
-            storage::page::insert_revision(conn, id, 1, &metadata, &page.body, author, &now)
-                .await?;
             replaced.created = true;
-            replaced.page_changed = true;
-            1
+            changes.push("created".to_owned());
+            (true, true)
         }
         Some(row) => {
-            replaced.created = row.deleted_at.is_some();
-            let same = row.body == page.body
-                && serde_json::from_str::<Value>(&row.metadata).ok()
-                    == Some(Value::Object(page.meta.clone()));
-            if same {
-                row.revision
-            } else {
-                replaced.page_changed = true;
-                let next = row.revision + 1;
-                storage::page::insert_revision(conn, id, next, &metadata, &page.body, author, &now)
-                    .await?;
-                next
+            if row.deleted_at.is_some() {
+                replaced.created = true;
+                changes.push("restored".to_owned());
             }
+            let metadata = parse_metadata(&row.metadata).ok().as_ref() != Some(&page.meta);
+            let body = row.body != page.body;
+            if metadata {
+                changes.push("/page".to_owned());
+            }
+            if body {
+                changes.push("/body".to_owned());
+            }
+            (metadata, body)
         }
     };
-    if let Some(row) = &existing {
-        let source = source.or(row.source.as_deref());
-        if row.revision != revision
-            || row.file != file
-            || row.source.as_deref() != source
-            || row.deleted_at.is_some()
-        {
-            storage::page::set_current(conn, id, file, revision, source).await?;
-        }
-    }
+    replaced.page_changed = metadata || body;
 
     let current = storage::sections::current(conn, id).await?;
+    let mut layout = Vec::with_capacity(page.sections().len());
+    let mut moved = current.len() != page.sections().len();
     for (at, section) in page.sections().iter().enumerate() {
         let position = at as i64 + 1;
         let content = section.content.value();
         let kind = section.content.type_name();
         let now_row = current.iter().find(|row| row.id == section.id);
-        match storage::sections::revision(conn, id, &section.id).await? {
+        let revision = match storage::sections::revision(conn, id, &section.id).await? {
             None => {
                 storage::sections::insert(conn, id, &section.id, &section.key, kind, position, 1)
                     .await?;
                 let json = content.to_string();
                 storage::revisions::insert(conn, id, &section.id, 1, &json, author, &now).await?;
                 replaced.changed.push(section.id.clone());
+                if existing.is_some() {
+                    changes.push(format!("/sections/{}", section.id));
+                }
+                moved = true;
+                1
             }
             Some(revision) => {
                 let same = now_row.is_some_and(|row| {
                     serde_json::from_str::<Value>(&row.content).ok().as_ref() == Some(content)
                 });
-                if same {
+                let revision = if same {
                     replaced.unchanged += 1;
+                    revision
                 } else {
                     let json = content.to_string();
                     let next = revision + 1;
@@ -340,11 +289,14 @@ pub async fn store_page(
                         .await?;
                     storage::sections::set_revision(conn, id, &section.id, next).await?;
                     replaced.changed.push(section.id.clone());
-                }
+                    changes.push(format!("/sections/{}", section.id));
+                    next
+                };
                 let in_place = now_row
                     .is_some_and(|row| row.key == section.key && row.kind == kind)
                     && current.iter().position(|row| row.id == section.id) == Some(at);
                 if !in_place {
+                    moved = true;
                     storage::sections::place(
                         conn,
                         id,
@@ -355,8 +307,10 @@ pub async fn store_page(
                     )
                     .await?;
                 }
+                revision
             }
-        }
+        };
+        layout.push((section.id.as_str(), revision));
     }
     for row in &current {
         if page.section(&row.id).is_none() {
@@ -364,7 +318,88 @@ pub async fn store_page(
             replaced.removed.push(row.id.clone());
         }
     }
+    if moved && existing.is_some() {
+        changes.push("/sections".to_owned());
+    }
+
+    let file_changed = existing.as_ref().is_some_and(|row| {
+        row.file != file || source.is_some_and(|text| row.source.as_deref() != Some(text))
+    });
+    if changes.is_empty() {
+        // Only the file's text may differ (formatting the content does not see): keep it.
+        if let Some(row) = existing.as_ref().filter(|_| file_changed) {
+            let source = source.or(row.source.as_deref());
+            storage::page::set_current(conn, id, file, row.revision, source, None).await?;
+        }
+        replaced.revision = existing.map_or(1, |row| row.revision);
+        return Ok(replaced);
+    }
+    let revision = existing.as_ref().map_or(1, |row| row.revision + 1);
+    let metadata_json = metadata.then(|| Value::Object(page.meta.clone()).to_string());
+    let sections = serde_json::to_string(&layout).expect("a layout serialises");
+    let changes = serde_json::to_string(&changes).expect("changes serialise");
+    storage::page::insert_revision(
+        conn,
+        id,
+        &storage::page::NewRevision {
+            revision,
+            metadata: metadata_json.as_deref(),
+            body: body.then_some(page.body.as_str()),
+            sections: &sections,
+            changes: &changes,
+            deleted: false,
+            author,
+            created_at: &now,
+        },
+    )
+    .await?;
+    if let Some(row) = &existing {
+        let source = source.or(row.source.as_deref());
+        storage::page::set_current(conn, id, file, revision, source, None).await?;
+    }
+    replaced.revision = revision;
     Ok(replaced)
+}
+
+/// Deletes page `id` inside the caller's transaction: a page revision by `author` that says so;
+/// its sections and history stay, and storing the page again brings it back. Returns whether the
+/// page was part of the site.
+pub async fn delete_page(
+    conn: &mut SqliteConnection,
+    id: &str,
+    author: &str,
+) -> anyhow::Result<bool> {
+    let Some(row) = storage::page::get(conn, id).await? else {
+        return Ok(false);
+    };
+    if row.deleted_at.is_some() {
+        return Ok(false);
+    }
+    let now = Timestamp::now().to_rfc3339();
+    let layout: Vec<(String, i64)> = storage::sections::current(conn, id)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.revision))
+        .collect();
+    let revision = row.revision + 1;
+    storage::page::insert_revision(
+        conn,
+        id,
+        &storage::page::NewRevision {
+            revision,
+            metadata: None,
+            body: None,
+            sections: &serde_json::to_string(&layout).expect("a layout serialises"),
+            changes: r#"["deleted"]"#,
+            deleted: true,
+            author,
+            created_at: &now,
+        },
+    )
+    .await?;
+    let source = row.source.as_deref();
+    storage::page::set_current(conn, id, &row.file, revision, source, Some(&now)).await?;
+    Ok(true)
 }
 
 fn parse_time(text: &str) -> anyhow::Result<Timestamp> {

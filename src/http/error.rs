@@ -51,6 +51,9 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("{0}")]
     PreconditionFailed(String),
+    /// The request conflicts with the site as it is (a page that already exists).
+    #[error("{0}")]
+    Conflict(String),
     /// Too many failed authentications from this client; it may try again in `retry_after` s.
     #[error("too many requests with a bad token from this address: try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
@@ -123,10 +126,16 @@ impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
         match e {
             stale @ WriteError::Stale(_) => Self::PreconditionFailed(stale.to_string()),
-            WriteError::References(errors) => Self::InvalidFields(errors),
+            WriteError::References(errors) | WriteError::Invalid(errors) => {
+                Self::InvalidFields(errors)
+            }
             WriteError::NoSection(id) => {
                 Self::NotFound(format!("there is no section named {:?}", excerpt(&id)))
             }
+            WriteError::NoPage(id) => {
+                Self::NotFound(format!("there is no page {:?}", excerpt(&id)))
+            }
+            WriteError::Conflict(detail) => Self::Conflict(detail),
             WriteError::Database(e) => e.into(),
             WriteError::Internal(e) => Self::Internal(e),
         }
@@ -174,6 +183,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) | Self::CrossOrigin(_) => StatusCode::FORBIDDEN,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,

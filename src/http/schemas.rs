@@ -24,6 +24,9 @@ pub const SECTION: &str = "Section";
 pub const SECTION_CONTENT: &str = "SectionContent";
 pub const SECTIONS_DOCUMENT: &str = "SectionsDocument";
 pub const PAGE_META: &str = "PageMeta";
+pub const PAGE_DOCUMENT: &str = "PageDocument";
+pub const PAGE_LIST: &str = "PageList";
+pub const MODEL_DOCUMENT: &str = "ModelDocument";
 const SECTION_META: &str = "SectionMeta";
 
 /// Declares a type that stands, in an operation's annotation, for the model-built schema of
@@ -157,6 +160,7 @@ pub fn add_content_schemas(api: &mut OpenApi, model: &Model) {
     builder
         .named
         .push((SECTIONS_DOCUMENT.to_owned(), document.into()));
+    builder.named.extend(page_schemas());
     // The object types that fields name, each once.
     while let Some(name) = builder.wanted.pop_first() {
         if builder.named.iter().any(|(n, _)| *n == pascal(&name)) {
@@ -401,4 +405,99 @@ fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
         .item(schema)
         .item(ObjectBuilder::new().schema_type(Type::Null))
         .into()
+}
+
+/// The documents of the whole site: a page (`GET /pages/{id}`), the list of pages, the model.
+fn page_schemas() -> Vec<(String, RefOr<Schema>)> {
+    let text = |description: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+    };
+    let system = [
+        (
+            "id",
+            "The page's id: its path under `content/` without the extension",
+        ),
+        ("path", "Its file under `content/`"),
+        (
+            "url",
+            "Where Hugo publishes it (the path under the site's base URL)",
+        ),
+    ];
+    let mut page = ObjectBuilder::new().description(Some(
+        "The page's system fields, then its metadata (the front-matter keys that are not \
+         sections, as the content model has them for this page)",
+    ));
+    for (name, description) in system {
+        page = page.property(name, text(description)).required(name);
+    }
+    let page = page.additional_properties(Some(AdditionalProperties::FreeForm(true)));
+    let document = ObjectBuilder::new()
+        .description(Some(
+            "A page: its system fields and metadata, and its sections in page order.",
+        ))
+        .property("page", page)
+        .required("page")
+        .property(
+            "sections",
+            ArrayBuilder::new().items(Ref::from_schema_name(SECTION)),
+        )
+        .required("sections");
+    let mut summary = ObjectBuilder::new().description(Some("A page in the list of pages"));
+    for (name, description) in system {
+        summary = summary.property(name, text(description)).required(name);
+    }
+    let summary = summary
+        .property(
+            "title",
+            ObjectBuilder::new().description(Some("Its `title` metadata; `null` if it has none")),
+        )
+        .required("title")
+        .property(
+            "sections",
+            ArrayBuilder::new()
+                .items(ObjectBuilder::new().schema_type(Type::String))
+                .description(Some("Its section ids, in page order")),
+        )
+        .required("sections")
+        .property("updated_at", Timestamp::schema())
+        .required("updated_at");
+    let list = ObjectBuilder::new()
+        .description(Some("One page of the list of pages, by id"))
+        .property("pages", ArrayBuilder::new().items(summary))
+        .required("pages")
+        .property(
+            "next",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .description(Some(
+                    "The `cursor` of the next page; `null` on the last one",
+                )),
+        )
+        .required("next");
+    let model = ObjectBuilder::new()
+        .description(Some("The active content model and its version"))
+        .property(
+            "version",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1)),
+        )
+        .required("version")
+        .property(
+            "model",
+            ObjectBuilder::new()
+                .description(Some(
+                    "The model, as `docs/model.md` describes it (JSON Schema: \
+                     `docs/model.schema.json`)",
+                ))
+                .additional_properties(Some(AdditionalProperties::FreeForm(true))),
+        )
+        .required("model");
+    vec![
+        (PAGE_DOCUMENT.to_owned(), document.into()),
+        (PAGE_LIST.to_owned(), list.into()),
+        (MODEL_DOCUMENT.to_owned(), model.into()),
+    ]
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 
 use crate::auth::{Throttle, Tokens};
+use crate::content::representation::Representation;
 use crate::content::snapshot::ReadModel;
 use crate::http::routes::HttpSettings;
 use crate::http::security::Cors;
@@ -16,6 +17,8 @@ use crate::ops::metrics::Metrics;
 /// uses, flushed by `app::startup`) are shared with them.
 pub struct AppState {
     pub read: Arc<ReadModel>,
+    /// `GET /model`: the content model the server started with.
+    pub model: Representation,
     pub pool: SqlitePool,
     pub http: HttpSettings,
     pub metrics: Arc<Metrics>,

@@ -2,7 +2,8 @@
 //!
 //! [`read`] turns such a file into a [`Page`](crate::model::Page) under the content model,
 //! [`write`] turns a page back into one (editing the file it came from, [`source`]), [`references`]
-//! compares the body's shortcodes with the front matter, and [`site`] reads a `content/` folder.
+//! compares the body's shortcodes with the front matter, [`site`] reads a `content/` folder and
+//! [`url`] says where Hugo publishes a page.
 
 #[cfg(test)]
 mod properties;
@@ -10,6 +11,7 @@ pub mod read;
 pub mod references;
 pub mod site;
 pub mod source;
+pub mod url;
 pub mod write;
 pub mod yaml;
 #[cfg(test)]

@@ -289,6 +289,18 @@ impl Model {
             .or_else(|| self.sections.get(key))
     }
 
+    /// The front-matter key and rule of section `id` on page `page`: where a section added to
+    /// the page is written.
+    pub fn section_key(&self, page: &str, id: &str) -> Option<(&str, &SectionRule)> {
+        let own = self.pages.get(page).map(|rule| &rule.sections);
+        own.into_iter()
+            .flatten()
+            .chain(&self.sections)
+            .map(|(key, _)| key.as_str())
+            .filter_map(|key| Some((key, self.section_rule(page, key)?)))
+            .find(|(_, rule)| rule.id == id)
+    }
+
     /// The rule of metadata key `key` on page `page`, if it is metadata there.
     pub fn metadata_field(&self, page: &str, key: &str) -> Option<&Field> {
         self.pages

@@ -61,21 +61,11 @@ impl Model {
                         detail: error.detail,
                     })),
                 }
-            } else if let Some(field) = self.metadata_field(page, key) {
-                self.check_field(field, value, &at, &mut errors);
-                meta.insert(key.clone(), value.clone());
             } else {
-                errors.push(
-                    &at,
-                    "is neither metadata nor a section in the content model",
-                );
+                meta.insert(key.clone(), value.clone());
             }
         }
-        for (name, field) in self.metadata_fields(page) {
-            if !field.optional && !map.contains_key(name) {
-                errors.push(&Pointer::root().child(name), "is required");
-            }
-        }
+        self.check_metadata(page, &meta, &mut errors);
         for key in self.required_sections(page) {
             if !map.contains_key(key) {
                 errors.push(&Pointer::root().child(key), "is required");
@@ -86,6 +76,30 @@ impl Model {
             Ok(Page::new(meta, body.to_owned(), sections))
         } else {
             Err(problems)
+        }
+    }
+
+    /// Checks page `page`'s metadata `meta`: every key is metadata there (not a section, not
+    /// unknown), every value valid for its rule, every required key present. Pointers are into
+    /// `meta` (`/title`), which is where they are in the front matter too.
+    pub fn check_metadata(&self, page: &str, meta: &Map<String, Value>, errors: &mut Errors) {
+        for (key, value) in meta {
+            let at = Pointer::root().child(key);
+            if let Some(field) = self.metadata_field(page, key) {
+                self.check_field(field, value, &at, errors);
+            } else if self.section_rule(page, key).is_some() {
+                errors.push(&at, "is a section in the content model, not metadata");
+            } else {
+                errors.push(
+                    &at,
+                    "is neither metadata nor a section in the content model",
+                );
+            }
+        }
+        for (name, field) in self.metadata_fields(page) {
+            if !field.optional && !meta.contains_key(name) {
+                errors.push(&Pointer::root().child(name), "is required");
+            }
         }
     }
 

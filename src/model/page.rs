@@ -82,4 +82,44 @@ impl Page {
             None => false,
         }
     }
+
+    /// Takes section `id` off the page; `false` if it has no such section.
+    pub fn remove_section(&mut self, id: &str) -> bool {
+        let before = self.sections.len();
+        self.sections.retain(|s| s.id != id);
+        self.sections.len() != before
+    }
+
+    /// Puts `section` at `at` (0-based, at most the number of sections); `false`, changing
+    /// nothing, if the page already has a section of its id or key.
+    pub fn insert_section(&mut self, at: usize, section: PageSection) -> bool {
+        let taken = self
+            .sections
+            .iter()
+            .any(|s| s.id == section.id || s.key == section.key);
+        if taken || at > self.sections.len() {
+            return false;
+        }
+        self.sections.insert(at, section);
+        true
+    }
+
+    /// Puts the sections in the order of `ids`, which must name each of them once; `false`,
+    /// changing nothing, otherwise.
+    pub fn reorder(&mut self, ids: &[&str]) -> bool {
+        let mut ordered = Vec::with_capacity(ids.len());
+        for id in ids {
+            match self.section(id) {
+                Some(section) if !ordered.iter().any(|s: &PageSection| s.id == *id) => {
+                    ordered.push(section.clone());
+                }
+                _ => return false,
+            }
+        }
+        if ordered.len() != self.sections.len() {
+            return false;
+        }
+        self.sections = ordered;
+        true
+    }
 }

@@ -13,6 +13,9 @@ use utoipa::{PartialSchema, ToSchema};
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
+    /// 1970-01-01T00:00:00Z: earlier than anything stored.
+    pub const EPOCH: Self = Self(OffsetDateTime::UNIX_EPOCH);
+
     /// Now, truncated to the second.
     pub fn now() -> Self {
         let now = OffsetDateTime::now_utc();

@@ -105,9 +105,8 @@ impl Metrics {
             Opts::new(
                 "reloads_total",
                 "Content that another process committed, read back and published, by part: \
-                 `section` (one per section), `page` (metadata and body), or `everything` (the \
-                 change log had been pruned past what this server had seen). The server's own \
-                 writes never count here.",
+                 `page` (one per page changed), or `everything` (the change log had been pruned \
+                 past what this server had seen). The server's own writes never count here.",
             ),
             &["part"],
         )

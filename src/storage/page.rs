@@ -1,9 +1,9 @@
-//! The `pages` and `page_revisions` tables: every page of the site, its file, and its metadata
-//! and body at each revision.
+//! The `pages` and `page_revisions` tables: every page of the site, its file, and its history:
+//! one page revision per change to the page, each holding the page as it then was.
 
 use sqlx::SqliteConnection;
 
-/// A page as stored: its current metadata and body, and the file it came from.
+/// A page as stored: its current revision, with the metadata and body in force at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRow {
     pub id: String,
@@ -19,16 +19,92 @@ pub struct PageRow {
     pub deleted_at: Option<String>,
 }
 
+// Metadata and body are stored only when they change: the value in force at a revision is the
+// one of the latest revision at or before it that has one (an index range, newest first).
+
 pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<PageRow>> {
     sqlx::query_as!(
         PageRow,
-        r#"SELECT p.id AS "id!", p.file, p.revision, r.metadata, r.body, r.created_at AS updated_at,
-                  p.source, p.deleted_at
+        r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, p.source,
+                  p.deleted_at,
+                  (SELECT m.metadata FROM page_revisions m
+                   WHERE m.page_id = p.id AND m.revision <= p.revision AND m.metadata IS NOT NULL
+                   ORDER BY m.revision DESC LIMIT 1) AS "metadata!: String",
+                  (SELECT b.body FROM page_revisions b
+                   WHERE b.page_id = p.id AND b.revision <= p.revision AND b.body IS NOT NULL
+                   ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
            FROM pages p JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
            WHERE p.id = ?"#,
         id
     )
     .fetch_optional(conn)
+    .await
+}
+
+/// A page revision: the page as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionRow {
+    pub revision: i64,
+    pub metadata: String,
+    pub body: String,
+    /// `[["teaser", 3], …]`: the sections in page order, each at its revision.
+    pub sections: String,
+    /// What it changed (a JSON array of strings).
+    pub changes: String,
+    pub deleted: bool,
+    pub author: String,
+    pub created_at: String,
+}
+
+pub async fn revision(
+    conn: &mut SqliteConnection,
+    id: &str,
+    revision: i64,
+) -> sqlx::Result<Option<RevisionRow>> {
+    sqlx::query_as!(
+        RevisionRow,
+        r#"SELECT r.revision, r.sections, r.changes, r.deleted AS "deleted: bool", r.author,
+                  r.created_at,
+                  (SELECT m.metadata FROM page_revisions m
+                   WHERE m.page_id = r.page_id AND m.revision <= r.revision
+                     AND m.metadata IS NOT NULL
+                   ORDER BY m.revision DESC LIMIT 1) AS "metadata!: String",
+                  (SELECT b.body FROM page_revisions b
+                   WHERE b.page_id = r.page_id AND b.revision <= r.revision AND b.body IS NOT NULL
+                   ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
+           FROM page_revisions r WHERE r.page_id = ? AND r.revision = ?"#,
+        id,
+        revision
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// A page revision without its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionMeta {
+    pub revision: i64,
+    pub changes: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// Up to `limit` revisions of page `id` older than `before`, newest first.
+pub async fn revisions(
+    conn: &mut SqliteConnection,
+    id: &str,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<RevisionMeta>> {
+    sqlx::query_as!(
+        RevisionMeta,
+        "SELECT revision, changes, author, created_at FROM page_revisions
+         WHERE page_id = ? AND revision < ? ORDER BY revision DESC LIMIT ?",
+        id,
+        before,
+        limit
+    )
+    .fetch_all(conn)
     .await
 }
 
@@ -45,6 +121,26 @@ pub async fn list(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageListing>>
     sqlx::query_as!(
         PageListing,
         r#"SELECT id AS "id!", file, deleted_at FROM pages ORDER BY id"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every page that is part of the site (not deleted), with its current metadata and body, by id.
+pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRow>> {
+    sqlx::query_as!(
+        PageRow,
+        r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, p.source,
+                  p.deleted_at,
+                  (SELECT m.metadata FROM page_revisions m
+                   WHERE m.page_id = p.id AND m.revision <= p.revision AND m.metadata IS NOT NULL
+                   ORDER BY m.revision DESC LIMIT 1) AS "metadata!: String",
+                  (SELECT b.body FROM page_revisions b
+                   WHERE b.page_id = p.id AND b.revision <= p.revision AND b.body IS NOT NULL
+                   ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
+           FROM pages p JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
+           WHERE p.deleted_at IS NULL
+           ORDER BY p.id"#
     )
     .fetch_all(conn)
     .await
@@ -74,44 +170,60 @@ pub async fn insert(
     Ok(())
 }
 
-/// A revision of a page's metadata and body.
+/// A page revision as [`insert_revision`] writes it.
+pub struct NewRevision<'a> {
+    pub revision: i64,
+    /// `None`: unchanged since the revision before.
+    pub metadata: Option<&'a str>,
+    /// `None`: unchanged since the revision before.
+    pub body: Option<&'a str>,
+    pub sections: &'a str,
+    pub changes: &'a str,
+    pub deleted: bool,
+    pub author: &'a str,
+    pub created_at: &'a str,
+}
+
 pub async fn insert_revision(
     conn: &mut SqliteConnection,
     id: &str,
-    revision: i64,
-    metadata: &str,
-    body: &str,
-    author: &str,
-    created_at: &str,
+    revision: &NewRevision<'_>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO page_revisions (page_id, revision, metadata, body, author, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO page_revisions
+             (page_id, revision, metadata, body, sections, changes, deleted, author, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id,
-        revision,
-        metadata,
-        body,
-        author,
-        created_at
+        revision.revision,
+        revision.metadata,
+        revision.body,
+        revision.sections,
+        revision.changes,
+        revision.deleted,
+        revision.author,
+        revision.created_at
     )
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Points the page at `revision`, with its file as last imported; brings a deleted page back.
+/// Points the page at `revision`, with its file as last imported; `deleted_at` says whether the
+/// page is part of the site (`None`) or deleted since then.
 pub async fn set_current(
     conn: &mut SqliteConnection,
     id: &str,
     file: &str,
     revision: i64,
     source: Option<&str>,
+    deleted_at: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE pages SET file = ?, revision = ?, source = ?, deleted_at = NULL WHERE id = ?",
+        "UPDATE pages SET file = ?, revision = ?, source = ?, deleted_at = ? WHERE id = ?",
         file,
         revision,
         source,
+        deleted_at,
         id
     )
     .execute(conn)
@@ -119,10 +231,19 @@ pub async fn set_current(
     Ok(())
 }
 
-/// Marks a page deleted: it is no longer part of the site; its history stays.
-pub async fn delete(conn: &mut SqliteConnection, id: &str, at: &str) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE pages SET deleted_at = ? WHERE id = ?", at, id)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Page `id`'s current revision, if it is part of the site (stored and not deleted).
+pub async fn current_revision(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "SELECT revision FROM pages WHERE id = ? AND deleted_at IS NULL",
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The page whose file is `file`, deleted or not.
+pub async fn with_file(conn: &mut SqliteConnection, file: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(r#"SELECT id AS "id!" FROM pages WHERE file = ?"#, file)
+        .fetch_optional(conn)
+        .await
 }

@@ -146,3 +146,67 @@ pub async fn place(
     .await?;
     Ok(())
 }
+
+/// A section of some page, with its current revision and content.
+#[derive(Debug)]
+pub struct SiteRow {
+    pub page_id: String,
+    pub id: String,
+    pub key: String,
+    pub kind: String,
+    pub revision: i64,
+    pub content: String,
+    pub updated_at: String,
+}
+
+/// The sections of every page that is part of the site, by page id and in page order: what a
+/// server loads at start in one query rather than one per page.
+pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<SiteRow>> {
+    sqlx::query_as!(
+        SiteRow,
+        r#"SELECT s.page_id AS "page_id!", s.id AS "id!", s.key, s.type AS kind, s.revision,
+                  r.content, r.created_at AS updated_at
+           FROM pages p
+           JOIN page_sections s ON s.page_id = p.id
+           JOIN section_revisions r
+             ON r.page_id = s.page_id AND r.section_id = s.id AND r.revision = s.revision
+           WHERE p.deleted_at IS NULL AND s.position IS NOT NULL
+           ORDER BY s.page_id, s.position"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A section as it is placed, whether on the page or removed from it.
+#[derive(Debug)]
+pub struct PlacedRow {
+    pub id: String,
+    pub key: String,
+    pub kind: String,
+    pub position: Option<i64>,
+    pub revision: i64,
+}
+
+/// Every section page `page` has had, on it now or not.
+pub async fn all_of(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<PlacedRow>> {
+    sqlx::query_as!(
+        PlacedRow,
+        r#"SELECT id AS "id!", key, type AS kind, position, revision FROM page_sections
+           WHERE page_id = ? ORDER BY position IS NULL, position, id"#,
+        page
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The sections on page `page` now, in page order, each with its current revision.
+pub async fn layout(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", revision FROM page_sections
+           WHERE page_id = ? AND position IS NOT NULL ORDER BY position"#,
+        page
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row.revision)).collect())
+}

@@ -17,6 +17,7 @@ mod metrics;
 mod openapi;
 mod ops;
 mod page_file;
+mod pages;
 mod references;
 mod sections;
 mod security;

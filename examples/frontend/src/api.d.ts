@@ -85,6 +85,343 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The active content model
+         * @description The model every page is read, checked and written under (the format is `docs/model.md`, its
+         *     JSON Schema `docs/model.schema.json`), with its version. Cacheable.
+         */
+        get: operations["get_model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the site's pages
+         * @description Every page by id: `id`, `path` (its file under `content/`), `url` (where Hugo publishes it),
+         *     `title`, its section ids in page order, `updated_at`. Paged: `next` (and `Link: rel="next"`)
+         *     names the cursor of the next page. Cacheable like `/sections`.
+         */
+        get: operations["list_pages"];
+        put?: never;
+        /**
+         * Create a page
+         * @description A new page of the site, from its file path, metadata, sections and body, checked like any
+         *     write. `201` with `Location`. A page that was deleted comes back this way, its history kept.
+         *     Needs the `write` scope.
+         */
+        post: operations["create_page"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a page
+         * @description The same document as `GET /sections`, for this page: `page` is its metadata with `id`,
+         *     `path` and `url` first, `sections` its sections in page order. Cacheable: its `ETag` changes
+         *     whenever anything on the page changes.
+         */
+        get: operations["get_page"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a page
+         * @description The page is no longer part of the site (reads answer `404`, the export leaves it out); its
+         *     history stays, and restoring one of its revisions (or creating it again) brings it back.
+         *     Needs the `write` scope and `If-Match` (the page's `ETag`). The landing page cannot be
+         *     deleted (`409`).
+         */
+        delete: operations["delete_page"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a page's metadata
+         * @description A JSON Merge Patch (RFC 7396) of the page's metadata (`title`, `date`, `draft`, …: the
+         *     `page` of `GET /pages/{id}` without `id`, `path` and `url`); `null` removes an optional key.
+         *     The result is checked against the content model; error pointers are into the merged
+         *     metadata. Needs the `write` scope and `If-Match` (the page's `ETag`).
+         */
+        patch: operations["patch_page"];
+        trace?: never;
+    };
+    "/pages/{id}/body": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a page's body
+         * @description Everything after the front matter, byte for byte (HTML or Markdown with Hugo shortcodes),
+         *     as text. Its `ETag` changes only when the body does; send it in `If-Match` to replace it.
+         */
+        get: operations["get_page_body"];
+        /**
+         * Replace a page's body
+         * @description The new body as `text/plain` (UTF-8), verbatim. Needs the `write` scope and `If-Match` (the
+         *     body's `ETag`). A body that asks for something the page does not have (a `param` key that is
+         *     missing) is a `422` at `/body` naming the line.
+         */
+        put: operations["put_page_body"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page as a Hugo page file
+         * @description As `GET /export`, for any page: the file as the site keeps it, edited only where the content
+         *     changed.
+         */
+        get: operations["export_site_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reorder a page's sections
+         * @description The body is every section id of the page, once each, in the new order. Needs the `write`
+         *     scope and `If-Match` (the page's `ETag`). Answers with the page.
+         */
+        put: operations["reorder_page_sections"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a page's revisions
+         * @description Every change to the page, newest first: each revision says what it changed (metadata, body,
+         *     a section's content, sections added, removed or moved, the page deleted or restored) and
+         *     holds the whole page as it then was. Also for a deleted page. Needs a token of any scope.
+         */
+        get: operations["list_page_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/revisions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one revision of a page
+         * @description The whole page as it was: metadata, sections (each at its revision then, with its content)
+         *     and body. Needs a token of any scope.
+         */
+        get: operations["get_page_revision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/revisions/{revision}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a page revision
+         * @description Makes the page as it was at that revision (metadata, body, its sections in that order with
+         *     that content) current again, as a new revision, checked like any write. A deleted page comes
+         *     back this way (with `If-Match: *`: it has no current `ETag`). No body. Needs the `write`
+         *     scope and `If-Match` (the page's `ETag`). Answers with the page.
+         */
+        post: operations["restore_page_revision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a section to a page
+         * @description The body is the section (with `id`, one the content model has for this page, and its
+         *     `type`), and optionally `position` (1-based; default: last). `201` with `Location`. Needs the
+         *     `write` scope and `If-Match` (the page's `ETag`).
+         */
+        post: operations["add_page_section"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/sections/{section}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a section of a page
+         * @description As `GET /sections/{id}`, on any page.
+         */
+        get: operations["get_page_section"];
+        /**
+         * Replace a section of a page
+         * @description As `PUT /sections/{id}`, on any page.
+         */
+        put: operations["put_page_section"];
+        post?: never;
+        /**
+         * Remove a section from a page
+         * @description The section is taken off the page (its history stays; restoring a page revision that had
+         *     it, or adding it again, brings it back). Refused with `422` if the body uses it, or if the
+         *     content model requires it on this page. Needs the `write` scope and `If-Match` (the
+         *     section's `ETag`).
+         */
+        delete: operations["remove_page_section"];
+        options?: never;
+        head?: never;
+        /**
+         * Change part of a section of a page
+         * @description As `PATCH /sections/{id}`, on any page.
+         */
+        patch: operations["patch_page_section"];
+        trace?: never;
+    };
+    "/pages/{id}/sections/{section}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a page section's revisions
+         * @description As `GET /sections/{id}/revisions`, on any page (also for a section since removed from it).
+         */
+        get: operations["list_page_section_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/sections/{section}/revisions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one revision of a page section
+         * @description As `GET /sections/{id}/revisions/{revision}`, on any page.
+         */
+        get: operations["get_page_section_revision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pages/{id}/sections/{section}/revisions/{revision}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a revision of a page section
+         * @description As `POST /sections/{id}/revisions/{revision}/restore`, on any page.
+         */
+        post: operations["restore_page_section_revision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sections": {
         parameters: {
             query?: never;
@@ -454,6 +791,91 @@ export interface components {
         };
         /** @description An http:// or https:// URL with a host, a site path starting with a single /, a #fragment, or mailto:, with no white space (encode it as %20). At most 2,048 characters. */
         Link: string;
+        /**
+         * @description A merge patch of a page's metadata.
+         * @example {
+         *       "title": "Gen3 Workspaces"
+         *     }
+         */
+        MetadataPatch: {
+            [key: string]: unknown;
+        };
+        /** @description The active content model and its version */
+        ModelDocument: {
+            /** @description The model, as `docs/model.md` describes it (JSON Schema: `docs/model.schema.json`) */
+            model: {
+                [key: string]: unknown;
+            };
+            version: number;
+        };
+        /** @description A new page. */
+        NewPage: {
+            /** @description Its body, verbatim. */
+            body?: string;
+            /** @description Its metadata, as the content model has it for this page. */
+            page?: Record<string, never>;
+            /**
+             * @description Its file under `content/` (`community/news.md`); the page's id is this path without the
+             *     extension. `.md`, `.adoc` or `.html`.
+             * @example community/news.md
+             */
+            path: string;
+            /**
+             * @description Its sections in page order, each as a `POST /pages/{id}/sections` body (with `id` and
+             *     `type`).
+             */
+            sections?: Record<string, never>[];
+        };
+        /**
+         * @description A section to add: the section as `GET` returns it (with `id` and `type`), and where.
+         * @example {
+         *       "id": "teaser",
+         *       "type": "page-teaser",
+         *       "position": 1,
+         *       "title": "…"
+         *     }
+         */
+        NewSection: {
+            [key: string]: unknown;
+        };
+        /** @description A page: its system fields and metadata, and its sections in page order. */
+        PageDocument: {
+            /** @description The page's system fields, then its metadata (the front-matter keys that are not sections, as the content model has them for this page) */
+            page: {
+                /** @description The page's id: its path under `content/` without the extension */
+                id: string;
+                /** @description Its file under `content/` */
+                path: string;
+                /** @description Where Hugo publishes it (the path under the site's base URL) */
+                url: string;
+            } & {
+                [key: string]: unknown;
+            };
+            sections: components["schemas"]["Section"][];
+        };
+        /** @description One page of the list of pages, by id */
+        PageList: {
+            /** @description The `cursor` of the next page; `null` on the last one */
+            next: string | null;
+            pages: {
+                /** @description The page's id: its path under `content/` without the extension */
+                id: string;
+                /** @description Its file under `content/` */
+                path: string;
+                /** @description Its section ids, in page order */
+                sections: string[];
+                /** @description Its `title` metadata; `null` if it has none */
+                title: Record<string, never>;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 time in UTC, whole seconds.
+                 * @example 2026-11-25T12:00:00Z
+                 */
+                updated_at: string;
+                /** @description Where Hugo publishes it (the path under the site's base URL) */
+                url: string;
+            }[];
+        };
         PageMeta: {
             aliases?: components["schemas"]["Link"][];
             categories?: components["schemas"]["Title"][];
@@ -476,6 +898,44 @@ export interface components {
             type?: components["schemas"]["Title"];
             url?: components["schemas"]["Link"];
             weight?: number;
+        };
+        /** @description The page as it was at a revision. */
+        PageRevision: {
+            author: string;
+            body: string;
+            changes: string[];
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Whether the page was deleted at this revision. */
+            deleted: boolean;
+            /** @description Its metadata. */
+            page: Record<string, never>;
+            /** Format: int64 */
+            revision: number;
+            sections: components["schemas"]["PageRevisionSection"][];
+        };
+        /** @description One page of a page's history, newest first. */
+        PageRevisionList: {
+            revisions: components["schemas"]["PageRevisionSummary"][];
+        };
+        /** @description A section of a page revision, at the revision it then had. */
+        PageRevisionSection: {
+            content: components["schemas"]["SectionContent"];
+            id: string;
+            /** Format: int64 */
+            revision: number;
+        };
+        /** @description A page revision without its content: what it changed. */
+        PageRevisionSummary: {
+            /** @example editor */
+            author: string;
+            /**
+             * @description What it changed: `created`, `deleted`, `restored`, `/page` (the metadata), `/body`,
+             *     `/sections` (sections added, removed or moved), `/sections/{id}` (a section's content).
+             */
+            changes: string[];
+            created_at: components["schemas"]["Timestamp"];
+            /** Format: int64 */
+            revision: number;
         };
         /** @description A page's opening banner, a headline and a paragraph, with a picture and more paragraphs where the page has them. */
         PageTeaser: {
@@ -910,6 +1370,2550 @@ export interface operations {
             };
         };
     };
+    get_model: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+                 *     tag of the current version gives `304`.
+                 */
+                "If-None-Match"?: string;
+                /** @description An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent. */
+                "If-Modified-Since"?: string;
+                /** @description `gzip` and `br` are served precompressed. */
+                "Accept-Encoding"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The active content model */
+            200: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this version in this content coding */
+                    ETag?: string;
+                    /** @description When it last changed (one-second resolution) */
+                    "Last-Modified"?: string;
+                    /** @description Accept-Encoding */
+                    Vary?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDocument"];
+                };
+            };
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
+            304: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description The current validator */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_pages: {
+        parameters: {
+            query?: {
+                /** @description How many pages to list (1 to 1000). */
+                limit?: number;
+                /** @description List the pages after this one: the `next` of the page before (opaque). */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+                 *     tag of the current version gives `304`.
+                 */
+                "If-None-Match"?: string;
+                /** @description An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent. */
+                "If-Modified-Since"?: string;
+                /** @description `gzip` and `br` are served precompressed. */
+                "Accept-Encoding"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the list of pages */
+            200: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this version in this content coding */
+                    ETag?: string;
+                    /** @description When it last changed (one-second resolution) */
+                    "Last-Modified"?: string;
+                    /** @description Accept-Encoding */
+                    Vary?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageList"];
+                };
+            };
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
+            304: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description The current validator */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `limit` is out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPage"];
+            };
+        };
+        responses: {
+            /** @description The new page (`Location` is its URL) */
+            201: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    /** @description The page's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDocument"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The page exists, or its file is another page's */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_page: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+                 *     tag of the current version gives `304`.
+                 */
+                "If-None-Match"?: string;
+                /** @description An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent. */
+                "If-Modified-Since"?: string;
+                /** @description `gzip` and `br` are served precompressed. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this version in this content coding */
+                    ETag?: string;
+                    /** @description When it last changed (one-second resolution) */
+                    "Last-Modified"?: string;
+                    /** @description Accept-Encoding */
+                    Vary?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDocument"];
+                };
+            };
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
+            304: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description The current validator */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No page has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_page: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (its history stays) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The landing page cannot be deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_page: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["MetadataPatch"];
+            };
+        };
+        responses: {
+            /** @description The page as it now is (unchanged if the write changed nothing) */
+            200: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDocument"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_page_body: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+                 *     tag of the current version gives `304`.
+                 */
+                "If-None-Match"?: string;
+                /** @description An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent. */
+                "If-Modified-Since"?: string;
+                /** @description `gzip` and `br` are served precompressed. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page's body, verbatim */
+            200: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this version in this content coding */
+                    ETag?: string;
+                    /** @description When it last changed (one-second resolution) */
+                    "Last-Modified"?: string;
+                    /** @description Accept-Encoding */
+                    Vary?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; charset=utf-8": string;
+                };
+            };
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
+            304: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description The current validator */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No page has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_page_body: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The body as it now is */
+            200: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; charset=utf-8": string;
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_site_page: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+                 *     tag of the current version gives `304`.
+                 */
+                "If-None-Match"?: string;
+                /** @description An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent. */
+                "If-Modified-Since"?: string;
+                /** @description `gzip` and `br` are served precompressed. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Hugo page file */
+            200: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this version in this content coding */
+                    ETag?: string;
+                    /** @description When it last changed (one-second resolution) */
+                    "Last-Modified"?: string;
+                    /** @description Accept-Encoding */
+                    Vary?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown; charset=utf-8": string;
+                };
+            };
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
+            304: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description The current validator */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No page has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reorder_page_sections: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       "teaser",
+                 *       "features"
+                 *     ]
+                 */
+                "application/json": string[];
+            };
+        };
+        responses: {
+            /** @description The page as it now is (unchanged if the write changed nothing) */
+            200: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDocument"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_page_revisions: {
+        parameters: {
+            query?: {
+                /** @description How many revisions to list (1 to 500). */
+                limit?: number;
+                /** @description List only revisions older than this one (the `revision` of the last one seen). */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revisions, newest first */
+            200: {
+                headers: {
+                    /** @description `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `rel="next"`: the next page, when there is one */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRevisionList"];
+                };
+            };
+            /** @description A query parameter is malformed or out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_page_revision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The revision's number */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page at that revision */
+            200: {
+                headers: {
+                    /** @description `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRevision"];
+                };
+            };
+            /** @description A query parameter is malformed or out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restore_page_revision: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The revision to restore */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page as it now is (unchanged if the write changed nothing) */
+            200: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDocument"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_page_section: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSection"];
+            };
+        };
+        responses: {
+            /** @description The new section (`Location` is its URL) */
+            201: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    /** @description The section's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The page already has this section */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_page_section: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+                 *     tag of the current version gives `304`.
+                 */
+                "If-None-Match"?: string;
+                /** @description An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent. */
+                "If-Modified-Since"?: string;
+                /** @description `gzip` and `br` are served precompressed. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                section: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this version in this content coding */
+                    ETag?: string;
+                    /** @description When it last changed (one-second resolution) */
+                    "Last-Modified"?: string;
+                    /** @description Accept-Encoding */
+                    Vary?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
+            304: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description The current validator */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No section has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_page_section: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                section: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionContent"];
+            };
+        };
+        responses: {
+            /** @description The section as it now is (unchanged if the write changed nothing) */
+            200: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_page_section: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                section: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (its history stays) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The landing page cannot be deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_page_section: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                section: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["SectionPatch"];
+            };
+        };
+        responses: {
+            /** @description The section as it now is (unchanged if the write changed nothing) */
+            200: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_page_section_revisions: {
+        parameters: {
+            query?: {
+                /** @description How many revisions to list (1 to 500). */
+                limit?: number;
+                /** @description List only revisions older than this one (the `revision` of the last one seen). */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                section: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revisions, newest first */
+            200: {
+                headers: {
+                    /** @description `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `rel="next"`: the next page, when there is one */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionList"];
+                };
+            };
+            /** @description A query parameter is malformed or out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_page_section_revision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                section: string;
+                /** @description The revision's number */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revision */
+            200: {
+                headers: {
+                    /** @description `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revision"];
+                };
+            };
+            /** @description A query parameter is malformed or out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restore_page_section_revision: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
+                 *     or `*` to overwrite whatever is current. Without it: `428`; stale: `412`.
+                 * @example "3f9a1c0de2b4a5968e07"
+                 */
+                "If-Match": string;
+                /** @description `gzip` and `br` are offered for the response. */
+                "Accept-Encoding"?: string;
+            };
+            path: {
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                id: string;
+                /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
+                section: string;
+                /** @description The revision to restore */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section as it now is (unchanged if the write changed nothing) */
+            200: {
+                headers: {
+                    /** @description Its URL */
+                    "Content-Location"?: string;
+                    /** @description The new version's strong validator, for the next `If-Match` */
+                    ETag?: string;
+                    /** @description When it last changed */
+                    "Last-Modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            /** @description The body is not JSON, or a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, section (or revision) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout; the connection is closed */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names no current version: reload, reapply, retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `Content-Type` is not the one this operation takes (see `Accept`) */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_sections: {
         parameters: {
             query?: never;
@@ -1066,11 +4070,11 @@ export interface operations {
             /** @description The section as it now is (unchanged if the write changed nothing) */
             200: {
                 headers: {
-                    /** @description The section's URL */
+                    /** @description Its URL */
                     "Content-Location"?: string;
                     /** @description The new version's strong validator, for the next `If-Match` */
                     ETag?: string;
-                    /** @description When the section last changed */
+                    /** @description When it last changed */
                     "Last-Modified"?: string;
                     [name: string]: unknown;
                 };
@@ -1109,7 +4113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such section (or revision) */
+            /** @description No such page, section (or revision) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1156,7 +4160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, or the write would remove something the page's body uses (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now) and, for a removal, the body's lines */
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1235,11 +4239,11 @@ export interface operations {
             /** @description The section as it now is (unchanged if the write changed nothing) */
             200: {
                 headers: {
-                    /** @description The section's URL */
+                    /** @description Its URL */
                     "Content-Location"?: string;
                     /** @description The new version's strong validator, for the next `If-Match` */
                     ETag?: string;
-                    /** @description When the section last changed */
+                    /** @description When it last changed */
                     "Last-Modified"?: string;
                     [name: string]: unknown;
                 };
@@ -1278,7 +4282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such section (or revision) */
+            /** @description No such page, section (or revision) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1325,7 +4329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, or the write would remove something the page's body uses (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now) and, for a removal, the body's lines */
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1426,7 +4430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such section or revision */
+            /** @description No such page, section or revision */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1513,7 +4517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such section or revision */
+            /** @description No such page, section or revision */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1581,11 +4585,11 @@ export interface operations {
             /** @description The section as it now is (unchanged if the write changed nothing) */
             200: {
                 headers: {
-                    /** @description The section's URL */
+                    /** @description Its URL */
                     "Content-Location"?: string;
                     /** @description The new version's strong validator, for the next `If-Match` */
                     ETag?: string;
-                    /** @description When the section last changed */
+                    /** @description When it last changed */
                     "Last-Modified"?: string;
                     [name: string]: unknown;
                 };
@@ -1624,7 +4628,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such section (or revision) */
+            /** @description No such page, section (or revision) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1671,7 +4675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, or the write would remove something the page's body uses (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now) and, for a removal, the body's lines */
+            /** @description Invalid fields, or the write would make the page's body ask for something that no longer exists (a `param` reference): `errors` has one entry per field, with a JSON Pointer (for a removal, to where the removed value is now: into the section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a missing key) and the body's lines */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,4 +1,4 @@
-//! Reading a write's JSON body, after authentication and preconditions have passed (API.md's
+//! Reading a write's body (JSON, or a page body's text), after authentication and preconditions have passed (API.md's
 //! order of checks), so that no body is read for a request that would be refused anyway.
 
 use actix_web::http::header;
@@ -22,6 +22,29 @@ pub async fn read_json(
     accept: &'static str,
     http: &HttpSettings,
 ) -> Result<Value> {
+    parse_i_json(&read_bytes(req, payload, accept, http).await?)
+}
+
+/// The body as text, if it is `text/plain` in UTF-8, with the same limits as [`read_json`].
+pub async fn read_text(
+    req: &HttpRequest,
+    payload: web::Payload,
+    http: &HttpSettings,
+) -> Result<String> {
+    let bytes = read_bytes(req, payload, TEXT_PLAIN, http).await?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|e| ApiError::BadRequest(format!("the body is not UTF-8: {e}")))
+}
+
+/// The media type of a page body.
+pub const TEXT_PLAIN: &str = "text/plain";
+
+async fn read_bytes(
+    req: &HttpRequest,
+    payload: web::Payload,
+    accept: &'static str,
+    http: &HttpSettings,
+) -> Result<web::Bytes> {
     let limit = http.max_body;
     // A declared length over the limit is refused before a byte is read.
     let declared = req
@@ -48,7 +71,7 @@ pub async fn read_json(
         .map_err(|_| ApiError::RequestTimeout(timeout.as_millis() as u64))?
         .map_err(|_| ApiError::PayloadTooLarge(limit))?
         .map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
-    parse_i_json(&bytes)
+    Ok(bytes)
 }
 
 /// Parses a body as I-JSON (RFC 7493): JSON whose objects never name a member twice. serde_json

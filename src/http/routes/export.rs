@@ -20,6 +20,7 @@ use crate::http::state::App;
 async fn export_page(req: HttpRequest, app: App) -> HttpResponse {
     app.read
         .load()
+        .landing()
         .export()
         .respond(&req, &app.http.cache_control)
 }

@@ -1,21 +1,25 @@
-//! A section's history: every revision, newest first; any one of them; restoring one.
+//! History: every revision of a page (each change to it) and of each of its sections, newest
+//! first; any one of them; restoring one. The landing page's sections also have theirs under
+//! `/sections/{id}`.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::content::store;
-use crate::content::store::LANDING;
-use crate::content::write;
+use crate::content::representation::IfMatch;
+use crate::content::store::{self, LANDING};
+use crate::content::write::Target;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
+use crate::http::routes::pages::{PAGE_ID, no_page, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
-use crate::http::routes::writes::{precondition, written};
+use crate::http::routes::writes::{precondition, section_url, writer, written};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
-use crate::model::{SectionContent, Timestamp};
-use crate::storage::revisions::{self, RevisionRow};
+use crate::model::{Page, PageSection, SectionContent, Timestamp};
+use crate::storage;
 
 /// The most revisions one page of history holds.
 const MAX_LIMIT: i64 = 500;
@@ -29,6 +33,18 @@ pub struct HistoryQuery {
     /// List only revisions older than this one (the `revision` of the last one seen).
     #[param(minimum = 1)]
     before: Option<i64>,
+}
+
+impl HistoryQuery {
+    fn bounds(&self) -> Result<(i64, i64)> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=MAX_LIMIT).contains(&limit) || self.before.is_some_and(|b| b < 1) {
+            return Err(ApiError::BadRequest(format!(
+                "limit must be 1 to {MAX_LIMIT} and before at least 1"
+            )));
+        }
+        Ok((limit, self.before.unwrap_or(i64::MAX)))
+    }
 }
 
 /// A revision without its content.
@@ -60,6 +76,53 @@ pub struct Revision {
     content: SectionContent,
 }
 
+/// A page revision without its content: what it changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageRevisionSummary {
+    #[schema(minimum = 1)]
+    revision: i64,
+    created_at: Timestamp,
+    #[schema(examples("editor"))]
+    author: String,
+    /// What it changed: `created`, `deleted`, `restored`, `/page` (the metadata), `/body`,
+    /// `/sections` (sections added, removed or moved), `/sections/{id}` (a section's content).
+    #[schema(examples(json!(["/sections/teaser"])))]
+    changes: Vec<String>,
+}
+
+/// One page of a page's history, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageRevisionList {
+    revisions: Vec<PageRevisionSummary>,
+}
+
+/// A section of a page revision, at the revision it then had.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageRevisionSection {
+    id: String,
+    #[schema(minimum = 1)]
+    revision: i64,
+    #[schema(value_type = SectionContentSchema)]
+    content: SectionContent,
+}
+
+/// The page as it was at a revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageRevision {
+    #[schema(minimum = 1)]
+    revision: i64,
+    created_at: Timestamp,
+    author: String,
+    changes: Vec<String>,
+    /// Whether the page was deleted at this revision.
+    deleted: bool,
+    /// Its metadata.
+    #[schema(value_type = Object)]
+    page: Map<String, Value>,
+    sections: Vec<PageRevisionSection>,
+    body: String,
+}
+
 /// History is private to token holders and changes with every write.
 fn private(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
@@ -69,28 +132,103 @@ fn private(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
-/// The section and the stored revision that a `/sections/{id}/revisions/{revision}` path
-/// names, or `404`.
-async fn find(
-    app: &App,
-    path: web::Path<(String, i64)>,
-) -> Result<(String, SectionContent, RevisionRow)> {
-    let (id, revision) = path.into_inner();
-    let snapshot = app.read.load();
-    let current = snapshot
-        .stored()
-        .section(&id)
-        .ok_or_else(|| no_section(&id))?;
-    let row = revisions::get(&mut *app.pool.acquire().await?, LANDING, &id, revision)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("section {id} has no revision {revision}")))?;
-    let content = store::parse_content(snapshot.model(), current.type_name(), &row.content)?;
-    Ok((id, content, row))
-}
-
 /// A stored time; one that does not parse is a bug, not a client error.
 fn stored_time(text: &str) -> Result<Timestamp> {
     Ok(Timestamp::parse(text).map_err(anyhow::Error::from)?)
+}
+
+/// The type of section `id` of page `page` as stored (on the page or removed from it), or `404`.
+async fn section_type(app: &App, page: &str, id: &str) -> Result<String> {
+    let conn = &mut *app.pool.acquire().await?;
+    if storage::page::get(conn, page).await?.is_none() {
+        return Err(no_page(page));
+    }
+    storage::sections::all_of(conn, page)
+        .await?
+        .into_iter()
+        .find(|row| row.id == id)
+        .map(|row| row.kind)
+        .ok_or_else(|| no_section(id))
+}
+
+async fn section_history(
+    app: &App,
+    page: &str,
+    id: &str,
+    query: &HistoryQuery,
+    url: &str,
+) -> Result<HttpResponse> {
+    section_type(app, page, id).await?;
+    let (limit, before) = query.bounds()?;
+    let rows =
+        storage::revisions::list(&mut *app.pool.acquire().await?, page, id, before, limit).await?;
+    let mut response = HttpResponse::Ok();
+    if let Some(last) = rows
+        .last()
+        .filter(|r| rows.len() as i64 == limit && r.revision > 1)
+    {
+        let next = format!(
+            "<{url}/revisions?limit={limit}&before={}>; rel=\"next\"",
+            last.revision
+        );
+        response.insert_header((header::LINK, next));
+    }
+    let revisions = rows
+        .into_iter()
+        .map(|r| {
+            Ok(RevisionSummary {
+                revision: r.revision,
+                created_at: stored_time(&r.created_at)?,
+                author: r.author,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(private(response.json(RevisionList { revisions })))
+}
+
+/// Revision `revision` of section `id` of page `page`, or `404`.
+async fn section_revision(app: &App, page: &str, id: &str, revision: i64) -> Result<Revision> {
+    let kind = section_type(app, page, id).await?;
+    let row = storage::revisions::get(&mut *app.pool.acquire().await?, page, id, revision)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("section {id} has no revision {revision}")))?;
+    let model = app.read.load().model().clone();
+    Ok(Revision {
+        revision: row.revision,
+        created_at: stored_time(&row.created_at)?,
+        content: store::parse_content(&model, &kind, &row.content)?,
+        author: row.author,
+    })
+}
+
+async fn restore_section(
+    editor: Editor,
+    req: HttpRequest,
+    app: App,
+    page: &str,
+    id: &str,
+    revision: i64,
+    landing_alias: bool,
+) -> Result<HttpResponse> {
+    let target = Target::Section(id);
+    let site = app.read.load_full();
+    if crate::http::routes::pages::live_page(&site, page)?
+        .section(id)
+        .is_none()
+    {
+        return Err(no_section(id));
+    }
+    // Revisions never change once written, so this read needs no transaction with the write.
+    let content = section_revision(&app, page, id, revision).await?.content;
+    let precondition = precondition(&req, &app, page, target)?;
+    let snapshot = writer(&app)
+        .write(page, target, &precondition, &editor.0.name, |_, stored| {
+            let mut next = stored.page.clone();
+            next.replace_section(id, content);
+            Ok::<_, ApiError>(next)
+        })
+        .await?;
+    written(&req, &snapshot, id, &section_url(page, id, landing_alias))
 }
 
 /// List a section's revisions
@@ -116,40 +254,7 @@ async fn list_revisions(
     query: web::Query<HistoryQuery>,
     app: App,
 ) -> Result<HttpResponse> {
-    let pool = &app.pool;
-    if app.read.load().section(&id).is_none() {
-        return Err(no_section(&id));
-    }
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=MAX_LIMIT).contains(&limit) || query.before.is_some_and(|b| b < 1) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be 1 to {MAX_LIMIT} and before at least 1"
-        )));
-    }
-    let before = query.before.unwrap_or(i64::MAX);
-    let rows = revisions::list(&mut *pool.acquire().await?, LANDING, &id, before, limit).await?;
-    let mut response = HttpResponse::Ok();
-    if let Some(last) = rows
-        .last()
-        .filter(|r| rows.len() as i64 == limit && r.revision > 1)
-    {
-        let next = format!(
-            "</sections/{id}/revisions?limit={limit}&before={}>; rel=\"next\"",
-            last.revision
-        );
-        response.insert_header((header::LINK, next));
-    }
-    let revisions = rows
-        .into_iter()
-        .map(|r| {
-            Ok(RevisionSummary {
-                revision: r.revision,
-                created_at: stored_time(&r.created_at)?,
-                author: r.author,
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok(private(response.json(RevisionList { revisions })))
+    section_history(&app, LANDING, &id, &query, &format!("/sections/{id}")).await
 }
 
 /// Get one revision of a section
@@ -176,13 +281,8 @@ async fn get_revision(
     path: web::Path<(String, i64)>,
     app: App,
 ) -> Result<HttpResponse> {
-    let (_, content, row) = find(&app, path).await?;
-    let revision = Revision {
-        revision: row.revision,
-        created_at: stored_time(&row.created_at)?,
-        content,
-        author: row.author,
-    };
+    let (id, revision) = path.into_inner();
+    let revision = section_revision(&app, LANDING, &id, revision).await?;
     Ok(private(HttpResponse::Ok().json(revision)))
 }
 
@@ -208,24 +308,303 @@ async fn restore_revision(
     path: web::Path<(String, i64)>,
     app: App,
 ) -> Result<HttpResponse> {
-    // Revisions never change once written, so this read needs no transaction with the write.
-    let (id, content, _) = find(&app, path).await?;
-    let precondition = precondition(&req, &id, &app.read)?;
-    let snapshot = write::write_section(
-        &app.pool,
-        &app.read,
-        &app.metrics,
-        &id,
-        &precondition,
-        &editor.0.name,
-        |_, _| Ok::<_, ApiError>(content),
+    let (id, revision) = path.into_inner();
+    restore_section(editor, req, app, LANDING, &id, revision, true).await
+}
+
+/// List a page section's revisions
+///
+/// As `GET /sections/{id}/revisions`, on any page (also for a section since removed from it).
+#[utoipa::path(
+    tag = "history",
+    operation_id = "list_page_section_revisions",
+    params(
+        ("id" = String, Path, description = PAGE_ID),
+        ("section" = String, Path, description = SECTION_ID),
+        HistoryQuery,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Revisions, newest first", body = RevisionList, headers(
+            ("Link" = String, description = "`rel=\"next\"`: the next page, when there is one"),
+            ("Cache-Control" = String, description = "`private, no-store`"))),
+        super::HistoryProblems,
     )
-    .await?;
-    written(&req, &snapshot, &id)
+)]
+#[get("/pages/{id:.+}/sections/{section}/revisions")]
+async fn list_page_section_revisions(
+    _reader: Reader,
+    path: web::Path<(String, String)>,
+    query: web::Query<HistoryQuery>,
+    app: App,
+) -> Result<HttpResponse> {
+    let (page, id) = path.into_inner();
+    let url = section_url(&page, &id, false);
+    section_history(&app, &page, &id, &query, &url).await
+}
+
+/// Get one revision of a page section
+///
+/// As `GET /sections/{id}/revisions/{revision}`, on any page.
+#[utoipa::path(
+    tag = "history",
+    operation_id = "get_page_section_revision",
+    params(
+        ("id" = String, Path, description = PAGE_ID),
+        ("section" = String, Path, description = SECTION_ID),
+        ("revision" = i64, Path, minimum = 1, description = "The revision's number"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The revision", body = Revision, headers(
+            ("Cache-Control" = String, description = "`private, no-store`"))),
+        super::HistoryProblems,
+    )
+)]
+#[get("/pages/{id:.+}/sections/{section}/revisions/{revision}")]
+async fn get_page_section_revision(
+    _reader: Reader,
+    path: web::Path<(String, String, i64)>,
+    app: App,
+) -> Result<HttpResponse> {
+    let (page, id, revision) = path.into_inner();
+    let revision = section_revision(&app, &page, &id, revision).await?;
+    Ok(private(HttpResponse::Ok().json(revision)))
+}
+
+/// Restore a revision of a page section
+///
+/// As `POST /sections/{id}/revisions/{revision}/restore`, on any page.
+#[utoipa::path(
+    tag = "history",
+    operation_id = "restore_page_section_revision",
+    params(
+        ("id" = String, Path, description = PAGE_ID),
+        ("section" = String, Path, description = SECTION_ID),
+        ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
+        super::WriteHeaders,
+    ),
+    security(("bearer" = [])),
+    responses(super::WriteResponses),
+)]
+#[post("/pages/{id:.+}/sections/{section}/revisions/{revision}/restore")]
+async fn restore_page_section_revision(
+    editor: Editor,
+    req: HttpRequest,
+    path: web::Path<(String, String, i64)>,
+    app: App,
+) -> Result<HttpResponse> {
+    let (page, id, revision) = path.into_inner();
+    restore_section(editor, req, app, &page, &id, revision, false).await
+}
+
+/// List a page's revisions
+///
+/// Every change to the page, newest first: each revision says what it changed (metadata, body,
+/// a section's content, sections added, removed or moved, the page deleted or restored) and
+/// holds the whole page as it then was. Also for a deleted page. Needs a token of any scope.
+#[utoipa::path(
+    tag = "history",
+    operation_id = "list_page_revisions",
+    params(("id" = String, Path, description = PAGE_ID), HistoryQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Revisions, newest first", body = PageRevisionList, headers(
+            ("Link" = String, description = "`rel=\"next\"`: the next page, when there is one"),
+            ("Cache-Control" = String, description = "`private, no-store`"))),
+        super::HistoryProblems,
+    )
+)]
+#[get("/pages/{id:.+}/revisions")]
+async fn list_page_revisions(
+    _reader: Reader,
+    id: web::Path<String>,
+    query: web::Query<HistoryQuery>,
+    app: App,
+) -> Result<HttpResponse> {
+    let (limit, before) = query.bounds()?;
+    let conn = &mut *app.pool.acquire().await?;
+    if storage::page::get(conn, &id).await?.is_none() {
+        return Err(no_page(&id));
+    }
+    let rows = storage::page::revisions(conn, &id, before, limit).await?;
+    let mut response = HttpResponse::Ok();
+    if let Some(last) = rows
+        .last()
+        .filter(|r| rows.len() as i64 == limit && r.revision > 1)
+    {
+        let next = format!(
+            "<{}/revisions?limit={limit}&before={}>; rel=\"next\"",
+            page_path(&id),
+            last.revision
+        );
+        response.insert_header((header::LINK, next));
+    }
+    let revisions = rows
+        .into_iter()
+        .map(|r| {
+            Ok(PageRevisionSummary {
+                revision: r.revision,
+                created_at: stored_time(&r.created_at)?,
+                author: r.author,
+                changes: serde_json::from_str(&r.changes).map_err(anyhow::Error::from)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(private(response.json(PageRevisionList { revisions })))
+}
+
+/// Page `id` at revision `revision`, or `404`.
+async fn page_revision(app: &App, id: &str, revision: i64) -> Result<(PageRevision, Vec<String>)> {
+    let conn = &mut *app.pool.acquire().await?;
+    if storage::page::get(conn, id).await?.is_none() {
+        return Err(no_page(id));
+    }
+    let row = storage::page::revision(conn, id, revision)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("page {id} has no revision {revision}")))?;
+    let layout: Vec<(String, i64)> =
+        serde_json::from_str(&row.sections).map_err(anyhow::Error::from)?;
+    let placed = storage::sections::all_of(conn, id).await?;
+    let model = app.read.load().model().clone();
+    let mut sections = Vec::with_capacity(layout.len());
+    let mut keys = Vec::with_capacity(layout.len());
+    for (section, at) in layout {
+        let kind = placed.iter().find(|row| row.id == section).ok_or_else(|| {
+            anyhow::anyhow!("page {id} revision {revision}: no section {section}")
+        })?;
+        let content = storage::revisions::get(conn, id, &section, at)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("section {section} has no revision {at}"))?;
+        keys.push(kind.key.clone());
+        sections.push(PageRevisionSection {
+            content: store::parse_content(&model, &kind.kind, &content.content)?,
+            id: section,
+            revision: at,
+        });
+    }
+    let revision = PageRevision {
+        revision: row.revision,
+        created_at: stored_time(&row.created_at)?,
+        author: row.author,
+        changes: serde_json::from_str(&row.changes).map_err(anyhow::Error::from)?,
+        deleted: row.deleted,
+        page: store::parse_metadata(&row.metadata)?,
+        sections,
+        body: row.body,
+    };
+    Ok((revision, keys))
+}
+
+/// Get one revision of a page
+///
+/// The whole page as it was: metadata, sections (each at its revision then, with its content)
+/// and body. Needs a token of any scope.
+#[utoipa::path(
+    tag = "history",
+    operation_id = "get_page_revision",
+    params(
+        ("id" = String, Path, description = PAGE_ID),
+        ("revision" = i64, Path, minimum = 1, description = "The revision's number"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The page at that revision", body = PageRevision, headers(
+            ("Cache-Control" = String, description = "`private, no-store`"))),
+        super::HistoryProblems,
+    )
+)]
+#[get("/pages/{id:.+}/revisions/{revision}")]
+async fn get_page_revision(
+    _reader: Reader,
+    path: web::Path<(String, i64)>,
+    app: App,
+) -> Result<HttpResponse> {
+    let (id, revision) = path.into_inner();
+    let (revision, _) = page_revision(&app, &id, revision).await?;
+    Ok(private(HttpResponse::Ok().json(revision)))
+}
+
+/// Restore a page revision
+///
+/// Makes the page as it was at that revision (metadata, body, its sections in that order with
+/// that content) current again, as a new revision, checked like any write. A deleted page comes
+/// back this way (with `If-Match: *`: it has no current `ETag`). No body. Needs the `write`
+/// scope and `If-Match` (the page's `ETag`). Answers with the page.
+#[utoipa::path(
+    tag = "history",
+    operation_id = "restore_page_revision",
+    params(
+        ("id" = String, Path, description = PAGE_ID),
+        ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
+        super::WriteHeaders,
+    ),
+    security(("bearer" = [])),
+    responses(super::PageWriteResponses),
+)]
+#[post("/pages/{id:.+}/revisions/{revision}/restore")]
+async fn restore_page_revision(
+    editor: Editor,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    app: App,
+) -> Result<HttpResponse> {
+    let (id, revision) = path.into_inner();
+    let live = app.read.load().page(&id).is_some();
+    let (revision, keys) = page_revision(&app, &id, revision).await?;
+    let sections = revision
+        .sections
+        .into_iter()
+        .zip(keys)
+        .map(|(section, key)| PageSection {
+            key,
+            id: section.id,
+            content: section.content,
+        })
+        .collect();
+    let page = Page::new(revision.page, revision.body, sections);
+    let snapshot = if live {
+        let precondition = precondition(&req, &app, &id, Target::Page)?;
+        writer(&app)
+            .write(&id, Target::Page, &precondition, &editor.0.name, |_, _| {
+                Ok::<_, ApiError>(page)
+            })
+            .await?
+    } else {
+        match IfMatch::from_request(&req) {
+            None => return Err(ApiError::PreconditionRequired),
+            Some(IfMatch::Any) => {}
+            Some(IfMatch::Tags(_)) => {
+                return Err(ApiError::PreconditionFailed(format!(
+                    "page {id} is deleted: it has no current ETag; send If-Match: * to bring it back"
+                )));
+            }
+        }
+        let file = storage::page::get(&mut *app.pool.acquire().await?, &id)
+            .await?
+            .ok_or_else(|| no_page(&id))?
+            .file;
+        writer(&app)
+            .create(&id, &file, &page, &editor.0.name)
+            .await?
+    };
+    let mut response = snapshot.document().respond_to_write(&req);
+    if let Ok(location) = HeaderValue::from_str(&page_path(&id)) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LOCATION, location);
+    }
+    Ok(response)
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_revisions)
         .service(get_revision)
-        .service(restore_revision);
+        .service(restore_revision)
+        .service(list_page_section_revisions)
+        .service(get_page_section_revision)
+        .service(restore_page_section_revision)
+        .service(list_page_revisions)
+        .service(get_page_revision)
+        .service(restore_page_revision);
 }

@@ -6,6 +6,7 @@ pub mod export;
 pub mod frontend;
 pub mod history;
 pub mod ops;
+pub mod pages;
 pub mod sections;
 pub mod writes;
 
@@ -191,61 +192,257 @@ impl IntoResponses for ExportRead {
     }
 }
 
+/// `GET /pages`.
+pub struct PagesRead;
+
+impl IntoResponses for PagesRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let schema = Ref::from_schema_name(schemas::PAGE_LIST);
+        let mut responses = cached_read(
+            "One page of the list of pages",
+            "application/json",
+            schema.into(),
+        );
+        responses.extend(problems(&[("400", "`limit` is out of range")]));
+        responses
+    }
+}
+
+/// `GET /pages/{id}`.
+pub struct PageRead;
+
+impl IntoResponses for PageRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let schema = Ref::from_schema_name(schemas::PAGE_DOCUMENT);
+        let mut responses = cached_read("The page", "application/json", schema.into());
+        responses.extend(problems(&[("404", "No page has this id")]));
+        responses
+    }
+}
+
+/// `GET /pages/{id}/body`.
+pub struct BodyRead;
+
+impl IntoResponses for BodyRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = cached_read(
+            "The page's body, verbatim",
+            "text/plain; charset=utf-8",
+            String::schema(),
+        );
+        responses.extend(problems(&[("404", "No page has this id")]));
+        responses
+    }
+}
+
+/// `GET /pages/{id}/export`.
+pub struct PageExportRead;
+
+impl IntoResponses for PageExportRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = cached_read(
+            "The Hugo page file",
+            "text/markdown; charset=utf-8",
+            String::schema(),
+        );
+        responses.extend(problems(&[("404", "No page has this id")]));
+        responses
+    }
+}
+
+/// `GET /model`.
+pub struct ModelRead;
+
+impl IntoResponses for ModelRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let schema = Ref::from_schema_name(schemas::MODEL_DOCUMENT);
+        cached_read(
+            "The active content model",
+            "application/json",
+            schema.into(),
+        )
+    }
+}
+
+/// A write's `200` (or `201`) with the representation it produced, of `schema` in `media_type`.
+fn written_response(
+    description: &str,
+    media_type: &str,
+    schema: RefOr<utoipa::openapi::schema::Schema>,
+) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            media_type,
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .header(
+            "ETag",
+            header("The new version's strong validator, for the next `If-Match`"),
+        )
+        .header("Last-Modified", header("When it last changed"))
+        .header("Content-Location", header("Its URL"))
+        .build()
+        .into()
+}
+
 /// Every answer of a write (`PUT`, `PATCH`, restore).
 pub struct WriteResponses;
 
 impl IntoResponses for WriteResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let ok = ResponseBuilder::new()
-            .description("The section as it now is (unchanged if the write changed nothing)")
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name(schemas::SECTION)))
-                    .build(),
-            )
-            .header(
-                "ETag",
-                header("The new version's strong validator, for the next `If-Match`"),
-            )
-            .header("Last-Modified", header("When the section last changed"))
-            .header("Content-Location", header("The section's URL"))
-            .build();
-        let mut responses = problems(&[
-            (
-                "400",
-                "The body is not JSON, or a query parameter is malformed",
-            ),
-            ("401", UNAUTHORIZED),
-            ("403", "The token lacks the `write` scope"),
-            ("404", "No such section (or revision)"),
-            (
-                "408",
-                "The body did not arrive within the request timeout; the connection is closed",
-            ),
-            (
-                "412",
-                "`If-Match` names no current version: reload, reapply, retry",
-            ),
-            ("413", "The body is over the size limit"),
-            (
-                "415",
-                "The body's `Content-Type` is not the one this operation takes (see `Accept`)",
-            ),
-            (
-                "422",
-                "Invalid fields, or the write would remove something the page's body uses (a \
-                 `param` reference): `errors` has one entry per field, with a JSON Pointer (for a \
-                 removal, to where the removed value is now) and, for a removal, the body's lines",
-            ),
-            ("428", "`If-Match` is missing"),
-            ("429", TOO_MANY_FAILURES),
-            ("500", UNEXPECTED),
-            ("503", UNAVAILABLE),
-        ]);
-        responses.insert("200".to_owned(), ok.into());
+        let ok = written_response(
+            "The section as it now is (unchanged if the write changed nothing)",
+            "application/json",
+            Ref::from_schema_name(schemas::SECTION).into(),
+        );
+        let mut responses = write_problems();
+        responses.insert("200".to_owned(), ok);
         responses
     }
+}
+
+/// The answers of a write of a page as a whole (metadata, order, a page revision restored).
+pub struct PageWriteResponses;
+
+impl IntoResponses for PageWriteResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let ok = written_response(
+            "The page as it now is (unchanged if the write changed nothing)",
+            "application/json",
+            Ref::from_schema_name(schemas::PAGE_DOCUMENT).into(),
+        );
+        let mut responses = write_problems();
+        responses.insert("200".to_owned(), ok);
+        responses
+    }
+}
+
+/// The answers of `PUT /pages/{id}/body`.
+pub struct BodyWriteResponses;
+
+impl IntoResponses for BodyWriteResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let ok = written_response(
+            "The body as it now is",
+            "text/plain; charset=utf-8",
+            String::schema(),
+        );
+        let mut responses = write_problems();
+        responses.insert("200".to_owned(), ok);
+        responses
+    }
+}
+
+/// The answers of `POST /pages`.
+pub struct CreateResponses;
+
+impl IntoResponses for CreateResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let RefOr::T(mut created) = written_response(
+            "The new page (`Location` is its URL)",
+            "application/json",
+            Ref::from_schema_name(schemas::PAGE_DOCUMENT).into(),
+        ) else {
+            unreachable!("built inline")
+        };
+        created
+            .headers
+            .insert("Location".to_owned(), header("The page's URL").into());
+        let mut responses = write_problems();
+        responses.retain(|status, _| !["404", "412", "428"].contains(&status.as_str()));
+        responses.insert(
+            "409".to_owned(),
+            problem("409", "The page exists, or its file is another page's"),
+        );
+        responses.insert("201".to_owned(), created.into());
+        responses
+    }
+}
+
+/// The answers of `POST /pages/{id}/sections`.
+pub struct AddSectionResponses;
+
+impl IntoResponses for AddSectionResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let RefOr::T(mut created) = written_response(
+            "The new section (`Location` is its URL)",
+            "application/json",
+            Ref::from_schema_name(schemas::SECTION).into(),
+        ) else {
+            unreachable!("built inline")
+        };
+        created
+            .headers
+            .insert("Location".to_owned(), header("The section's URL").into());
+        let mut responses = write_problems();
+        responses.insert(
+            "409".to_owned(),
+            problem("409", "The page already has this section"),
+        );
+        responses.insert("201".to_owned(), created.into());
+        responses
+    }
+}
+
+/// The answers of a `DELETE`.
+pub struct DeleteResponses;
+
+impl IntoResponses for DeleteResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = write_problems();
+        responses.retain(|status, _| !["400", "408", "413", "415"].contains(&status.as_str()));
+        responses.insert(
+            "409".to_owned(),
+            problem("409", "The landing page cannot be deleted"),
+        );
+        responses.insert(
+            "204".to_owned(),
+            ResponseBuilder::new()
+                .description("Deleted (its history stays)")
+                .build()
+                .into(),
+        );
+        responses
+    }
+}
+
+/// The problems any write can answer with.
+fn write_problems() -> BTreeMap<String, RefOr<Response>> {
+    problems(&[
+        (
+            "400",
+            "The body is not JSON, or a query parameter is malformed",
+        ),
+        ("401", UNAUTHORIZED),
+        ("403", "The token lacks the `write` scope"),
+        ("404", "No such page, section (or revision)"),
+        (
+            "408",
+            "The body did not arrive within the request timeout; the connection is closed",
+        ),
+        (
+            "412",
+            "`If-Match` names no current version: reload, reapply, retry",
+        ),
+        ("413", "The body is over the size limit"),
+        (
+            "415",
+            "The body's `Content-Type` is not the one this operation takes (see `Accept`)",
+        ),
+        (
+            "422",
+            "Invalid fields, or the write would make the page's body ask for something that \
+                 no longer exists (a `param` reference): `errors` has one entry per field, with a \
+                 JSON Pointer (for a removal, to where the removed value is now: into the \
+                 section, the metadata, or `/sections/{id}`; `/body` for a body that asks for a \
+                 missing key) and the body's lines",
+        ),
+        ("428", "`If-Match` is missing"),
+        ("429", TOO_MANY_FAILURES),
+        ("500", UNEXPECTED),
+        ("503", UNAVAILABLE),
+    ])
 }
 
 /// The problems a history read can answer with.
@@ -256,7 +453,7 @@ impl IntoResponses for HistoryProblems {
         problems(&[
             ("400", "A query parameter is malformed or out of range"),
             ("401", UNAUTHORIZED),
-            ("404", "No such section or revision"),
+            ("404", "No such page, section or revision"),
             ("429", TOO_MANY_FAILURES),
             ("500", UNEXPECTED),
             ("503", UNAVAILABLE),
@@ -271,6 +468,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     history::configure(cfg);
     export::configure(cfg);
     ops::configure(cfg);
+    // Last: its `/pages/{id:.+}` routes would match the other modules' longer paths.
+    pages::configure(cfg);
 }
 
 /// Each documented path with the methods it allows, read from the OpenAPI document that the
@@ -300,10 +499,15 @@ pub fn allowed_methods(api: &OpenApi) -> Vec<(String, String)> {
 /// A `405` with `Allow` for any other method on a documented path. Register after the handlers:
 /// routes are tried in order, so these only answer what no handler took.
 pub fn method_not_allowed(cfg: &mut web::ServiceConfig, allowed: &[(String, String)]) {
+    // A page id spans segments (`{id:.+}`), so `/pages/{id}` would also match the longer paths
+    // of a page: those go first.
+    let mut allowed: Vec<&(String, String)> = allowed.iter().collect();
+    allowed.sort_by_key(|(path, _)| std::cmp::Reverse(path.matches('/').count()));
     for (path, allow) in allowed {
         let allow = allow.clone();
+        let path = path.replacen("/pages/{id}", "/pages/{id:.+}", 1);
         cfg.route(
-            path,
+            &path,
             web::route().to(move |req: HttpRequest| {
                 let error = ApiError::MethodNotAllowed {
                     method: req.method().to_string(),

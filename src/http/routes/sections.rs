@@ -1,4 +1,4 @@
-//! `GET /sections` and `GET /sections/{id}`.
+//! `GET /sections` and `GET /sections/{id}`: the landing page, as it always was served.
 
 use crate::http::error::{ApiError, Result, excerpt};
 use crate::http::state::App;
@@ -19,6 +19,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 async fn list_sections(req: HttpRequest, app: App) -> HttpResponse {
     app.read
         .load()
+        .landing()
         .collection()
         .respond(&req, &app.http.cache_control)
 }
@@ -34,8 +35,8 @@ async fn list_sections(req: HttpRequest, app: App) -> HttpResponse {
 )]
 #[get("/sections/{id}")]
 async fn get_section(req: HttpRequest, id: web::Path<String>, app: App) -> Result<HttpResponse> {
-    let snapshot = app.read.load();
-    let section = snapshot.section(&id).ok_or_else(|| no_section(&id))?;
+    let site = app.read.load();
+    let section = site.landing().section(&id).ok_or_else(|| no_section(&id))?;
     Ok(section.respond(&req, &app.http.cache_control))
 }
 

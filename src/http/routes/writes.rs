@@ -1,4 +1,5 @@
-//! `PUT` and `PATCH /sections/{id}`: editors' writes.
+//! `PUT` and `PATCH` of a section, on any page (`/pages/{id}/sections/{section}`) and on the
+//! landing page (`/sections/{id}`): editors' writes.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, put, web};
@@ -7,15 +8,17 @@ use utoipa::ToSchema;
 
 use crate::content::documents::Section;
 use crate::content::representation::IfMatch;
-use crate::content::snapshot::{ReadModel, Snapshot};
-use crate::content::write;
+use crate::content::snapshot::PageSnapshot;
+use crate::content::store::LANDING;
+use crate::content::write::{self, Target, Writer};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
 use crate::http::routes::body::read_json;
-use crate::http::routes::sections::SECTION_ID;
+use crate::http::routes::pages::{PAGE_ID, live_page, page_path};
+use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
-use crate::model::{Model, SectionContent};
+use crate::model::{Model, Page, SectionContent};
 
 /// A JSON Merge Patch (RFC 7396) of a section: members to set, `null` to remove an optional
 /// one (`target`). Arrays such as `items` are replaced whole. The patch is merged onto the
@@ -25,21 +28,56 @@ use crate::model::{Model, SectionContent};
 #[schema(as = SectionPatch, value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"title": "A new headline"}))]
 pub struct SectionPatch(#[allow(dead_code)] Value);
 
+/// The writer of the application.
+pub fn writer(app: &App) -> Writer<'_> {
+    Writer {
+        pool: &app.pool,
+        read: &app.read,
+        metrics: &app.metrics,
+    }
+}
+
 /// The `If-Match` a write needs, checked against what readers are served now: `428` without
-/// one, `412` if it is stale. The write checks it again inside its transaction.
-pub fn precondition(req: &HttpRequest, id: &str, read: &ReadModel) -> Result<IfMatch> {
+/// one, `404` for an unknown page or section, `412` if it is stale. The write checks it again
+/// inside its transaction.
+pub fn precondition(
+    req: &HttpRequest,
+    app: &App,
+    page: &str,
+    target: Target<'_>,
+) -> Result<IfMatch> {
+    let site = app.read.load();
+    let snapshot = live_page(&site, page)?;
+    if let Target::Section(id) = target
+        && snapshot.section(id).is_none()
+    {
+        return Err(no_section(id));
+    }
     let precondition = IfMatch::from_request(req).ok_or(ApiError::PreconditionRequired)?;
-    write::check(&read.load(), id, &precondition)?;
+    write::check(snapshot, target, &precondition)?;
     Ok(precondition)
 }
 
+/// Where a section is served: `/sections/{id}` on the landing page (as it always was),
+/// `/pages/{page}/sections/{id}` on every page.
+pub fn section_url(page: &str, id: &str, landing_alias: bool) -> String {
+    if landing_alias && page == LANDING {
+        format!("/sections/{id}")
+    } else {
+        format!("{}/sections/{id}", page_path(page))
+    }
+}
+
 /// The response to a write: the section as it now is, with its new `ETag`.
-pub fn written(req: &HttpRequest, snapshot: &Snapshot, id: &str) -> Result<HttpResponse> {
-    let section = snapshot
-        .section(id)
-        .ok_or_else(|| super::sections::no_section(id))?;
+pub fn written(
+    req: &HttpRequest,
+    snapshot: &PageSnapshot,
+    id: &str,
+    url: &str,
+) -> Result<HttpResponse> {
+    let section = snapshot.section(id).ok_or_else(|| no_section(id))?;
     let mut response = section.respond_to_write(req);
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/sections/{id}")) {
+    if let Ok(location) = header::HeaderValue::from_str(url) {
         response
             .headers_mut()
             .insert(header::CONTENT_LOCATION, location);
@@ -70,17 +108,8 @@ async fn put_section(
     body: web::Payload,
     app: App,
 ) -> Result<HttpResponse> {
-    // The body is the whole new content.
-    write_from_body(
-        editor,
-        req,
-        &id,
-        body,
-        "application/json",
-        app,
-        |body, _: &SectionContent| body,
-    )
-    .await
+    let edit = Edit::put(LANDING, &id, true);
+    edit.apply(editor, req, body, app).await
 }
 
 /// Change part of a section
@@ -104,46 +133,143 @@ async fn patch_section(
     body: web::Payload,
     app: App,
 ) -> Result<HttpResponse> {
-    let merge = |patch: Value, current: &SectionContent| {
-        let mut merged = current.to_value();
-        json_patch::merge(&mut merged, &patch);
-        merged
-    };
-    write_from_body(editor, req, &id, body, MERGE_PATCH_JSON, app, merge).await
+    let edit = Edit::patch(LANDING, &id, true);
+    edit.apply(editor, req, body, app).await
 }
 
-/// A write whose new content is `document(body, current content)`, validated as a `PUT` body:
-/// the checks in the contract's order, then one conditional transaction. The document is made
-/// inside the transaction, from the content as it is there.
-async fn write_from_body(
+/// Replace a section of a page
+///
+/// As `PUT /sections/{id}`, on any page.
+#[utoipa::path(
+    tag = "editing",
+    operation_id = "put_page_section",
+    params(
+        ("id" = String, Path, description = PAGE_ID),
+        ("section" = String, Path, description = SECTION_ID),
+        super::WriteHeaders,
+    ),
+    request_body(content = SectionContentSchema, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(super::WriteResponses),
+)]
+#[put("/pages/{id:.+}/sections/{section}")]
+async fn put_page_section(
     editor: Editor,
     req: HttpRequest,
-    id: &str,
+    path: web::Path<(String, String)>,
     body: web::Payload,
-    media_type: &'static str,
     app: App,
-    document: impl FnOnce(Value, &SectionContent) -> Value,
 ) -> Result<HttpResponse> {
-    let precondition = precondition(&req, id, &app.read)?;
-    let body = read_json(&req, body, media_type, &app.http).await?;
-    let change = |model: &Model, current: &SectionContent| {
-        let type_name = current.type_name().to_owned();
-        Section::parse_body(model, id, &type_name, &document(body, current))
-            .map_err(ApiError::InvalidFields)
-    };
-    let snapshot = write::write_section(
-        &app.pool,
-        &app.read,
-        &app.metrics,
-        id,
-        &precondition,
-        &editor.0.name,
-        change,
-    )
-    .await?;
-    written(&req, &snapshot, id)
+    let (page, id) = path.into_inner();
+    Edit::put(&page, &id, false)
+        .apply(editor, req, body, app)
+        .await
+}
+
+/// Change part of a section of a page
+///
+/// As `PATCH /sections/{id}`, on any page.
+#[utoipa::path(
+    tag = "editing",
+    operation_id = "patch_page_section",
+    params(
+        ("id" = String, Path, description = PAGE_ID),
+        ("section" = String, Path, description = SECTION_ID),
+        super::WriteHeaders,
+    ),
+    request_body(content = SectionPatch, content_type = "application/merge-patch+json"),
+    security(("bearer" = [])),
+    responses(super::WriteResponses),
+)]
+#[patch("/pages/{id:.+}/sections/{section}")]
+async fn patch_page_section(
+    editor: Editor,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Payload,
+    app: App,
+) -> Result<HttpResponse> {
+    let (page, id) = path.into_inner();
+    Edit::patch(&page, &id, false)
+        .apply(editor, req, body, app)
+        .await
+}
+
+/// A section write whose new content is `document(body, current content)`, validated as a
+/// `PUT` body.
+struct Edit<'a> {
+    page: &'a str,
+    id: &'a str,
+    media_type: &'static str,
+    landing_alias: bool,
+    document: fn(Value, &SectionContent) -> Value,
+}
+
+impl<'a> Edit<'a> {
+    /// The body is the whole new content.
+    fn put(page: &'a str, id: &'a str, landing_alias: bool) -> Self {
+        Self {
+            page,
+            id,
+            media_type: "application/json",
+            landing_alias,
+            document: |body, _| body,
+        }
+    }
+
+    /// The body is merged onto the current content.
+    fn patch(page: &'a str, id: &'a str, landing_alias: bool) -> Self {
+        Self {
+            page,
+            id,
+            media_type: MERGE_PATCH_JSON,
+            landing_alias,
+            document: |patch, current| {
+                let mut merged = current.to_value();
+                json_patch::merge(&mut merged, &patch);
+                merged
+            },
+        }
+    }
+
+    /// The checks in the contract's order, then one conditional transaction. The document is
+    /// made inside the transaction, from the content as it is there.
+    async fn apply(
+        self,
+        editor: Editor,
+        req: HttpRequest,
+        body: web::Payload,
+        app: App,
+    ) -> Result<HttpResponse> {
+        let (page, id) = (self.page, self.id);
+        let target = Target::Section(id);
+        let precondition = precondition(&req, &app, page, target)?;
+        let body = read_json(&req, body, self.media_type, &app.http).await?;
+        let document = self.document;
+        let change = |model: &Model, stored: &crate::content::store::Stored| {
+            let current = stored.section(id).ok_or_else(|| no_section(id))?;
+            let type_name = current.type_name().to_owned();
+            let content = Section::parse_body(model, id, &type_name, &document(body, current))
+                .map_err(ApiError::InvalidFields)?;
+            let mut next: Page = stored.page.clone();
+            next.replace_section(id, content);
+            Ok::<_, ApiError>(next)
+        };
+        let snapshot = writer(&app)
+            .write(page, target, &precondition, &editor.0.name, change)
+            .await?;
+        written(
+            &req,
+            &snapshot,
+            id,
+            &section_url(page, id, self.landing_alias),
+        )
+    }
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(put_section).service(patch_section);
+    cfg.service(put_section)
+        .service(patch_section)
+        .service(put_page_section)
+        .service(patch_page_section);
 }

@@ -1,0 +1,113 @@
+//! Publishes content that another process (an `import`, a script, a second server) committed
+//! to the same database file, and only that: the server's own commits are published by the
+//! write that made them and never reloaded.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{Connection, SqliteConnection, SqlitePool};
+
+use crate::content::snapshot::{PageSnapshot, ReadModel, Site};
+use crate::content::store;
+use crate::ops::metrics::Metrics;
+use crate::storage;
+
+/// Every `every`, `PRAGMA data_version` on `conn` (a connection of its own) says whether anyone
+/// else committed since the last look; the server's own pool counts as someone else to it, so
+/// that only says where to look. The `changes` rows after `seen` then name the pages that commits
+/// changed; those whose current page revision is the one served were the server's own. Only the
+/// rest are read and published, under the publishing lock, so that a write of this server in
+/// progress is published first and an older state never replaces a newer one.
+pub async fn follow_database(
+    mut conn: SqliteConnection,
+    mut seen: i64,
+    pool: SqlitePool,
+    read: Arc<ReadModel>,
+    metrics: Arc<Metrics>,
+    every: Duration,
+) {
+    let mut version = None;
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let now = match storage::data_version(&mut conn).await {
+            Ok(now) => now,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot poll the database for changes");
+                continue;
+            }
+        };
+        if version.replace(now) == Some(now) {
+            continue;
+        }
+        match follow_once(&mut conn, seen, &pool, &read, &metrics).await {
+            Ok(next) => seen = next,
+            Err(e) => {
+                // Look again next time, from the same place.
+                version = None;
+                tracing::error!(error = format!("{e:#}"), "cannot reload changed content");
+            }
+        }
+    }
+}
+
+/// One look at the changes after `seen`; returns the last change it has dealt with.
+async fn follow_once(
+    conn: &mut SqliteConnection,
+    seen: i64,
+    pool: &SqlitePool,
+    read: &ReadModel,
+    metrics: &Metrics,
+) -> anyhow::Result<i64> {
+    let rows = storage::changes::since(conn, seen).await?;
+    let Some(last) = rows.last().map(|row| row.seq) else {
+        return Ok(seen); // a commit that changed no content (a token, say)
+    };
+    // Changes were pruned before this server saw them: anything may have changed.
+    let everything = rows[0].seq != seen + 1;
+    let mut pages: Vec<String> = Vec::new();
+    for row in rows {
+        // Rows from before pages had ids are the landing page's.
+        let page = row.page.unwrap_or_else(|| store::LANDING.to_owned());
+        if !pages.contains(&page) {
+            pages.push(page);
+        }
+    }
+
+    let lock = read.lock().await;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let current = read.load_full();
+    let model = current.model().clone();
+    if everything {
+        let (stored, _) = store::load_site(&mut tx, &model).await?;
+        tx.commit().await?;
+        read.publish(Site::build(model, stored)?, &lock);
+        metrics.reloaded("everything");
+        tracing::info!("published content changed by another process");
+        return Ok(last);
+    }
+    let mut next: Option<Site> = None;
+    for id in &pages {
+        let stored = store::load_page(&mut tx, &model, id).await?;
+        let base = next.as_ref().unwrap_or(&current);
+        let served = base.page(id);
+        let page = match (served, stored) {
+            // The server's own write, already served.
+            (Some(served), Some(stored)) if *served.stored() == stored => continue,
+            (None, None) => continue,
+            (Some(served), Some(stored)) => Some(Arc::new(served.next(stored))),
+            (None, Some(stored)) => Some(Arc::new(PageSnapshot::build(model.clone(), stored))),
+            (Some(_), None) => None,
+        };
+        next = Some(base.with_page(id, page)?);
+        metrics.reloaded("page");
+    }
+    tx.commit().await?;
+    if let Some(next) = next {
+        read.publish(next, &lock);
+        tracing::info!("published content changed by another process");
+    }
+    Ok(last)
+}

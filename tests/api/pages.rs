@@ -1,0 +1,560 @@
+//! Every page of the site through the API: the list, a page by id (plain and percent-encoded),
+//! its sections, body, metadata and file; writes on pages other than the landing page, each
+//! changing only its lines of the exported file; references on every write; pages and sections
+//! created, removed, reordered and restored from history.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, gen3, outputs, settings, spawn_with};
+
+const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
+
+/// A server on a database that holds the whole Gen3 site (`import --site`).
+async fn spawn_site() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("site.db");
+    let out = gen3(&database, &["import", "--site", SITE]);
+    let (stdout, stderr) = outputs(&out);
+    assert!(out.status.success(), "{stderr}{stdout}");
+    spawn_with(Some(dir), settings(&database)).await
+}
+
+impl TestApp {
+    /// A write as the editor: `body` as JSON (or merge patch for PATCH), `If-Match: if_match`.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        if_match: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let patch = method == Method::PATCH;
+        let mut request = self.with_token(method, path, Some(&self.editor));
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        if let Some(body) = body {
+            let media = if patch {
+                "application/merge-patch+json"
+            } else {
+                "application/json"
+            };
+            request = request.header("Content-Type", media).body(body.to_string());
+        }
+        request.send().await.expect("the server answers")
+    }
+
+    async fn text(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.text().await.unwrap()
+    }
+}
+
+/// The lines of `after` that differ from `before` (they must have as many lines), 1-based.
+fn changed_lines(before: &str, after: &str) -> Vec<usize> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    assert_eq!(a.len(), b.len(), "same number of lines:\n{after}");
+    (0..a.len())
+        .filter(|&i| a[i] != b[i])
+        .map(|i| i + 1)
+        .collect()
+}
+
+/// The 1-based lines of `text` that contain `needle`.
+fn lines_with(text: &str, needle: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(n, _)| n + 1)
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id() {
+    let app = spawn_site().await;
+    // Every page, 10 at a time, in id order, following `next`.
+    let mut ids = Vec::new();
+    let mut path = "/pages?limit=10".to_owned();
+    let mut pages = 0;
+    loop {
+        let r = app.get(&path).await;
+        assert_eq!(r.status(), 200);
+        let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+        let link = r
+            .headers()
+            .get("link")
+            .map(|l| l.to_str().unwrap().to_owned());
+        let list: Value = r.json().await.unwrap();
+        pages += 1;
+        for page in list["pages"].as_array().unwrap() {
+            ids.push(page["id"].as_str().unwrap().to_owned());
+        }
+        // Cached like /sections.
+        let again = app.get_with(&path, &[("If-None-Match", &etag)]).await;
+        assert_eq!(again.status(), 304);
+        match list["next"].as_str() {
+            Some(cursor) => {
+                assert!(link.unwrap().contains("rel=\"next\""));
+                path = format!("/pages?limit=10&cursor={}", cursor.replace('/', "%2F"));
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 5);
+    assert_eq!(ids.len(), 46);
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    let all = app.get_json("/pages?limit=1000").await;
+    let workspaces = all["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "products/workspaces")
+        .unwrap()
+        .clone();
+    assert_eq!(workspaces["path"], "products/workspaces.md");
+    assert_eq!(workspaces["url"], "/products/workspaces/");
+    assert_eq!(workspaces["title"], "Gen3 - Products - Workspaces");
+    assert_eq!(workspaces["sections"], json!(["teaser", "features"]));
+    assert_eq!(app.get("/pages?limit=0").await.status(), 400);
+
+    // A page, by plain and by encoded id: the same bytes and tag.
+    let plain = app.get("/pages/products/workspaces").await;
+    let encoded = app.get("/pages/products%2Fworkspaces").await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()["etag"], encoded.headers()["etag"]);
+    let page: Value = plain.json().await.unwrap();
+    assert_eq!(page, encoded.json::<Value>().await.unwrap());
+    assert_eq!(page["page"]["id"], "products/workspaces");
+    assert_eq!(page["page"]["path"], "products/workspaces.md");
+    assert_eq!(page["page"]["url"], "/products/workspaces/");
+    assert_eq!(page["page"]["title"], "Gen3 - Products - Workspaces");
+    assert_eq!(page["sections"][1]["id"], "features");
+    assert_eq!(page["sections"][1]["items"][2]["key"], "f3");
+    let section = app
+        .get_json("/pages/products%2Fworkspaces/sections/features")
+        .await;
+    assert_eq!(section, page["sections"][1]);
+
+    // The landing page is page _index: the same sections as /sections.
+    let landing = app.get_json("/pages/_index").await;
+    assert_eq!(
+        landing["sections"],
+        app.get_json("/sections").await["sections"]
+    );
+    assert_eq!(landing["page"]["url"], "/");
+
+    // Its body and its file.
+    let body = app.text("/pages/products/workspaces/body").await;
+    let file = app.text("/pages/products/workspaces/export").await;
+    let original = std::fs::read_to_string(format!("{SITE}/products/workspaces.md")).unwrap();
+    assert_eq!(file, original, "exported byte for byte");
+    assert!(original.ends_with(&body));
+
+    // Unknown pages and sections are 404 problems; other methods 405 with Allow.
+    for path in [
+        "/pages/nope",
+        "/pages/products%2Fnope/body",
+        "/pages/products/workspaces/sections/nope",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), 404, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+    let r = app
+        .send(
+            Method::DELETE,
+            "/pages/products/workspaces/body",
+            Some("*"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "GET, HEAD, PUT");
+
+    // The active model.
+    let model = app.get_json("/model").await;
+    assert_eq!(model["version"], 1);
+    assert!(model["model"]["types"]["page-teaser"].is_object());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() {
+    let app = spawn_site().await;
+    let page = "/pages/products%2Fworkspaces";
+    let file0 = app.text(&format!("{page}/export")).await;
+
+    // A scalar of a section.
+    let tag = app.etag(&format!("{page}/sections/teaser")).await;
+    let r = app
+        .send(
+            Method::PATCH,
+            &format!("{page}/sections/teaser"),
+            Some(&tag),
+            Some(&json!({"title": "Workspaces: for everyone"})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-location"],
+        "/pages/products%2Fworkspaces/sections/teaser"
+    );
+    let file1 = app.text(&format!("{page}/export")).await;
+    assert_eq!(
+        changed_lines(&file0, &file1),
+        lines_with(&file0, "  title: Workspaces")
+    );
+    assert!(
+        file1.contains("  title: 'Workspaces: for everyone'\n"),
+        "quoted as YAML needs"
+    );
+
+    // The metadata.
+    let tag = app.etag(page).await;
+    let r = app
+        .send(
+            Method::PATCH,
+            page,
+            Some(&tag),
+            Some(&json!({"title": "Gen3 Workspaces"})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let document: Value = r.json().await.unwrap();
+    assert_eq!(document["page"]["title"], "Gen3 Workspaces");
+    let file2 = app.text(&format!("{page}/export")).await;
+    assert_eq!(
+        changed_lines(&file1, &file2),
+        lines_with(&file1, "title: Gen3 - Products")
+    );
+
+    // The body: its own tag; a stale one is 412.
+    let body = app.text(&format!("{page}/body")).await;
+    let body_tag = app.etag(&format!("{page}/body")).await;
+    let edited = body.replacen("<h1 class", "<h1 data-edited class", 1);
+    let put_body = |tag: String, text: String| {
+        app.with_token(
+            Method::PUT,
+            "/pages/products/workspaces/body",
+            Some(&app.editor),
+        )
+        .header("If-Match", tag)
+        .header("Content-Type", "text/plain; charset=utf-8")
+        .body(text)
+        .send()
+    };
+    let r = put_body("\"stale\"".to_owned(), edited.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 412);
+    let r = put_body(body_tag.clone(), edited.clone()).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), edited);
+    let file3 = app.text(&format!("{page}/export")).await;
+    assert_eq!(
+        changed_lines(&file2, &file3),
+        lines_with(&file2, "<h1 class")
+            .into_iter()
+            .take(1)
+            .collect::<Vec<_>>()
+    );
+
+    // A body that asks for a key the page lacks: 422 at /body with its line; nothing changes.
+    let tag = app.etag(&format!("{page}/body")).await;
+    let broken = edited.replacen(
+        "</section>",
+        "{{< param \"g3Teaser.subtitle\" >}}</section>",
+        1,
+    );
+    let r = put_body(tag.clone(), broken.clone()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/body", "{problem}");
+    let line = broken
+        .lines()
+        .position(|l| l.contains("g3Teaser.subtitle"))
+        .unwrap()
+        + file3.lines().count()
+        - edited.lines().count()
+        + 1;
+    let detail = problem["errors"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("line {line}: g3Teaser.subtitle")),
+        "{detail} {line}"
+    );
+    assert_eq!(app.etag(&format!("{page}/body")).await, tag);
+    assert_eq!(app.text(&format!("{page}/export")).await, file3);
+
+    // An item added to and removed from a numbered map.
+    let tag = app.etag(&format!("{page}/sections/features")).await;
+    let mut features = app.get_json(&format!("{page}/sections/features")).await;
+    let items = features["items"].as_array_mut().unwrap();
+    items.push(
+        json!({"key": "f4", "title": "Shiny", "fig": "/figs/features/new.svg", "detail": "New."}),
+    );
+    let r = app
+        .send(
+            Method::PUT,
+            &format!("{page}/sections/features"),
+            Some(&tag),
+            Some(&features),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let file4 = app.text(&format!("{page}/export")).await;
+    let added: Vec<&str> = file4
+        .lines()
+        .filter(|l| !file3.lines().any(|o| o == *l))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "  f4:",
+            "    title: Shiny",
+            "    fig: /figs/features/new.svg",
+            "    detail: New."
+        ]
+    );
+    let tag = app.etag(&format!("{page}/sections/features")).await;
+    let items = features["items"].as_array_mut().unwrap();
+    items.pop();
+    let r = app
+        .send(
+            Method::PUT,
+            &format!("{page}/sections/features"),
+            Some(&tag),
+            Some(&features),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        app.text(&format!("{page}/export")).await,
+        file3,
+        "removed again: the file as before"
+    );
+
+    // Removing what the body uses is refused, pointing at it, nothing changed.
+    let tag = app.etag(&format!("{page}/sections/features")).await;
+    let items = features["items"].as_array_mut().unwrap();
+    items.remove(0);
+    let r = app
+        .send(
+            Method::PUT,
+            &format!("{page}/sections/features"),
+            Some(&tag),
+            Some(&features),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/items/0", "{problem}");
+    assert!(
+        problem["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("g3Feature.f1.fig")
+    );
+    assert_eq!(app.etag(&format!("{page}/sections/features")).await, tag);
+    let r = app
+        .send(
+            Method::DELETE,
+            &format!("{page}/sections/teaser"),
+            Some("*"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 422, "the body uses the teaser");
+    assert_eq!(app.text(&format!("{page}/export")).await, file3);
+
+    // The page's history: every change, newest first, with what it changed.
+    let history: Value = app
+        .with_token(Method::GET, &format!("{page}/revisions"), Some(&app.reader))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let changes: Vec<Value> = history["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["changes"].clone())
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            json!(["/sections/features"]),
+            json!(["/sections/features"]),
+            json!(["/body"]),
+            json!(["/page"]),
+            json!(["/sections/teaser"]),
+            json!(["created"]),
+        ]
+    );
+    // Restoring the first revision gives the imported file back, byte for byte.
+    let tag = app.etag(page).await;
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{page}/revisions/1/restore"),
+            Some(&tag),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(app.text(&format!("{page}/export")).await, file0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
+    let app = spawn_site().await;
+    // A new page: 201, Location, listed, its file exported.
+    let new = json!({
+        "path": "community/news.md",
+        "page": {"title": "Gen3 News", "date": "2026-12-01"},
+        "sections": [{"id": "teaser", "type": "page-teaser", "title": "News", "detail": "What is new."}],
+        "body": "\n<h1>{{< param \"g3Teaser.title\" >}}</h1>\n",
+    });
+    let r = app.send(Method::POST, "/pages", None, Some(&new)).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let r = app.send(Method::POST, "/pages", None, Some(&new)).await;
+    assert_eq!(r.status(), 409, "it exists now");
+    let page = app.get("/pages/community/news").await;
+    assert_eq!(page.status(), 200);
+    let file = app.text("/pages/community/news/export").await;
+    assert!(file.starts_with("---\ntitle: Gen3 News\n"), "{file}");
+    assert!(file.contains("g3Teaser:\n  title: News\n"), "{file}");
+    assert!(
+        file.ends_with("---\n\n<h1>{{< param \"g3Teaser.title\" >}}</h1>\n"),
+        "{file}"
+    );
+    // A body that asks for what the page lacks, and an unknown section, are 422s.
+    let mut bad = new.clone();
+    bad["path"] = json!("community/bad.md");
+    bad["body"] = json!("{{< param \"g3Nothing.here\" >}}");
+    let r = app.send(Method::POST, "/pages", None, Some(&bad)).await;
+    assert_eq!(r.status(), 422);
+    bad["body"] = json!("");
+    bad["sections"][0]["id"] = json!("nonsense");
+    let r = app.send(Method::POST, "/pages", None, Some(&bad)).await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/sections/0/id");
+
+    // Add a section at the top, reorder, remove it.
+    let tag = app.etag("/pages/community/news").await;
+    let features = json!({"id": "features", "type": "features", "position": 1,
+        "items": [{"key": "f1", "title": "One", "detail": "First."}]});
+    let r = app
+        .send(
+            Method::POST,
+            "/pages/community/news/sections",
+            Some(&tag),
+            Some(&features),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let ids = |doc: &Value| {
+        doc["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&app.get_json("/pages/community/news").await),
+        ["features", "teaser"]
+    );
+    let tag = app.etag("/pages/community/news").await;
+    let r = app
+        .send(
+            Method::PUT,
+            "/pages/community/news/order",
+            Some(&tag),
+            Some(&json!(["teaser", "features"])),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        ids(&r.json::<Value>().await.unwrap()),
+        ["teaser", "features"]
+    );
+    let tag = app.etag("/pages/community/news").await;
+    let r = app
+        .send(
+            Method::PUT,
+            "/pages/community/news/order",
+            Some(&tag),
+            Some(&json!(["teaser"])),
+        )
+        .await;
+    assert_eq!(r.status(), 422, "every section once");
+    let tag = app.etag("/pages/community/news/sections/features").await;
+    let r = app
+        .send(
+            Method::DELETE,
+            "/pages/community/news/sections/features",
+            Some(&tag),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        ids(&app.get_json("/pages/community/news").await),
+        ["teaser"]
+    );
+
+    // Delete the page: gone from reads and the list; its history stays; it comes back.
+    let tag = app.etag("/pages/community/news").await;
+    let r = app
+        .send(Method::DELETE, "/pages/community/news", Some(&tag), None)
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.get("/pages/community/news").await.status(), 404);
+    let list = app.get_json("/pages?limit=1000").await;
+    assert!(
+        !list["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "community/news")
+    );
+    let history: Value = app
+        .with_token(
+            Method::GET,
+            "/pages/community/news/revisions",
+            Some(&app.reader),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let revisions = history["revisions"].as_array().unwrap();
+    assert_eq!(revisions[0]["changes"], json!(["deleted"]));
+    let before = revisions[1]["revision"].as_i64().unwrap();
+    let path = format!("/pages/community/news/revisions/{before}/restore");
+    assert_eq!(
+        app.send(Method::POST, &path, Some("\"x\""), None)
+            .await
+            .status(),
+        412
+    );
+    let r = app.send(Method::POST, &path, Some("*"), None).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(app.text("/pages/community/news/export").await, file);
+    // The landing page cannot be deleted.
+    let r = app
+        .send(Method::DELETE, "/pages/_index", Some("*"), None)
+        .await;
+    assert_eq!(r.status(), 409);
+    app.stop().await;
+}
