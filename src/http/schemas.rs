@@ -451,7 +451,9 @@ fn page_schemas() -> Vec<(String, RefOr<Schema>)> {
     let summary = summary
         .property(
             "title",
-            ObjectBuilder::new().description(Some("Its `title` metadata; `null` if it has none")),
+            ObjectBuilder::new()
+                .schema_type(SchemaType::AnyValue)
+                .description(Some("Its `title` metadata; `null` if it has none")),
         )
         .required("title")
         .property(

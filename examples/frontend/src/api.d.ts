@@ -865,7 +865,7 @@ export interface components {
                 /** @description Its section ids, in page order */
                 sections: string[];
                 /** @description Its `title` metadata; `null` if it has none */
-                title: Record<string, never>;
+                title: unknown;
                 /**
                  * Format: date-time
                  * @description RFC 3339 time in UTC, whole seconds.
