@@ -1,8 +1,9 @@
-// End to end, as a user meets it: the real server on 127.0.0.1, the example page in headless
-// Chromium (Debian's, driven by playwright-core). The visible text of every section must equal
-// the API's content, field by field; a reload must revalidate with If-None-Match and get 304;
-// a title changed through the API must show after a reload, as text (never as markup). Saves a
-// screenshot of the page.
+// End to end, as a user meets it: the real server on 127.0.0.1 with the whole Gen3 site imported,
+// the example frontend in headless Chromium (Debian's, driven by playwright-core). Every page
+// with sections is visited at its URL, and every field it shows must equal the API's content:
+// text visible and exact, links and images pointing where the API says. A reload must revalidate
+// with If-None-Match and get 304; a title changed through the API must show after a reload, as
+// text (never as markup). Saves a screenshot of the landing page.
 //
 // Usage: node e2e.mjs [BINARY]   (default ../../target/debug/gen3-content)
 // Environment: CHROMIUM (default /usr/bin/chromium), E2E_SCREENSHOT (default
@@ -22,8 +23,9 @@ const binary = resolve(process.argv[2] ?? join(here, "../../target/debug/gen3-co
 const screenshot = resolve(process.env.E2E_SCREENSHOT ?? join(here, "../../target/e2e/frontend.png"));
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-/** Fields that are shown as text; the others are links, images or system fields. */
-const NOT_TEXT = new Set(["id", "type", "position", "revision", "updated_at", "key", "link", "fig", "target"]);
+/** System fields and fields that say how, not what: not shown. */
+const NOT_SHOWN = new Set(["id", "type", "position", "revision", "updated_at", "key", "target"]);
+const SITE = join(dirname(fileURLToPath(import.meta.url)), "../../site/gen3.org-d819f2a/content");
 
 function fail(message) {
   throw new Error(message);
@@ -63,9 +65,62 @@ async function startServer(database) {
   return { server, port };
 }
 
+/**
+ * Checks that the page shows every field of `api` (a page document): the sections in its
+ * order; each text visible and exact; each link's href and each image's src what the API says.
+ * Returns how many fields it checked.
+ */
+async function checkPage(page, api, id) {
+  const order = await page.$$eval("main > section", (sections) => sections.map((s) => s.dataset.section));
+  // The users testimonial block, which follows the logos as on the Gen3 site, repeats an id.
+  const firstSeen = order.filter((section, i) => order.indexOf(section) === i);
+  const expected = api.sections.map((s) => s.id);
+  if (JSON.stringify(firstSeen) !== JSON.stringify(expected)) {
+    fail(`${id}: sections in the order ${firstSeen}, expected ${expected}`);
+  }
+  let checked = 0;
+  for (const section of api.sections) {
+    for (const [pointer, value] of leaves(section)) {
+      const field = pointer.split("/").pop();
+      if (NOT_SHOWN.has(field) || value === null) continue;
+      const where = `${id} ${section.id}${pointer}`;
+      // A button's link is on the button (the element of its parent pointer).
+      const parent = pointer.slice(0, pointer.lastIndexOf("/"));
+      let element = null;
+      for (const candidate of [pointer, parent]) {
+        const found = page.locator(`[data-section="${section.id}"] [data-field="${candidate}"]`).first();
+        if ((await found.count()) > 0 && (candidate === pointer || (await found.evaluate((e) => e.tagName)) === "A")) {
+          element = found;
+          break;
+        }
+      }
+      if (!element) fail(`${where}: not on the page`);
+      const tag = await element.evaluate((e) => e.tagName);
+      if (tag === "IMG") {
+        const src = await element.getAttribute("src");
+        if (src !== value) fail(`${where}: src ${src}, expected ${value}`);
+      } else if (tag === "A" && (await element.locator("[data-field]").count()) > 0) {
+        const href = await element.getAttribute("href");
+        if (href !== value) fail(`${where}: href ${href}, expected ${value}`);
+      } else {
+        if (!(await element.isVisible())) fail(`${where}: not visible`);
+        // textContent, not innerText: the text exactly as set, runs of spaces included.
+        const shown = await element.evaluate((e) => e.textContent);
+        if (shown !== String(value)) {
+          fail(`${where}: shows ${JSON.stringify(shown)}, expected ${JSON.stringify(value)}`);
+        }
+        if (tag === "A" && (await element.getAttribute("href")) !== value) fail(`${where}: href differs`);
+      }
+      checked += 1;
+    }
+  }
+  return checked;
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "gen3-e2e-"));
   const database = join(work, "e2e.db");
+  execFileSync(binary, ["--database", database, "import", "--site", SITE], { stdio: "ignore" });
   const token = execFileSync(binary, ["--database", database, "token", "create", "--name", "e2e", "--scope", "write"])
     .toString()
     .trim();
@@ -93,62 +148,31 @@ async function main() {
     page.on("pageerror", (error) => problems.push(String(error)));
     const answers = [];
     page.on("response", (response) => {
-      if (new URL(response.url()).pathname === "/sections") answers.push(response.status());
+      if (new URL(response.url()).pathname === "/pages/_index") answers.push(response.status());
     });
 
     await page.goto(`${origin}/`);
-    await page.waitForSelector("main[aria-busy=false]");
-    const api = await (await fetch(`${origin}/sections`)).json();
+    await page.waitForSelector("main[aria-busy=false][data-page='_index']");
 
-    // Page order: the sections appear in the API's order (the users testimonial block, which
-    // follows the logos as on the Gen3 site, repeats an id already seen).
-    const order = await page.$$eval("main > section", (sections) => sections.map((s) => s.dataset.section));
-    const firstSeen = order.filter((id, i) => order.indexOf(id) === i);
-    const expectedOrder = api.sections.map((s) => s.id);
-    if (JSON.stringify(firstSeen) !== JSON.stringify(expectedOrder)) {
-      fail(`sections in the order ${firstSeen}, expected ${expectedOrder}`);
-    }
-
-    // Every text field is shown, visible, exactly as the API has it; every link and image
-    // points where the API says.
+    // Every page with sections, at its URL.
+    const list = await (await fetch(`${origin}/pages?limit=1000`)).json();
+    const pages = list.pages.filter((p) => p.sections.length > 0);
     let checked = 0;
-    for (const section of api.sections) {
-      for (const [pointer, value] of leaves(section)) {
-        const field = pointer.split("/").pop();
-        if (NOT_TEXT.has(field) && field !== "link" && field !== "fig") continue;
-        // A button's link is on the button (the element of its parent pointer).
-        const parent = pointer.slice(0, pointer.lastIndexOf("/"));
-        const candidates = field === "link" ? [pointer, parent] : [pointer];
-        let element = null;
-        for (const candidate of candidates) {
-          const found = page.locator(`[data-section="${section.id}"] [data-field="${candidate}"]`).first();
-          if ((await found.count()) > 0) {
-            element = found;
-            break;
-          }
-        }
-        if (!element) fail(`${section.id}${pointer}: not on the page`);
-        if (field === "link") {
-          const href = await element.getAttribute("href");
-          if (href !== value) fail(`${section.id}${pointer}: href ${href}, expected ${value}`);
-        } else if (field === "fig") {
-          const src = await element.getAttribute("src");
-          if (src !== value) fail(`${section.id}${pointer}: src ${src}, expected ${value}`);
-        } else {
-          if (!(await element.isVisible())) fail(`${section.id}${pointer}: not visible`);
-          const shown = await element.innerText();
-          if (shown !== value) fail(`${section.id}${pointer}: shows ${JSON.stringify(shown)}, expected ${JSON.stringify(value)}`);
-        }
-        checked += 1;
-      }
+    for (const entry of pages) {
+      await page.goto(`${origin}/#${entry.url}`);
+      await page.waitForSelector(`main[aria-busy=false][data-page="${entry.id}"]`);
+      const api = await (await fetch(`${origin}/pages/${encodeURIComponent(entry.id)}`)).json();
+      checked += await checkPage(page, api, entry.id);
     }
-    const textElements = await page.locator("[data-section] [data-field]:not(a):not(img)").count();
-    console.log(`checked ${checked} fields of ${api.sections.length} sections; ${textElements} text elements on the page`);
+    console.log(`checked ${checked} fields on ${pages.length} pages (${list.pages.length} pages in the site)`);
+    if (pages.length < 17) fail(`only ${pages.length} pages with sections`);
 
+    await page.goto(`${origin}/#/`);
+    await page.waitForSelector("main[aria-busy=false][data-page='_index']");
     // A reload revalidates the kept copy: If-None-Match, 304.
     await page.reload();
     await page.waitForSelector("main[aria-busy=false]");
-    if (answers.join() !== "200,304") fail(`GET /sections answered ${answers}, expected 200 then 304`);
+    if (answers.slice(-1).join() !== "304") fail(`GET /pages/_index answered ${answers}, expected 304 on the reload`);
     if ((await page.getAttribute("body", "data-revalidated")) !== "true") fail("the reload did not reuse the kept copy");
 
     // An editor changes the title through the API; a reload shows it, as text.
@@ -166,7 +190,7 @@ async function main() {
     if (written.status !== 200) fail(`PATCH answered ${written.status}: ${await written.text()}`);
     await page.reload();
     await page.waitForSelector("main[aria-busy=false]");
-    if (answers.at(-1) !== 200) fail(`after the edit GET /sections answered ${answers.at(-1)}, expected 200`);
+    if (answers.at(-1) !== 200) fail(`after the edit GET /pages/_index answered ${answers.at(-1)}, expected 200`);
     const heading = page.locator('[data-section="teaser"] h1');
     const shown = await heading.innerText();
     if (shown !== title) fail(`the new title shows as ${JSON.stringify(shown)}`);

@@ -20,6 +20,7 @@ use crate::model::{Model, Timestamp};
 const JSON: &str = "application/json";
 const MARKDOWN: &str = "text/markdown; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
+const TAR: &str = "application/x-tar";
 
 /// One consistent version of one page, as the read endpoints serve it.
 pub struct PageSnapshot {
@@ -248,6 +249,8 @@ pub struct Site {
     /// Pages of `GET /pages` prepared so far, by cursor and limit: made on first request and
     /// kept with their compressed forms until the site changes.
     listings: Mutex<HashMap<ListingKey, Arc<Listing>>>,
+    /// `GET /site.tar`, made on first request.
+    archive: OnceLock<Representation>,
 }
 
 /// A page of `GET /pages` by its cursor and limit.
@@ -272,6 +275,7 @@ impl Site {
             pages,
             landing,
             listings: Mutex::new(HashMap::new()),
+            archive: OnceLock::new(),
         })
     }
 
@@ -356,6 +360,35 @@ impl Site {
             representation: Representation::new(JSON, body, modified.to_system_time()),
             next,
         }
+    }
+
+    /// `GET /site.tar`: every page file under `content/`, as `export --site` writes them. The
+    /// archive is the same bytes for the same site (entries by id, fixed owner and mode, each
+    /// page's time of last change), so its `ETag` changes only when a page does.
+    pub fn archive(&self) -> &Representation {
+        self.archive.get_or_init(|| {
+            let mut modified = Timestamp::EPOCH;
+            let mut tar = tar::Builder::new(Vec::new());
+            for page in self.pages.values() {
+                let text = page.file_text();
+                let changed = page.stored.last_modified();
+                modified = modified.max(changed);
+                let mut header = tar::Header::new_ustar();
+                header.set_size(text.len() as u64);
+                header.set_mode(0o644);
+                header.set_mtime(
+                    changed
+                        .to_system_time()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs()),
+                );
+                let path = format!("content/{}", page.stored.file);
+                tar.append_data(&mut header, path, text.as_bytes())
+                    .expect("a page file fits a tar archive in memory");
+            }
+            let body = tar.into_inner().expect("an archive in memory finishes");
+            Representation::new(TAR, body, modified.to_system_time())
+        })
     }
 
     /// How many bytes the prepared representations of every page hold.

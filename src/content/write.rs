@@ -274,12 +274,46 @@ impl Writer<'_> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let current = self.current(&mut tx, id).await?;
         check(&current, Target::Page, precondition)?;
+        let linked = links_to(&self.read.load(), id);
+        if !linked.is_empty() {
+            return Err(WriteError::References(linked));
+        }
         store::delete_page(&mut tx, id, author).await?;
         tx.commit().await?;
         self.read.publish_page(id, None, &lock)?;
         self.metrics.write("page", true);
         Ok(())
     }
+}
+
+/// The `ref` and `relref` links of other pages' bodies to page `id`: one error per page, with
+/// the lines in its file.
+fn links_to(site: &crate::content::snapshot::Site, id: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (other, page) in site
+        .pages()
+        .iter()
+        .filter(|(other, _)| other.as_ref() != id)
+    {
+        let stored = page.stored();
+        let mut refs = hugo::references::page_refs(&stored.page.body)
+            .filter(|target| hugo::references::names_page(target.as_str(), id))
+            .peekable();
+        if refs.peek().is_none() {
+            continue;
+        }
+        let line = body_lines(page.model(), &stored.page, stored.source.as_deref());
+        let lines: Vec<String> = refs.map(|r| format!("line {}", line(r.start()))).collect();
+        errors.push(FieldError {
+            pointer: String::new(),
+            detail: format!(
+                "page {other} ({}) links to this page ({}); change the link before deleting it",
+                stored.file,
+                lines.join(", ")
+            ),
+        });
+    }
+    errors
 }
 
 /// Checks the page a write would make: its metadata and required sections under the model, and

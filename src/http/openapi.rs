@@ -65,6 +65,7 @@ pub fn openapi(model: &Model) -> utoipa::openapi::OpenApi {
     let mut api = api;
     schemas::add_content_schemas(&mut api, model);
     name_section_ids(&mut api, model);
+    describe_page_ids(&mut api);
     link_writes(&mut api);
     api
 }
@@ -114,33 +115,124 @@ fn name_section_ids(api: &mut utoipa::openapi::OpenApi, model: &Model) {
     }
 }
 
-/// OpenAPI links from every answer that carries a section's `ETag` (a GET, and the writes
-/// themselves) to the writes it enables: the same `id`, with that `ETag` as `If-Match`. Client
-/// generators and stateful testers (schemathesis) follow them to chain a read and its edits.
-fn link_writes(api: &mut utoipa::openapi::OpenApi) {
-    const SECTION: &str = "/sections/{id}";
-    let Some(item) = api.paths.paths.get_mut(SECTION) else {
-        return;
-    };
-    let link = |operation_id: &str| {
-        LinkBuilder::new()
-            .operation_id(operation_id)
-            .parameter("path.id", "$request.path.id")
-            .parameter("header.If-Match", "$response.header.ETag")
-            .description(format!(
-                "Edit the section just read or written, with its new `ETag` as `If-Match` ({operation_id})"
-            ))
-            .build()
-    };
-    let PathItem {
-        get, put, patch, ..
-    } = item;
-    for operation in [get, put, patch].into_iter().flatten() {
-        if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") {
-            ok.links
-                .insert("PutSection".to_owned(), RefOr::T(link("put_section")));
-            ok.links
-                .insert("PatchSection".to_owned(), RefOr::T(link("patch_section")));
+/// The page `id` of every `/pages/{id}…` path: a non-empty string, with the landing page as its
+/// example (the one page every database has).
+fn describe_page_ids(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let schema: RefOr<utoipa::openapi::schema::Schema> = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .examples(["_index", "products/workspaces"])
+        .into();
+    for (path, item) in api.paths.paths.iter_mut() {
+        if !path.starts_with("/pages/{id}") {
+            continue;
+        }
+        let PathItem {
+            get,
+            put,
+            patch,
+            post,
+            delete,
+            ..
+        } = item;
+        for operation in [get, put, patch, post, delete].into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(parameter) = parameter
+                    && parameter.name == "id"
+                {
+                    parameter.schema = Some(schema.clone());
+                }
+            }
         }
     }
+}
+
+/// OpenAPI links from every answer that carries an `ETag` (a GET, and the writes themselves) to
+/// the writes it enables: the same path parameters, with that `ETag` as `If-Match`; and from
+/// the list of pages (and a created page) to the page. Client generators and stateful testers
+/// (schemathesis) follow them to chain a read and its edits.
+fn link_writes(api: &mut utoipa::openapi::OpenApi) {
+    // (path, the path parameters the writes take, the writes)
+    const WRITES: [(&str, &[&str], &[&str]); 4] = [
+        ("/sections/{id}", &["id"], &["put_section", "patch_section"]),
+        (
+            "/pages/{id}/sections/{section}",
+            &["id", "section"],
+            &[
+                "put_page_section",
+                "patch_page_section",
+                "remove_page_section",
+            ],
+        ),
+        (
+            "/pages/{id}",
+            &["id"],
+            &[
+                "patch_page",
+                "reorder_page_sections",
+                "add_page_section",
+                "delete_page",
+            ],
+        ),
+        ("/pages/{id}/body", &["id"], &["put_page_body"]),
+    ];
+    for (path, parameters, writes) in WRITES {
+        let Some(item) = api.paths.paths.get_mut(path) else {
+            continue;
+        };
+        let PathItem {
+            get, put, patch, ..
+        } = item;
+        for operation in [get, put, patch].into_iter().flatten() {
+            let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else {
+                continue;
+            };
+            for write in writes {
+                let mut link = LinkBuilder::new().operation_id(*write).description(format!(
+                    "Write what was just read or written, with its new `ETag` as `If-Match` ({write})"
+                ));
+                for parameter in parameters {
+                    link = link.parameter(
+                        format!("path.{parameter}"),
+                        format!("$request.path.{parameter}"),
+                    );
+                }
+                let link = link.parameter("header.If-Match", "$response.header.ETag");
+                ok.links.insert(pascal_case(write), RefOr::T(link.build()));
+            }
+        }
+    }
+    // From a listed or created page to the page itself.
+    for (path, status, id) in [
+        ("/pages", "200", "$response.body#/pages/0/id"),
+        ("/pages", "201", "$response.body#/page/id"),
+    ] {
+        let Some(item) = api.paths.paths.get_mut(path) else {
+            continue;
+        };
+        for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+            if let Some(RefOr::T(response)) = operation.responses.responses.get_mut(status) {
+                let link = LinkBuilder::new()
+                    .operation_id("get_page")
+                    .parameter("path.id", id)
+                    .description("Read the page")
+                    .build();
+                response.links.insert("GetPage".to_owned(), RefOr::T(link));
+            }
+        }
+    }
+}
+
+/// `PutPageSection` of `put_page_section`: a link's name.
+fn pascal_case(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }

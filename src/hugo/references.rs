@@ -39,6 +39,34 @@ pub fn all(body: &str) -> impl Iterator<Item = (&'static str, regex::Match<'_>)>
     params(body).map(|key| ("param", key)).chain(lists)
 }
 
+/// A `ref` or `relref` shortcode: a link to another page, which Hugo fails the build over when
+/// that page is missing.
+static PAGE_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\{\{[<%]\s*(?:rel)?ref\s+"([^"\n]*)"\s*[>%]\}\}"#).expect("a valid pattern")
+});
+
+/// The pages the body links to with `ref` and `relref`, as written, where they stand.
+pub fn page_refs(body: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    PAGE_REF.captures_iter(body).filter_map(|c| c.get(1))
+}
+
+/// Whether a `ref` to `target` (`products/workspaces.md`, `/products/workspaces`, `workspaces`,
+/// with or without an `#anchor`) names the page `id`, as Hugo resolves it: by path from
+/// `content/`, or by file name alone.
+pub fn names_page(target: &str, id: &str) -> bool {
+    let target = target.split('#').next().unwrap_or_default();
+    let target = target.trim_start_matches('/').trim_end_matches('/');
+    let target = [".md", ".adoc", ".html"]
+        .iter()
+        .find_map(|ext| target.strip_suffix(ext))
+        .unwrap_or(target);
+    let section = id.strip_suffix("/_index").unwrap_or(id);
+    !target.is_empty()
+        && (target == id
+            || target == section
+            || (!target.contains('/') && id.rsplit('/').next() == Some(target)))
+}
+
 /// A reference that a change of the front matter would leave unanswered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lost {
@@ -234,5 +262,23 @@ mod tests {
         let text = "---\ng3Teaser:\n  title: T\n  button1:\n    caption: C\n    link: /x\n---\n\
                     {{< param \"G3TEASER.TITLE\" >}} {{< param \"g3Teaser.button1\" >}}";
         assert!(check(&PageFile::read(text).unwrap(), |_| false).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod ref_tests {
+    use super::*;
+
+    #[test]
+    fn page_refs_name_pages_as_hugo_resolves_them() {
+        let body =
+            r#"see {{< ref "products/workspaces.md" >}} and {{% relref "/community#top" %}}"#;
+        let refs: Vec<&str> = page_refs(body).map(|m| m.as_str()).collect();
+        assert_eq!(refs, ["products/workspaces.md", "/community#top"]);
+        assert!(names_page(refs[0], "products/workspaces"));
+        assert!(names_page(refs[1], "community/_index"));
+        assert!(names_page("workspaces", "products/workspaces"));
+        assert!(!names_page("products/work", "products/workspaces"));
+        assert!(!names_page("", "products/workspaces"));
     }
 }

@@ -52,6 +52,10 @@ enum Frame {
     },
     Sequence {
         next: usize,
+        /// Block style: its items are lines of their own (`- …`).
+        block: bool,
+        /// The item being read: its path and the byte of its `-`.
+        item: Option<(Vec<Step>, usize)>,
     },
 }
 
@@ -94,6 +98,21 @@ fn walk(yaml: &str) -> Result<Found, SourceError> {
             message: e.info().to_owned(),
         })?;
         let at = offsets[span.start.index()];
+        // A value in a block sequence starts an item: the lines from its `-`.
+        if matches!(
+            event,
+            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..)
+        ) && let Some(Frame::Sequence {
+            next,
+            block: true,
+            item,
+        }) = frames.last_mut()
+        {
+            close(item.take(), dash_before(yaml, at).unwrap_or(at), &mut found);
+            let mut item_path = path.clone();
+            item_path.push(Step::Index(*next));
+            *item = dash_before(yaml, at).map(|dash| (item_path, dash));
+        }
         match event {
             Event::Scalar(value, style, ..) => match frames.last_mut() {
                 // A key: the next step, and (in block style) the start of an entry.
@@ -139,12 +158,18 @@ fn walk(yaml: &str) -> Result<Found, SourceError> {
                         entry: None,
                     }
                 } else {
-                    Frame::Sequence { next: 0 }
+                    Frame::Sequence {
+                        next: 0,
+                        block: !yaml[at..].starts_with('['),
+                        item: None,
+                    }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                if let Some(Frame::Mapping { entry, .. }) = frames.pop() {
-                    close(entry, at, &mut found);
+                match frames.pop() {
+                    Some(Frame::Mapping { entry, .. }) => close(entry, at, &mut found),
+                    Some(Frame::Sequence { item, .. }) => close(item, at, &mut found),
+                    None => {}
                 }
                 if !frames.is_empty() {
                     path.pop();
@@ -162,11 +187,19 @@ fn walk(yaml: &str) -> Result<Found, SourceError> {
     Ok(found)
 }
 
+/// The `-` of the block sequence item whose value starts at byte `at`: the last non-blank
+/// character before it, if that is a `-` with only spaces before it on its line.
+fn dash_before(yaml: &str, at: usize) -> Option<usize> {
+    let dash = yaml[..at].trim_end().len().checked_sub(1)?;
+    let first = line_start(yaml, dash);
+    (yaml.as_bytes()[dash] == b'-' && yaml[first..dash].bytes().all(|b| b == b' ')).then_some(dash)
+}
+
 /// The step a value at this point takes, and the frame moved past it.
 fn take_step(frames: &mut [Frame]) -> Option<Step> {
     match frames.last_mut()? {
         Frame::Mapping { key, .. } => key.take().map(Step::Key),
-        Frame::Sequence { next } => {
+        Frame::Sequence { next, .. } => {
             *next += 1;
             Some(Step::Index(*next - 1))
         }
@@ -253,17 +286,19 @@ fn put(yaml: &str, at: &Located, mut written: String) -> String {
     splice(yaml, at.bytes.clone(), &written)
 }
 
-/// A block mapping's entry (a key and its value) where it stands in the text: the unit that is
-/// added or removed when an item of a numbered map (`f1`, `f2`, …) comes or goes.
+/// A block mapping's entry (a key and its value) or a block sequence's item (`- value`) where
+/// it stands in the text: the unit that is added or removed when an item of a numbered map
+/// (`f1`, `f2`, …) or of a list (an event) comes or goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// The path to the entry's value: the parent's path and the entry's key.
+    /// The path to the entry's value: the parent's path and the entry's key (or the item's
+    /// index).
     pub path: Vec<Step>,
     /// From the start of the key's line to the end of the entry's last line, its line break
     /// included. Blank lines and comments less indented than the value after it belong to what
     /// follows.
     pub lines: Range<usize>,
-    /// The key's column.
+    /// The key's (or the `-`'s) column.
     pub indent: usize,
 }
 
@@ -327,9 +362,26 @@ pub fn insert_after(yaml: &str, entry: &Entry, key: &str, value: &serde_json::Va
     splice(yaml, at..at, &written)
 }
 
+/// `yaml` with a new list item `- value` in lines of its own where `item` (found by [`entries`]
+/// in this same text) starts, or right after it when `after`, at the same indentation.
+pub fn insert_item(yaml: &str, item: &Entry, value: &serde_json::Value, after: bool) -> String {
+    let mut written = super::yaml::item(value, item.indent);
+    let at = if after {
+        item.lines.end
+    } else {
+        item.lines.start
+    };
+    if !yaml[..at].ends_with('\n') && at > 0 {
+        written.insert(0, '\n');
+    }
+    splice(yaml, at..at, &written)
+}
+
 /// `yaml` edited so that it holds exactly the data `new`, changing only the lines of the values
-/// that differ: a changed scalar in place, a removed mapping entry as its lines, a new entry in
-/// lines of its own after the entry that precedes it in `new`. `None` when the change cannot be
+/// that differ: a changed scalar in place, a removed mapping entry or list item as its lines, a
+/// new entry in lines of its own after the entry that precedes it in `new`, a new list item in
+/// lines of its own where it goes (lists are compared item by item: the longest run of equal
+/// items stays, the rest are edited in place, removed or inserted). `None` when the change cannot be
 /// made that way (a value's shape changed, a new key with no key before it in `new`, a text
 /// that a YAML reader refuses); the caller then writes the data afresh. A key given twice
 /// (which Hugo and a YAML reader into JSON values accept, the last value winning) is edited at
@@ -354,6 +406,13 @@ enum Edit {
     InsertAfter {
         after: Vec<Step>,
         key: String,
+        value: serde_json::Value,
+    },
+    /// A new item of the list at `list`, before its item `before` (an index in the text as it
+    /// is when the edit is applied), or after its last item when `None`.
+    InsertItem {
+        list: Vec<Step>,
+        before: Option<usize>,
         value: serde_json::Value,
     },
 }
@@ -393,6 +452,7 @@ fn plan(
             }
             Some(())
         }
+        (Value::Array(old), Value::Array(new)) => plan_list(old, new, path, edits),
         (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => None,
         (_, scalar) => {
             edits.push(Edit::Replace(
@@ -402,6 +462,69 @@ fn plan(
             Some(())
         }
     }
+}
+
+/// The edits that make list `old` (at `path`) the list `new`. The items of the longest common
+/// subsequence stay as they are; between two of them, old and new items are paired in order and
+/// edited in place, and what is left over is removed or inserted. Edits go from the list's end
+/// to its start, so that each one's item indices are still those of the text it is applied to.
+fn plan_list(
+    old: &[serde_json::Value],
+    new: &[serde_json::Value],
+    path: &mut Vec<Step>,
+    edits: &mut Vec<Edit>,
+) -> Option<()> {
+    // lcs[i][j]: the longest common subsequence of old[i..] and new[j..].
+    let (n, m) = (old.len(), new.len());
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if old[i] == new[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    // The runs between kept items: (old range, new range), in list order.
+    let mut gaps = Vec::new();
+    let (mut i, mut j, mut gap) = (0, 0, (0, 0));
+    while i < n || j < m {
+        if i < n && j < m && old[i] == new[j] && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
+            gaps.push((gap.0..i, gap.1..j));
+            i += 1;
+            j += 1;
+            gap = (i, j);
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    gaps.push((gap.0..n, gap.1..m));
+    for (olds, news) in gaps.into_iter().rev() {
+        let paired = olds.len().min(news.len());
+        // New items beyond the paired ones go after the last paired (or before what follows).
+        for k in (paired..news.len()).rev() {
+            let before = olds.start + paired;
+            edits.push(Edit::InsertItem {
+                list: path.clone(),
+                before: (before < n).then_some(before),
+                value: new[news.start + k].clone(),
+            });
+        }
+        for k in (paired..olds.len()).rev() {
+            let mut item = path.clone();
+            item.push(Step::Index(olds.start + k));
+            edits.push(Edit::Remove(item));
+        }
+        for k in (0..paired).rev() {
+            path.push(Step::Index(olds.start + k));
+            plan(&old[olds.start + k], &new[news.start + k], path, edits)?;
+            path.pop();
+        }
+    }
+    Some(())
 }
 
 fn child(path: &[Step], key: &str) -> Vec<Step> {
@@ -426,6 +549,31 @@ fn apply(text: &str, edit: &Edit) -> Option<String> {
             let all = entries(text).ok()?;
             let entry = all.iter().find(|e| e.path == *after)?;
             Some(insert_after(text, entry, key, value))
+        }
+        Edit::InsertItem {
+            list,
+            before,
+            value,
+        } => {
+            let all = entries(text).ok()?;
+            let items: Vec<&Entry> = all
+                .iter()
+                .filter(|e| {
+                    e.path.len() == list.len() + 1
+                        && e.path.starts_with(list)
+                        && matches!(e.path.last(), Some(Step::Index(_)))
+                })
+                .collect();
+            match before {
+                Some(at) => {
+                    let item = items
+                        .iter()
+                        .find(|e| e.path.last() == Some(&Step::Index(*at)))?;
+                    Some(insert_item(text, item, value, false))
+                }
+                // An empty list has no item to stand by: written afresh.
+                None => Some(insert_item(text, items.last()?, value, true)),
+            }
         }
     }
 }
@@ -692,6 +840,83 @@ mod tests {
             }
         }
         assert!(maps >= 20, "{maps} numbered maps");
+    }
+
+    /// The lines of `after` that are not in `before`, and those of `before` not in `after`,
+    /// taken as a diff would: the common prefix and suffix aside.
+    fn differing(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+        let (a, b): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+        let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let tail = a[head..]
+            .iter()
+            .rev()
+            .zip(b[head..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let own = |lines: &[&str]| lines.iter().map(|l| (*l).to_owned()).collect();
+        (own(&a[head..a.len() - tail]), own(&b[head..b.len() - tail]))
+    }
+
+    #[test]
+    fn list_items_come_and_go_as_whole_lines_on_every_site_page() {
+        let mut lists = 0;
+        for (name, front) in site_front_matters() {
+            let data: serde_json::Value = serde_yaml::from_str(&front).unwrap();
+            let Some(top) = data.as_object() else {
+                continue;
+            };
+            for (key, value) in top {
+                let Some(items) = value.as_array().filter(|items| items.len() >= 2) else {
+                    continue;
+                };
+                lists += 1;
+                let what = format!("{name} {key}");
+                let edit = |items: Vec<serde_json::Value>| {
+                    let mut next = data.clone();
+                    next[key] = serde_json::Value::Array(items);
+                    rewrite(&front, &next).unwrap_or_else(|| panic!("{what}: no rewrite"))
+                };
+                let mut new_item = items[0].clone();
+                if let Some(map) = new_item.as_object_mut() {
+                    for value in map.values_mut().filter(|v| v.is_string()) {
+                        *value = serde_json::Value::from("A new event: yes");
+                    }
+                } else {
+                    new_item = serde_json::Value::from("A new item: yes");
+                }
+                let item_lines = super::super::yaml::item(&new_item, 0).lines().count();
+                // Added first, in the middle, last: only the new item's lines are new.
+                for at in [0, items.len() / 2, items.len()] {
+                    let mut next = items.clone();
+                    next.insert(at, new_item.clone());
+                    let text = edit(next);
+                    let (gone, added) = differing(&front, &text);
+                    assert!(gone.is_empty(), "{what} at {at}: {gone:?}");
+                    assert_eq!(added.len(), item_lines, "{what} at {at}: {added:?}");
+                    assert!(added[0].trim_start().starts_with("- "), "{what}: {added:?}");
+                }
+                // Removed: exactly its lines go.
+                for at in [0, items.len() - 1] {
+                    let mut next = items.clone();
+                    next.remove(at);
+                    let text = edit(next);
+                    let (_, added) = differing(&front, &text);
+                    assert!(added.is_empty(), "{what} removing {at}: {added:?}");
+                    assert!(text.lines().count() < front.lines().count(), "{what}");
+                }
+                // A field of one item changed: its line only.
+                if let Some((field, _)) = items[1]
+                    .as_object()
+                    .and_then(|m| m.iter().find(|(_, v)| v.is_string()))
+                {
+                    let mut next = items.clone();
+                    next[1][field] = serde_json::Value::from("Changed: in place");
+                    let (gone, added) = differing(&front, &edit(next));
+                    assert_eq!((gone.len(), added.len()), (1, 1), "{what}: {added:?}");
+                }
+            }
+        }
+        assert!(lists >= 2, "{lists} lists");
     }
 
     #[test]

@@ -50,18 +50,7 @@ fn write_value(value: &Value, indent: usize, out: &mut String) {
         Value::Array(items) if !items.is_empty() => {
             out.push('\n');
             for item in items {
-                push_indent(out, indent + 2);
-                out.push('-');
-                match item {
-                    // `- key: value` with the mapping's other keys under the first.
-                    Value::Object(map) if !map.is_empty() => {
-                        let mut nested = String::new();
-                        write_mapping(map, indent + 4, &mut nested);
-                        out.push(' ');
-                        out.push_str(&nested[indent + 4..]);
-                    }
-                    other => write_value(other, indent + 2, out),
-                }
+                write_item(item, indent + 2, out);
             }
         }
         other => {
@@ -69,6 +58,29 @@ fn write_value(value: &Value, indent: usize, out: &mut String) {
             push_value(out, other);
             out.push('\n');
         }
+    }
+}
+
+/// One item `- value` of a block sequence, its `-` at column `indent`, with the lines its value
+/// needs below it.
+pub fn item(value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    write_item(value, indent, &mut out);
+    out
+}
+
+fn write_item(item: &Value, indent: usize, out: &mut String) {
+    push_indent(out, indent);
+    out.push('-');
+    match item {
+        // `- key: value` with the mapping's other keys under the first.
+        Value::Object(map) if !map.is_empty() => {
+            let mut nested = String::new();
+            write_mapping(map, indent + 2, &mut nested);
+            out.push(' ');
+            out.push_str(&nested[indent + 2..]);
+        }
+        other => write_value(other, indent, out),
     }
 }
 

@@ -15,7 +15,7 @@ async fn the_page_its_script_and_its_styles_are_served_with_their_own_policy() {
         (
             "/app.js",
             "text/javascript; charset=utf-8",
-            "fetch(\"/sections\"",
+            "load(`/pages/${encodeURIComponent(entry.id)}`)",
         ),
         ("/style.css", "text/css; charset=utf-8", ".section"),
     ] {

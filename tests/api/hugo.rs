@@ -377,6 +377,19 @@ async fn hugo_renders_every_page_of_the_site_from_the_export_as_from_the_importe
 
     // An edit through the API: the export renders to the same site but for the edited text.
     let app = spawn_with(Some(dir), settings(&database)).await;
+    // Every page's `url` is where Hugo publishes it.
+    let pages = app.get_json("/pages?limit=1000").await;
+    let pages = pages["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), 46);
+    for page in pages {
+        let url = page["url"].as_str().unwrap();
+        let file = format!("{}index.html", url.trim_start_matches('/'));
+        assert!(
+            original.contains_key(&file),
+            "{} is not at {url}",
+            page["id"]
+        );
+    }
     let etag = app.etag("/sections/vision").await;
     let quote = "Data commons for everyone, rendered by Hugo";
     let r = app.patch("vision", &etag, &json!({ "quote": quote })).await;

@@ -52,6 +52,26 @@ impl TestApp {
     }
 }
 
+/// The files of a tar of `content/`, by path under it.
+fn archive_files(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut archive = tar::Archive::new(bytes);
+    archive
+        .entries()
+        .unwrap()
+        .map(|entry| {
+            let mut entry = entry.unwrap();
+            let path = entry.path().unwrap().to_string_lossy().into_owned();
+            let file = path
+                .strip_prefix("content/")
+                .expect("under content/")
+                .to_owned();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            (file, text)
+        })
+        .collect()
+}
+
 /// The lines of `after` that differ from `before` (they must have as many lines), 1-based.
 fn changed_lines(before: &str, after: &str) -> Vec<usize> {
     let (a, b): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
@@ -175,6 +195,22 @@ async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id()
     assert_eq!(r.status(), 405);
     assert_eq!(r.headers()["allow"], "GET, HEAD, PUT");
 
+    // Every page file in one download: the site folder, byte for byte, in a tar of content/.
+    let r = app.get("/site.tar").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/x-tar");
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let bytes = r.bytes().await.unwrap();
+    let mut files = 0;
+    for (file, text) in archive_files(&bytes) {
+        let original = std::fs::read_to_string(format!("{SITE}/{file}")).unwrap();
+        assert!(text == original, "{file} is exported byte for byte");
+        files += 1;
+    }
+    assert_eq!(files, 46);
+    let again = app.get_with("/site.tar", &[("If-None-Match", &tag)]).await;
+    assert_eq!(again.status(), 304);
+
     // The active model.
     let model = app.get_json("/model").await;
     assert_eq!(model["version"], 1);
@@ -208,6 +244,10 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
         changed_lines(&file0, &file1),
         lines_with(&file0, "  title: Workspaces")
     );
+    // The whole-site download has the edit.
+    let bytes = app.get("/site.tar").await.bytes().await.unwrap();
+    let files = archive_files(&bytes);
+    assert_eq!(files["products/workspaces.md"], file1);
     assert!(
         file1.contains("  title: 'Workspaces: for everyone'\n"),
         "quoted as YAML needs"
@@ -412,6 +452,65 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
 }
 
 #[tokio::test]
+async fn an_event_added_to_a_list_is_its_own_lines_and_removing_it_restores_the_file() {
+    let app = spawn_site().await;
+    let page = "/pages/community/events";
+    let file0 = app.text(&format!("{page}/export")).await;
+    let document = app.get_json(page).await;
+    let past = document["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["items"].as_array().is_some_and(|items| items.len() > 1))
+        .unwrap()
+        .clone();
+    let id = past["id"].as_str().unwrap();
+    let section = format!("{page}/sections/{id}");
+    let items = past["items"].as_array().unwrap().clone();
+    let mut event = items[0].clone();
+    event["Title"] = json!("Gen3 Forum: Next Steps");
+    let mut added = items.clone();
+    added.insert(0, event);
+    let tag = app.etag(&section).await;
+    let r = app
+        .send(
+            Method::PATCH,
+            &section,
+            Some(&tag),
+            Some(&json!({"items": added})),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let file1 = app.text(&format!("{page}/export")).await;
+    let old: Vec<&str> = file0.lines().collect();
+    let new: Vec<&str> = file1.lines().collect();
+    // The old file with the new event's lines before the first event, nothing else.
+    let at = old
+        .iter()
+        .position(|l| l.starts_with("- Title: Gen3 Development Roadmap"))
+        .unwrap();
+    let lines = new.len() - old.len();
+    assert_eq!(lines, 5, "{file1}");
+    assert_eq!(new[..at], old[..at]);
+    assert_eq!(new[at + lines..], old[at..]);
+    assert_eq!(new[at], "- Title: 'Gen3 Forum: Next Steps'");
+
+    // Removed again: the file as it was.
+    let tag = app.etag(&section).await;
+    let r = app
+        .send(
+            Method::PATCH,
+            &section,
+            Some(&tag),
+            Some(&json!({"items": items})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.text(&format!("{page}/export")).await, file0);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
     let app = spawn_site().await;
     // A new page: 201, Location, listed, its file exported.
@@ -556,5 +655,64 @@ async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
         .send(Method::DELETE, "/pages/_index", Some("*"), None)
         .await;
     assert_eq!(r.status(), 409);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_another_page_links_to_cannot_be_deleted_until_the_link_goes() {
+    let app = spawn_site().await;
+    let linking = json!({
+        "path": "community/links.md",
+        "page": {"title": "Links", "date": "2026-12-01"},
+        "body": "\n<a href=\"{{< ref \"products/workspaces.md\" >}}\">Workspaces</a>\n",
+    });
+    let r = app.send(Method::POST, "/pages", None, Some(&linking)).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let tag = app.etag("/pages/products/workspaces").await;
+    let r = app
+        .send(
+            Method::DELETE,
+            "/pages/products/workspaces",
+            Some(&tag),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    let detail = problem["errors"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("page community/links (community/links.md) links to this page (line 6)"),
+        "{detail}"
+    );
+    assert_eq!(
+        app.etag("/pages/products/workspaces").await,
+        tag,
+        "nothing changed"
+    );
+
+    // Without the link, the page goes.
+    let body_tag = app.etag("/pages/community/links/body").await;
+    let r = app
+        .with_token(
+            Method::PUT,
+            "/pages/community/links/body",
+            Some(&app.editor),
+        )
+        .header("If-Match", body_tag)
+        .header("Content-Type", "text/plain")
+        .body("\n<p>No links.</p>\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .send(
+            Method::DELETE,
+            "/pages/products/workspaces",
+            Some(&tag),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 204);
     app.stop().await;
 }

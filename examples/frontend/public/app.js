@@ -1,46 +1,51 @@
 // @ts-check
-// The Gen3 landing page, rendered from GET /sections by section type.
+// The Gen3 site, rendered from gen3-content: every page from GET /pages/{id}, by section type.
+// A page per URL: `/#/products/workspaces/` is the page Hugo publishes at
+// `/products/workspaces/`, found in GET /pages.
 //
 // No build step: this file is served as it is (by gen3-content at /app.js), and `npm run
 // typecheck` checks it against the types generated from openapi/openapi.json, so a change to
 // the API's shapes that would break it fails CI. All text goes in through textContent (never
 // innerHTML): the API serves text raw, and escaping it is the renderer's job.
 
-/** @typedef {import("../src/api").components["schemas"]["SectionsDocument"]} SectionsDocument */
+/** @typedef {import("../src/api").components["schemas"]["PageDocument"]} PageDocument */
+/** @typedef {import("../src/api").components["schemas"]["PageList"]} PageList */
 /** @typedef {import("../src/api").components["schemas"]["Section"]} Section */
 /** @typedef {import("../src/api").components["schemas"]["Button"]} Button */
-
-const CACHE_KEY = "gen3-content:/sections";
+/** @typedef {import("../src/api").components["schemas"]["Event"]} SiteEvent */
 
 /**
- * The page, revalidated: the copy kept from the last visit is sent back as If-None-Match, and a
- * 304 means it is still current. The browser's own HTTP cache is bypassed so that this is
+ * A resource, revalidated: the copy kept from the last visit is sent back as If-None-Match, and
+ * a 304 means it is still current. The browser's own HTTP cache is bypassed so that this is
  * visible (and testable) rather than implicit.
- * @returns {Promise<{document: SectionsDocument, revalidated: boolean}>}
+ * @template T
+ * @param {string} path
+ * @returns {Promise<{body: T, revalidated: boolean}>}
  */
-async function loadSections() {
-  /** @type {{etag: string, document: SectionsDocument} | null} */
+async function load(path) {
+  const key = `gen3-content:${path}`;
+  /** @type {{etag: string, body: T} | null} */
   let kept = null;
   try {
-    kept = JSON.parse(localStorage.getItem(CACHE_KEY) ?? "null");
+    kept = JSON.parse(localStorage.getItem(key) ?? "null");
   } catch {
     kept = null;
   }
   /** @type {Record<string, string>} */
   const headers = { Accept: "application/json" };
   if (kept) headers["If-None-Match"] = kept.etag;
-  const response = await fetch("/sections", { headers, cache: "no-store" });
+  const response = await fetch(path, { headers, cache: "no-store" });
   if (response.status === 304 && kept) {
-    return { document: kept.document, revalidated: true };
+    return { body: kept.body, revalidated: true };
   }
   if (!response.ok) {
-    throw new Error(`GET /sections answered ${response.status}`);
+    throw new Error(`GET ${path} answered ${response.status}`);
   }
-  /** @type {SectionsDocument} */
-  const document = await response.json();
+  /** @type {T} */
+  const body = await response.json();
   const etag = response.headers.get("ETag");
-  if (etag) localStorage.setItem(CACHE_KEY, JSON.stringify({ etag, document }));
-  return { document, revalidated: false };
+  if (etag) localStorage.setItem(key, JSON.stringify({ etag, body }));
+  return { body, revalidated: false };
 }
 
 /**
@@ -117,8 +122,49 @@ function figure(pointer, src, alt) {
 }
 
 /**
- * The elements of one section, by its type. The switch covers all nine types: with a tenth,
- * TypeScript reports the `never` below.
+ * A text element for an optional field: nothing when the field is absent or null.
+ * @param {string} tag
+ * @param {string} pointer
+ * @param {string | null | undefined} value
+ * @param {string} [className]
+ */
+function maybe(tag, pointer, value, className) {
+  return value === undefined || value === null ? null : text(tag, pointer, value, className);
+}
+
+/**
+ * A link that shows its own address, for link fields without a caption of their own.
+ * @param {string} pointer
+ * @param {string | undefined} href
+ */
+function address(pointer, href) {
+  return href === undefined ? null : link(pointer, href, undefined, [document.createTextNode(href)]);
+}
+
+/**
+ * One event of a list: its title and date, and whatever else it has.
+ * @param {string} at
+ * @param {SiteEvent} event
+ */
+function eventCard(at, event) {
+  return box("article", "card event", [
+    event.Image === undefined ? null : figure(`${at}/Image`, event.Image, ""),
+    text("h3", `${at}/Title`, event.Title),
+    text("p", `${at}/Date`, event.Date, "date"),
+    maybe("p", `${at}/Description`, event.Description),
+    maybe("p", `${at}/Youtube`, event.Youtube, "video"),
+    address(`${at}/Playlist`, event.Playlist),
+    maybe("p", `${at}/Slides`, event.Slides, "slides"),
+    maybe("p", `${at}/Link`, event.Link),
+    address(`${at}/Agenda`, event.Agenda),
+    address(`${at}/Agenda2`, event.Agenda2),
+  ]);
+}
+
+/**
+ * The elements of one section, by its type: one renderer per section type of the content
+ * model. The switch covers every type the document names: with another, TypeScript reports
+ * the `never` below.
  * @param {Section} section
  * @returns {HTMLElement[]}
  */
@@ -138,6 +184,18 @@ function render(section) {
           figure("/fig", section.fig, ""),
         ]),
       ];
+    case "page-teaser":
+      return [
+        box("div", "teaser", [
+          box("div", "teaser-text", [
+            text("h1", "/title", section.title),
+            text("p", "/detail", section.detail, "lead"),
+            maybe("p", "/para1", section.para1),
+            maybe("p", "/para2", section.para2),
+          ]),
+          section.fig === undefined ? null : figure("/fig", section.fig, ""),
+        ]),
+      ];
     case "features":
       return [
         box(
@@ -151,6 +209,129 @@ function render(section) {
           ),
         ),
       ];
+    case "figure-features":
+      return [
+        box(
+          "div",
+          "cards three",
+          section.items.map((item, i) =>
+            box("article", "card", [
+              figure(`/items/${i}/fig`, item.fig, ""),
+              text("h3", `/items/${i}/title`, item.title),
+              text("p", `/items/${i}/detail`, item.detail),
+            ]),
+          ),
+        ),
+      ];
+    case "three-figure-features":
+      return [
+        box(
+          "div",
+          "cards two",
+          section.items.map((item, i) =>
+            box("article", "card", [
+              text("h3", `/items/${i}/title`, item.title),
+              text("p", `/items/${i}/detail`, item.detail),
+              box("div", "figures", [
+                figure(`/items/${i}/fig1`, item.fig1, ""),
+                figure(`/items/${i}/fig2`, item.fig2, ""),
+                figure(`/items/${i}/fig3`, item.fig3, ""),
+              ]),
+            ]),
+          ),
+        ),
+      ];
+    case "data-features":
+      return section.items.map((item, i) =>
+        box("article", "data-feature", [
+          link(`/items/${i}/button/link`, item.button.link, undefined, [
+            text("h2", `/items/${i}/title`, item.title),
+          ]),
+          text("p", `/items/${i}/subtitle`, item.subtitle),
+          item.contents === undefined
+            ? null
+            : box(
+                "div",
+                "logos",
+                item.contents.items.map((content, j) =>
+                  box("div", "logo", [
+                    figure(`/items/${i}/contents/items/${j}/fig`, content.fig, content.name),
+                    text("span", `/items/${i}/contents/items/${j}/name`, content.name),
+                  ]),
+                ),
+              ),
+        ]),
+      );
+    case "starts":
+      return [
+        text("h2", "/title", section.title),
+        box(
+          "div",
+          "cards three",
+          section.items.map((item, i) =>
+            box("article", "card", [
+              figure(`/items/${i}/fig`, item.fig, ""),
+              text("h3", `/items/${i}/name`, item.name),
+              text("p", `/items/${i}/detail`, item.detail),
+              button(`/items/${i}/button`, item.button, "button small"),
+            ]),
+          ),
+        ),
+      ];
+    case "resources":
+      return [
+        text("h2", "/title", section.title),
+        box(
+          "div",
+          "cards two",
+          section.items.map((item, i) =>
+            box("article", "card", [
+              figure(`/items/${i}/fig`, item.fig, ""),
+              text("h3", `/items/${i}/name`, item.name),
+              text("p", `/items/${i}/detail`, item.detail),
+              button(`/items/${i}/button`, item.button, "button small"),
+              ...item.lists.map((list, j) =>
+                box("div", "resource-list", [
+                  text("h4", `/items/${i}/lists/${j}/title`, list.title),
+                  box(
+                    "ul",
+                    "",
+                    list.ul.map((entry, k) =>
+                      box("li", "", [
+                        link(`/items/${i}/lists/${j}/ul/${k}/link`, entry.link, undefined, [
+                          text("span", `/items/${i}/lists/${j}/ul/${k}/name`, entry.name),
+                        ]),
+                      ]),
+                    ),
+                  ),
+                ]),
+              ),
+            ]),
+          ),
+        ),
+      ];
+    case "events":
+      return [
+        box(
+          "div",
+          "cards two",
+          (section.items ?? []).map((item, i) => eventCard(`/items/${i}`, item)),
+        ),
+      ];
+    case "agenda":
+      return [
+        text("h1", "/title", section.title),
+        text("p", "/dates", section.dates, "lead"),
+        text("p", "/detail", section.detail),
+        box(
+          "ul",
+          "times",
+          section.items.map((item, i) => box("li", "", [text("span", `/items/${i}/value`, item.value)])),
+        ),
+      ];
+    case "agenda-detail":
+      // Markdown, shown as its text: this example renders no Markdown.
+      return [box("div", "agenda-detail", [maybe("pre", "/text", section.text)])];
     case "roles":
       return [
         text("h2", "/title", section.title),
@@ -221,25 +402,19 @@ function render(section) {
           ),
         ),
       ];
-    default:
-      // A type of the content model this page has no renderer of its own for: its text.
-      return [
-        box(
-          "div",
-          "generic",
-          Object.entries(section)
-            .filter(([key, value]) => typeof value === "string" && !["id", "type", "updated_at"].includes(key))
-            .map(([key, value]) => text("p", `/${key}`, String(value))),
-        ),
-      ];
+    default: {
+      /** @type {never} */
+      const unknown = section;
+      throw new Error(`no renderer for section type ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
-/** @param {SectionsDocument} page */
+/** @param {PageDocument} page */
 function show(page) {
   const main = /** @type {HTMLElement} */ (document.getElementById("page"));
   main.replaceChildren();
-  document.title = `${page.page.title} · rendered from gen3-content`;
+  document.title = `${String(page.page.title ?? page.page.id)} · rendered from gen3-content`;
   /** @type {HTMLElement | null} */
   let testimonial = null;
   for (const section of page.sections) {
@@ -252,6 +427,52 @@ function show(page) {
     }
     if (section.type === "commons" && testimonial) placeTestimonial(main, testimonial);
   }
+  main.dataset.page = page.page.id;
+  main.setAttribute("aria-busy", "false");
+}
+
+/**
+ * The site's pages that have sections, as links to their URLs.
+ * @param {PageList} list
+ * @param {string} current
+ */
+function navigation(list, current) {
+  const nav = /** @type {HTMLElement} */ (document.getElementById("pages"));
+  nav.replaceChildren(
+    ...list.pages
+      .filter((page) => page.sections.length > 0)
+      .map((page) => {
+        const a = document.createElement("a");
+        a.href = `#${page.url}`;
+        a.textContent = typeof page.title === "string" ? page.title : page.id;
+        if (page.url === current) a.setAttribute("aria-current", "page");
+        return a;
+      }),
+  );
+}
+
+/** Shows the page whose URL the location's fragment names (`#/products/`; none: the home page). */
+async function route() {
+  const url = location.hash.startsWith("#/") ? location.hash.slice(1) : "/";
+  const main = /** @type {HTMLElement} */ (document.getElementById("page"));
+  main.setAttribute("aria-busy", "true");
+  /** @type {{body: PageList}} */
+  const { body: list } = await load("/pages?limit=1000");
+  navigation(list, url);
+  const entry = list.pages.find((page) => page.url === url);
+  if (!entry) throw new Error(`no page is published at ${url}`);
+  /** @type {{body: PageDocument, revalidated: boolean}} */
+  const { body: page, revalidated } = await load(`/pages/${encodeURIComponent(entry.id)}`);
+  show(page);
+  document.body.dataset.revalidated = String(revalidated);
+}
+
+function showError(/** @type {Error} */ error) {
+  const main = /** @type {HTMLElement} */ (document.getElementById("page"));
+  const status = document.createElement("p");
+  status.className = "status";
+  status.textContent = `The page could not be loaded: ${error.message}`;
+  main.replaceChildren(status);
   main.setAttribute("aria-busy", "false");
 }
 
@@ -267,12 +488,5 @@ function placeTestimonial(main, testimonial) {
   main.append(block);
 }
 
-loadSections()
-  .then(({ document: page, revalidated }) => {
-    show(page);
-    document.body.dataset.revalidated = String(revalidated);
-  })
-  .catch((error) => {
-    const status = document.getElementById("status");
-    if (status) status.textContent = `The page could not be loaded: ${error.message}`;
-  });
+window.addEventListener("hashchange", () => route().catch(showError));
+route().catch(showError);

@@ -540,6 +540,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/site.tar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every page file in one download
+         * @description A tar archive of `content/`: every page's file as `GET /pages/{id}/export` serves it (what
+         *     `gen3-content export --site` writes), so that a CI job can fetch the site in one request
+         *     (`curl -s …/site.tar | tar -x`). Cacheable: its `ETag` changes when any page does.
+         */
+        get: operations["export_site"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4718,6 +4740,64 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_site: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
+                 *     tag of the current version gives `304`.
+                 */
+                "If-None-Match"?: string;
+                /** @description An HTTP date; `304` if nothing changed since. Ignored when `If-None-Match` is sent. */
+                "If-Modified-Since"?: string;
+                /** @description `gzip` and `br` are served precompressed. */
+                "Accept-Encoding"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every page file under `content/`, as a tar archive */
+            200: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this version in this content coding */
+                    ETag?: string;
+                    /** @description When it last changed (one-second resolution) */
+                    "Last-Modified"?: string;
+                    /** @description Accept-Encoding */
+                    Vary?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": string;
+                };
+            };
+            /** @description Not modified: the copy named in `If-None-Match` (or newer than `If-Modified-Since`) is current */
+            304: {
+                headers: {
+                    /** @description Caching policy, configurable */
+                    "Cache-Control"?: string;
+                    /** @description The current validator */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -9,6 +9,7 @@ import type { components, paths } from "./api";
 
 export type Section = components["schemas"]["Section"];
 export type SectionsDocument = components["schemas"]["SectionsDocument"];
+export type PageDocument = components["schemas"]["PageDocument"];
 export type Problem = components["schemas"]["Problem"];
 
 export function gen3Content(baseUrl: string, token?: string) {
@@ -70,6 +71,25 @@ export async function sections(
     throw new Error(`GET /sections answered ${response.status}`);
   }
   return { etag: response.headers.get("ETag") ?? "", document: data };
+}
+
+/** The page Hugo publishes at `url` (`/products/workspaces/`): found in the list of pages, then
+ * read by its id (which openapi-fetch percent-encodes: `products%2Fworkspaces`). */
+export async function pageAt(client: ReturnType<typeof gen3Content>, url: string): Promise<PageDocument> {
+  let cursor: string | undefined;
+  for (;;) {
+    const query = cursor === undefined ? { limit: 1000 } : { limit: 1000, cursor };
+    const list = await client.GET("/pages", { params: { query } });
+    if (!list.data) throw new Error(`GET /pages answered ${list.response.status}`);
+    const entry = list.data.pages.find((page) => page.url === url);
+    if (entry) {
+      const page = await client.GET("/pages/{id}", { params: { path: { id: entry.id } } });
+      if (!page.data) throw new Error(`GET /pages/${entry.id} answered ${page.response.status}`);
+      return page.data;
+    }
+    if (!list.data.next) throw new Error(`no page is published at ${url}`);
+    cursor = list.data.next;
+  }
 }
 
 /** An edit: read the section and its ETag, change the title, write it back with If-Match. */

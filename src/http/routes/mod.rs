@@ -250,6 +250,22 @@ impl IntoResponses for PageExportRead {
     }
 }
 
+/// `GET /site.tar`.
+pub struct SiteExportRead;
+
+impl IntoResponses for SiteExportRead {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let archive = utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .content_media_type("application/x-tar");
+        cached_read(
+            "Every page file under `content/`, as a tar archive",
+            "application/x-tar",
+            archive.into(),
+        )
+    }
+}
+
 /// `GET /model`.
 pub struct ModelRead;
 

@@ -202,6 +202,25 @@ async fn export_site_page(
     Ok(page.export().respond(&req, &app.http.cache_control))
 }
 
+/// Every page file in one download
+///
+/// A tar archive of `content/`: every page's file as `GET /pages/{id}/export` serves it (what
+/// `gen3-content export --site` writes), so that a CI job can fetch the site in one request
+/// (`curl -s …/site.tar | tar -x`). Cacheable: its `ETag` changes when any page does.
+#[utoipa::path(
+    tag = "export",
+    operation_id = "export_site",
+    params(super::ConditionalHeaders),
+    responses(super::SiteExportRead)
+)]
+#[get("/site.tar")]
+async fn export_site(req: HttpRequest, app: App) -> HttpResponse {
+    app.read
+        .load()
+        .archive()
+        .respond(&req, &app.http.cache_control)
+}
+
 /// The response to a write of a page as a whole: the page document, with its new `ETag`.
 fn page_written(req: &HttpRequest, snapshot: &PageSnapshot) -> HttpResponse {
     let mut response = snapshot.document().respond_to_write(req);
@@ -743,6 +762,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_pages)
         .service(create_page)
         .service(get_model)
+        .service(export_site)
         .service(get_page_section)
         .service(remove_page_section)
         .service(add_page_section)
