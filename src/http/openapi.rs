@@ -203,6 +203,22 @@ fn link_writes(api: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+    // From a page to its first section, and so to the section's writes.
+    if let Some(RefOr::T(ok)) = api
+        .paths
+        .paths
+        .get_mut("/pages/{id}")
+        .and_then(|item| item.get.as_mut())
+        .and_then(|get| get.responses.responses.get_mut("200"))
+    {
+        let link = LinkBuilder::new()
+            .operation_id("get_page_section")
+            .parameter("path.id", "$request.path.id")
+            .parameter("path.section", "$response.body#/sections/0/id")
+            .description("Read the page's first section")
+            .build();
+        ok.links.insert("GetPageSection".to_owned(), RefOr::T(link));
+    }
     // From a listed or created page to the page itself.
     for (path, status, id) in [
         ("/pages", "200", "$response.body#/pages/0/id"),

@@ -53,6 +53,7 @@ pub struct Metrics {
     writes: IntCounterVec,
     reloads: IntCounterVec,
     pool: IntGaugeVec,
+    served: IntGaugeVec,
 }
 
 impl Default for Metrics {
@@ -119,6 +120,15 @@ impl Metrics {
             &["state"],
         )
         .expect("valid metric");
+        let served = IntGaugeVec::new(
+            Opts::new(
+                "read_model",
+                "What the read model holds: `pages` served, and `bytes` of representations \
+                 prepared for them (made on first request where lazy; compressed forms aside)",
+            ),
+            &["measure"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -126,6 +136,7 @@ impl Metrics {
             Box::new(writes.clone()),
             Box::new(reloads.clone()),
             Box::new(pool.clone()),
+            Box::new(served.clone()),
         ] {
             registry
                 .register(metric)
@@ -140,6 +151,7 @@ impl Metrics {
             writes,
             reloads,
             pool,
+            served,
         }
     }
 
@@ -226,8 +238,15 @@ impl Metrics {
         }
     }
 
-    /// Everything, in the Prometheus text format; the pool gauges are read now.
-    pub fn render(&self, pool: &SqlitePool) -> String {
+    /// Everything, in the Prometheus text format; the pool gauges are read now, and the read
+    /// model's size is the `(pages, bytes)` given.
+    pub fn render(&self, pool: &SqlitePool, read_model: (usize, usize)) -> String {
+        self.served
+            .with_label_values(&["pages"])
+            .set(read_model.0 as i64);
+        self.served
+            .with_label_values(&["bytes"])
+            .set(read_model.1 as i64);
         let open = i64::from(pool.size());
         let idle = pool.num_idle() as i64;
         for (state, value) in [

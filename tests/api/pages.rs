@@ -716,3 +716,53 @@ async fn a_page_another_page_links_to_cannot_be_deleted_until_the_link_goes() {
     assert_eq!(r.status(), 204);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn removing_metadata_the_body_shows_is_refused_with_its_line() {
+    let app = spawn_site().await;
+    let page = json!({
+        "path": "community/about-us.md",
+        "page": {"title": "About us", "date": "2026-12-01", "description": "Who we are."},
+        "body": "\n<p>{{< param \"description\" >}}</p>\n",
+    });
+    let r = app.send(Method::POST, "/pages", None, Some(&page)).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let file = app.text("/pages/community/about-us/export").await;
+    let tag = app.etag("/pages/community/about-us").await;
+    let r = app
+        .send(
+            Method::PATCH,
+            "/pages/community%2Fabout-us",
+            Some(&tag),
+            Some(&json!({"description": null})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/description", "{problem}");
+    let detail = problem["errors"][0]["detail"].as_str().unwrap();
+    let line = lines_with(&file, "param \"description\"")[0];
+    assert!(
+        detail.contains(&format!("line {line}: description")),
+        "{detail}"
+    );
+    assert_eq!(
+        app.etag("/pages/community/about-us").await,
+        tag,
+        "nothing changed"
+    );
+    assert_eq!(app.text("/pages/community/about-us/export").await, file);
+    // An unknown metadata key is named too.
+    let r = app
+        .send(
+            Method::PATCH,
+            "/pages/community%2Fabout-us",
+            Some(&tag),
+            Some(&json!({"titel": "About"})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/titel", "{problem}");
+    app.stop().await;
+}

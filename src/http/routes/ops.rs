@@ -76,10 +76,13 @@ async fn get_version() -> HttpResponse {
 )]
 #[get("/metrics")]
 async fn get_metrics(app: App) -> HttpResponse {
+    // Summed over the pages now: a scrape pays for it, a write does not.
+    let site = app.read.load();
+    let read_model = (site.pages().len(), site.served_bytes());
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(app.metrics.render(&app.pool))
+        .body(app.metrics.render(&app.pool, read_model))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
