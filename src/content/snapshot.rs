@@ -188,12 +188,15 @@ impl PageSnapshot {
         Some(&self.sections[self.stored.page.position(id)?])
     }
 
-    /// How many bytes its prepared representations hold (the lazily made ones once made).
+    /// How many bytes of this page it serves from memory, uncompressed: its document, sections,
+    /// list entry and body (served from the page's own text, wrapped on first request), and the
+    /// landing document and the page file once made.
     pub fn served_bytes(&self) -> usize {
-        let lazy = [&self.landing, &self.body, &self.export];
+        let lazy = [&self.landing, &self.export];
         self.document.body().len()
             + self.summary.len()
             + self.sections.iter().map(|s| s.body().len()).sum::<usize>()
+            + self.stored.page.body.len()
             + lazy
                 .iter()
                 .filter_map(|r| r.get())
@@ -237,8 +240,9 @@ pub type Pages = imbl::OrdMap<Arc<str>, Arc<PageSnapshot>>;
 
 /// The most pages one page of `GET /pages` lists.
 pub const MAX_LISTING: usize = 1000;
-/// How many pages of `GET /pages` one version of the site keeps prepared.
-const LISTINGS_KEPT: usize = 64;
+/// How many pages of `GET /pages` one version of the site keeps prepared (10,000 pages at 100 a
+/// page are 100: all of them).
+const LISTINGS_KEPT: usize = 256;
 
 /// One consistent version of the whole site.
 pub struct Site {
@@ -319,11 +323,14 @@ impl Site {
     /// Up to `limit` pages after the page `cursor` (from the first without one), by id.
     pub fn listing(&self, cursor: Option<&str>, limit: usize) -> Arc<Listing> {
         let key = (cursor.map(Arc::from), limit);
-        let mut listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(listing) = listings.get(&key) {
+        let lock = || self.listings.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(listing) = lock().get(&key) {
             return listing.clone();
         }
+        // Made outside the lock: other pages of the list are served meanwhile. Two requests
+        // for the same new page may both make it; they make the same bytes.
         let listing = Arc::new(self.make_listing(cursor, limit));
+        let mut listings = lock();
         if listings.len() >= LISTINGS_KEPT {
             listings.clear();
         }
@@ -391,9 +398,18 @@ impl Site {
         })
     }
 
-    /// How many bytes the prepared representations of every page hold.
+    /// How many bytes the read model serves from memory, uncompressed: every page's (see
+    /// [`PageSnapshot::served_bytes`]), and the pages of the list and the archive made so far.
     pub fn served_bytes(&self) -> usize {
-        self.pages.values().map(|p| p.served_bytes()).sum()
+        let listings: usize = self
+            .listings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .map(|l| l.representation.body().len())
+            .sum();
+        let archive = self.archive.get().map_or(0, |a| a.body().len());
+        self.pages.values().map(|p| p.served_bytes()).sum::<usize>() + listings + archive
     }
 }
 

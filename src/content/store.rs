@@ -34,8 +34,8 @@ pub struct Stored {
     /// When the current page revision was written: when anything on the page last changed.
     pub page_updated_at: Timestamp,
     pub versions: Vec<Version>,
-    /// The page file as seeded or imported, which the export edits (`None` for a page stored by
-    /// an earlier release, or made through the API).
+    /// The head of the page file as seeded or imported (up to its body), which the export edits
+    /// (`None` for a page stored by an earlier release, or made through the API).
     pub source: Option<Arc<str>>,
 }
 
@@ -158,7 +158,11 @@ fn stored_of(
         revision: row.revision,
         page_updated_at: parse_time(&row.updated_at)?,
         versions,
-        source: row.source.map(Arc::from),
+        // The body is the page's own: only the file's head is kept (a page's body is most of it).
+        source: row
+            .source
+            .as_deref()
+            .map(|text| Arc::from(crate::hugo::head(text))),
         id: Arc::from(id),
     })
 }

@@ -74,6 +74,16 @@ pub fn split(text: &str) -> Result<(&str, &str), HugoError> {
     Err(HugoError::Unclosed)
 }
 
+/// The part of a page file before its body (the front matter with its delimiters): all that
+/// the export needs of the file it edits, since the body is written from the page. The whole
+/// text when it has no front matter to split off.
+pub fn head(text: &str) -> &str {
+    match split(text) {
+        Ok((_, body)) => &text[..text.len() - body.len()],
+        Err(_) => text,
+    }
+}
+
 impl HugoError {
     /// The error as findings, to be listed like the problems with a page's content.
     pub fn into_findings(self) -> Vec<Finding> {

@@ -123,8 +123,9 @@ impl Metrics {
         let served = IntGaugeVec::new(
             Opts::new(
                 "read_model",
-                "What the read model holds: `pages` served, and `bytes` of representations \
-                 prepared for them (made on first request where lazy; compressed forms aside)",
+                "What the read model serves from memory: `pages`, and the `bytes` of what it \
+                 serves uncompressed (documents, sections, bodies, list pages, and page files \
+                 and the archive once made)",
             ),
             &["measure"],
         )

@@ -20,20 +20,23 @@ pub struct PageRow {
 }
 
 // Metadata and body are stored only when they change: the value in force at a revision is the
-// one of the latest revision at or before it that has one (an index range, newest first).
+// one of the latest revision at or before it that has one: one lookup in a partial index of the
+// revisions that have one. `INDEXED BY` holds the planner to it (left to itself it walked back
+// over every revision since, so a page read got slower with each section edit; bench/RESULTS.md,
+// stop 14); a query the index cannot answer fails to prepare rather than run slowly.
 
 pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<PageRow>> {
     sqlx::query_as!(
         PageRow,
         r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, p.source,
                   p.deleted_at,
-                  (SELECT m.metadata FROM page_revisions m
+                  (SELECT m.metadata FROM page_revisions m INDEXED BY page_revisions_with_metadata
                    WHERE m.page_id = p.id AND m.revision <= p.revision AND m.metadata IS NOT NULL
                    ORDER BY m.revision DESC LIMIT 1) AS "metadata!: String",
-                  (SELECT b.body FROM page_revisions b
+                  (SELECT b.body FROM page_revisions b INDEXED BY page_revisions_with_body
                    WHERE b.page_id = p.id AND b.revision <= p.revision AND b.body IS NOT NULL
                    ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
-           FROM pages p JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
+           FROM pages p CROSS JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
            WHERE p.id = ?"#,
         id
     )
@@ -65,11 +68,11 @@ pub async fn revision(
         RevisionRow,
         r#"SELECT r.revision, r.sections, r.changes, r.deleted AS "deleted: bool", r.author,
                   r.created_at,
-                  (SELECT m.metadata FROM page_revisions m
+                  (SELECT m.metadata FROM page_revisions m INDEXED BY page_revisions_with_metadata
                    WHERE m.page_id = r.page_id AND m.revision <= r.revision
                      AND m.metadata IS NOT NULL
                    ORDER BY m.revision DESC LIMIT 1) AS "metadata!: String",
-                  (SELECT b.body FROM page_revisions b
+                  (SELECT b.body FROM page_revisions b INDEXED BY page_revisions_with_body
                    WHERE b.page_id = r.page_id AND b.revision <= r.revision AND b.body IS NOT NULL
                    ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
            FROM page_revisions r WHERE r.page_id = ? AND r.revision = ?"#,
@@ -132,13 +135,13 @@ pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRo
         PageRow,
         r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, p.source,
                   p.deleted_at,
-                  (SELECT m.metadata FROM page_revisions m
+                  (SELECT m.metadata FROM page_revisions m INDEXED BY page_revisions_with_metadata
                    WHERE m.page_id = p.id AND m.revision <= p.revision AND m.metadata IS NOT NULL
                    ORDER BY m.revision DESC LIMIT 1) AS "metadata!: String",
-                  (SELECT b.body FROM page_revisions b
+                  (SELECT b.body FROM page_revisions b INDEXED BY page_revisions_with_body
                    WHERE b.page_id = p.id AND b.revision <= p.revision AND b.body IS NOT NULL
                    ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
-           FROM pages p JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
+           FROM pages p CROSS JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
            WHERE p.deleted_at IS NULL
            ORDER BY p.id"#
     )

@@ -15,7 +15,7 @@ use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
 use crate::http::routes::pages::{PAGE_ID, no_page, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
-use crate::http::routes::writes::{precondition, section_url, writer, written};
+use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
 use crate::model::{Page, PageSection, SectionContent, Timestamp};
@@ -132,6 +132,22 @@ fn private(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
+/// `Link: <…>; rel="next"` for a page of the history of `url` that was full (`count` revisions,
+/// the oldest `last`) and did not reach revision 1.
+fn next_page(
+    response: &mut actix_web::HttpResponseBuilder,
+    url: &str,
+    query: &HistoryQuery,
+    count: usize,
+    last: Option<i64>,
+) {
+    let limit = query.limit.unwrap_or(50);
+    if let Some(last) = last.filter(|&last| count as i64 == limit && last > 1) {
+        let next = format!("<{url}/revisions?limit={limit}&before={last}>; rel=\"next\"");
+        response.insert_header((header::LINK, next));
+    }
+}
+
 /// A stored time; one that does not parse is a bug, not a client error.
 fn stored_time(text: &str) -> Result<Timestamp> {
     Ok(Timestamp::parse(text).map_err(anyhow::Error::from)?)
@@ -163,16 +179,8 @@ async fn section_history(
     let rows =
         storage::revisions::list(&mut *app.pool.acquire().await?, page, id, before, limit).await?;
     let mut response = HttpResponse::Ok();
-    if let Some(last) = rows
-        .last()
-        .filter(|r| rows.len() as i64 == limit && r.revision > 1)
-    {
-        let next = format!(
-            "<{url}/revisions?limit={limit}&before={}>; rel=\"next\"",
-            last.revision
-        );
-        response.insert_header((header::LINK, next));
-    }
+    let last = rows.last().map(|r| r.revision);
+    next_page(&mut response, url, query, rows.len(), last);
     let revisions = rows
         .into_iter()
         .map(|r| {
@@ -429,17 +437,8 @@ async fn list_page_revisions(
     }
     let rows = storage::page::revisions(conn, &id, before, limit).await?;
     let mut response = HttpResponse::Ok();
-    if let Some(last) = rows
-        .last()
-        .filter(|r| rows.len() as i64 == limit && r.revision > 1)
-    {
-        let next = format!(
-            "<{}/revisions?limit={limit}&before={}>; rel=\"next\"",
-            page_path(&id),
-            last.revision
-        );
-        response.insert_header((header::LINK, next));
-    }
+    let last = rows.last().map(|r| r.revision);
+    next_page(&mut response, &page_path(&id), &query, rows.len(), last);
     let revisions = rows
         .into_iter()
         .map(|r| {
@@ -588,13 +587,8 @@ async fn restore_page_revision(
             .create(&id, &file, &page, &editor.0.name)
             .await?
     };
-    let mut response = snapshot.document().respond_to_write(&req);
-    if let Ok(location) = HeaderValue::from_str(&page_path(&id)) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LOCATION, location);
-    }
-    Ok(response)
+    let response = snapshot.document().respond_to_write(&req);
+    Ok(located(response, header::CONTENT_LOCATION, &page_path(&id)))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

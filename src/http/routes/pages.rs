@@ -24,7 +24,7 @@ use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result, excerpt};
 use crate::http::routes::body::{read_json, read_text};
 use crate::http::routes::sections::{SECTION_ID, no_section};
-use crate::http::routes::writes::{precondition, section_url, writer, written};
+use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::state::App;
 use crate::model::{Errors, FieldError, Model, Page, PageSection, Pointer};
 
@@ -62,13 +62,15 @@ pub fn live_page<'s>(site: &'s Site, id: &str) -> Result<&'s Arc<PageSnapshot>> 
 fn whole_page(ctx: &GuardContext<'_>) -> bool {
     let path = ctx.head().uri.path();
     let rest = path.strip_prefix("/pages/").unwrap_or(path);
-    let segments: Vec<&str> = rest.split('/').collect();
-    let last = segments.last().copied().unwrap_or_default();
+    // From the end: `…/x`, `…/sections/x`, `…/sections/x/revisions` (the id comes first).
+    let mut segments = rest.rsplit('/');
+    let last = segments.next().unwrap_or_default();
+    let (second, third, fourth) = (segments.next(), segments.next(), segments.next());
     !(matches!(
         last,
         "body" | "export" | "order" | "sections" | "revisions" | "restore"
-    ) || segments.len() >= 3 && matches!(segments[segments.len() - 2], "sections" | "revisions")
-        || segments.len() >= 4 && segments[segments.len() - 3] == "sections")
+    ) || (matches!(second, Some("sections" | "revisions")) && third.is_some())
+        || (third == Some("sections") && fourth.is_some()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -223,14 +225,12 @@ async fn export_site(req: HttpRequest, app: App) -> HttpResponse {
 
 /// The response to a write of a page as a whole: the page document, with its new `ETag`.
 fn page_written(req: &HttpRequest, snapshot: &PageSnapshot) -> HttpResponse {
-    let mut response = snapshot.document().respond_to_write(req);
     let url = page_path(&snapshot.stored().id);
-    if let Ok(location) = HeaderValue::from_str(&url) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LOCATION, location);
-    }
-    response
+    located(
+        snapshot.document().respond_to_write(req),
+        header::CONTENT_LOCATION,
+        &url,
+    )
 }
 
 /// Replace a page's body
@@ -275,14 +275,12 @@ async fn put_page_body(
             },
         )
         .await?;
-    let mut response = snapshot.body().respond_to_write(&req);
     let url = format!("{}/body", page_path(&id));
-    if let Ok(location) = HeaderValue::from_str(&url) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LOCATION, location);
-    }
-    Ok(response)
+    Ok(located(
+        snapshot.body().respond_to_write(&req),
+        header::CONTENT_LOCATION,
+        &url,
+    ))
 }
 
 /// Change a page's metadata
@@ -507,11 +505,7 @@ async fn create_page(
         .await?;
     let mut response = page_written(&req, &snapshot);
     *response.status_mut() = actix_web::http::StatusCode::CREATED;
-    let location = response.headers().get(header::CONTENT_LOCATION).cloned();
-    if let Some(location) = location {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(located(response, header::LOCATION, &page_path(id)))
 }
 
 /// Delete a page
@@ -612,10 +606,7 @@ async fn add_page_section(
     let url = section_url(&id, &added, false);
     let mut response = written(&req, &snapshot, &added, &url)?;
     *response.status_mut() = actix_web::http::StatusCode::CREATED;
-    if let Ok(location) = HeaderValue::from_str(&url) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(located(response, header::LOCATION, &url))
 }
 
 /// Remove a section from a page

@@ -76,13 +76,19 @@ pub fn written(
     url: &str,
 ) -> Result<HttpResponse> {
     let section = snapshot.section(id).ok_or_else(|| no_section(id))?;
-    let mut response = section.respond_to_write(req);
-    if let Ok(location) = header::HeaderValue::from_str(url) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LOCATION, location);
+    Ok(located(
+        section.respond_to_write(req),
+        header::CONTENT_LOCATION,
+        url,
+    ))
+}
+
+/// `response` with the header `name` (`Content-Location`, `Location`) naming `url`.
+pub fn located(mut response: HttpResponse, name: header::HeaderName, url: &str) -> HttpResponse {
+    if let Ok(url) = header::HeaderValue::from_str(url) {
+        response.headers_mut().insert(name, url);
     }
-    Ok(response)
+    response
 }
 
 /// Replace a section
