@@ -35,37 +35,6 @@ pub async fn current(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Ve
     .await
 }
 
-pub async fn current_of(
-    conn: &mut SqliteConnection,
-    page: &str,
-    id: &str,
-) -> sqlx::Result<Option<CurrentRow>> {
-    sqlx::query_as!(
-        CurrentRow,
-        r#"SELECT s.id AS "id!", s.key, s.type AS kind, s.revision, r.content,
-                  r.created_at AS updated_at
-           FROM page_sections s
-           CROSS JOIN section_revisions r
-             ON r.page_id = s.page_id AND r.section_id = s.id AND r.revision = s.revision
-           WHERE s.page_id = ? AND s.id = ? AND s.position IS NOT NULL"#,
-        page,
-        id
-    )
-    .fetch_optional(conn)
-    .await
-}
-
-/// The ids of the sections on page `page` now, in page order.
-pub async fn ids(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"SELECT id AS "id!" FROM page_sections WHERE page_id = ? AND position IS NOT NULL
-           ORDER BY position"#,
-        page
-    )
-    .fetch_all(conn)
-    .await
-}
-
 /// The current revision of a section, on the page or removed from it.
 pub async fn revision(
     conn: &mut SqliteConnection,
@@ -79,12 +48,6 @@ pub async fn revision(
     )
     .fetch_optional(conn)
     .await
-}
-
-pub async fn count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar!("SELECT COUNT(*) FROM page_sections")
-        .fetch_one(conn)
-        .await
 }
 
 /// A new section (its revision row is the caller's, in the same transaction).

@@ -157,6 +157,17 @@ fn cached_read(
     responses
 }
 
+const NO_PAGE: &str = "No page has this id";
+
+/// A read's answers, and `404` with `description` for what the path names but does not exist.
+fn found_or_not(
+    mut responses: BTreeMap<String, RefOr<Response>>,
+    description: &str,
+) -> BTreeMap<String, RefOr<Response>> {
+    responses.extend(problems(&[("404", description)]));
+    responses
+}
+
 /// `GET /sections`.
 pub struct SectionsRead;
 
@@ -173,9 +184,10 @@ pub struct SectionRead;
 impl IntoResponses for SectionRead {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         let schema = Ref::from_schema_name(schemas::SECTION);
-        let mut responses = cached_read("The section", "application/json", schema.into());
-        responses.extend(problems(&[("404", "No section has this id")]));
-        responses
+        found_or_not(
+            cached_read("The section", "application/json", schema.into()),
+            "No section has this id",
+        )
     }
 }
 
@@ -214,9 +226,10 @@ pub struct PageRead;
 impl IntoResponses for PageRead {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         let schema = Ref::from_schema_name(schemas::PAGE_DOCUMENT);
-        let mut responses = cached_read("The page", "application/json", schema.into());
-        responses.extend(problems(&[("404", "No page has this id")]));
-        responses
+        found_or_not(
+            cached_read("The page", "application/json", schema.into()),
+            NO_PAGE,
+        )
     }
 }
 
@@ -225,13 +238,12 @@ pub struct BodyRead;
 
 impl IntoResponses for BodyRead {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = cached_read(
+        let body = cached_read(
             "The page's body, verbatim",
             "text/plain; charset=utf-8",
             String::schema(),
         );
-        responses.extend(problems(&[("404", "No page has this id")]));
-        responses
+        found_or_not(body, NO_PAGE)
     }
 }
 
@@ -240,13 +252,12 @@ pub struct PageExportRead;
 
 impl IntoResponses for PageExportRead {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = cached_read(
+        let file = cached_read(
             "The Hugo page file",
             "text/markdown; charset=utf-8",
             String::schema(),
         );
-        responses.extend(problems(&[("404", "No page has this id")]));
-        responses
+        found_or_not(file, NO_PAGE)
     }
 }
 
