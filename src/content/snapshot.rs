@@ -298,7 +298,10 @@ impl Pages {
 impl FromIterator<(Arc<str>, Arc<PageSnapshot>)> for Pages {
     fn from_iter<I: IntoIterator<Item = (Arc<str>, Arc<PageSnapshot>)>>(pages: I) -> Self {
         let ordered: imbl::OrdMap<Arc<str>, Arc<PageSnapshot>> = pages.into_iter().collect();
-        let by_id = ordered.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let by_id = ordered
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         Self { ordered, by_id }
     }
 }
