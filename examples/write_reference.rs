@@ -57,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
             &page,
             None,
             "reference",
+            None,
         )
         .await?;
         store::load_page(&mut tx, &model, store::LANDING).await?;

@@ -14,6 +14,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::config::Settings;
 use crate::auth::{Throttle, Tokens};
+use crate::content::change_set::{ChangeSet, ChangeSets};
 use crate::content::follow;
 use crate::content::representation::Representation;
 use crate::content::site;
@@ -56,7 +57,11 @@ impl Application {
         let active = site::current_model(&mut *pool.acquire().await?).await?;
         let model = active.model.clone();
         let (stored, seen) = store::load_site(&mut *pool.acquire().await?, &model).await?;
-        let read = Arc::new(ReadModel::new(Site::build(model.clone(), stored)?));
+        let open = ChangeSet::load_open(&mut *pool.acquire().await?).await?;
+        let read = Arc::new(ReadModel::new(
+            Site::build(model.clone(), stored)?,
+            ChangeSets::new(open),
+        ));
         let tokens = Arc::new(Tokens::default());
         let metrics = Arc::new(Metrics::new());
 

@@ -40,31 +40,43 @@ pub const PREFIX: &str = "g3c_";
 /// take them, or the history could not tell who wrote what.
 const RESERVED_NAMES: [&str; 2] = [crate::content::seed::AUTHOR, "import"];
 
-/// What a token may do. `write` includes `read`.
+/// What a token may do. `write` includes `preview`, which includes `read`; `deploy` is a build
+/// job's and allows only reporting on builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Scope {
     /// Read history.
     Read,
-    /// Read history, change sections, restore revisions.
+    /// Read history, and change sets' views of the site (unpublished content).
+    Preview,
+    /// All of that, and change content, change sets and revisions.
     Write,
+    /// Report on a build of the site (for a CI job): nothing else.
+    Deploy,
 }
 
 impl Scope {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Read => "read",
+            Self::Preview => "preview",
             Self::Write => "write",
+            Self::Deploy => "deploy",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Read, Self::Write]
+        [Self::Read, Self::Preview, Self::Write, Self::Deploy]
             .into_iter()
             .find(|s| s.as_str() == name)
     }
 
     pub fn allows(self, needed: Scope) -> bool {
-        self == Self::Write || needed == Self::Read
+        match self {
+            Self::Write => needed != Self::Deploy,
+            Self::Preview => matches!(needed, Self::Read | Self::Preview),
+            Self::Read => needed == Self::Read,
+            Self::Deploy => needed == Self::Deploy,
+        }
     }
 }
 
@@ -137,6 +149,11 @@ mod tests {
         assert!(Scope::Write.allows(Scope::Write));
         assert!(Scope::Read.allows(Scope::Read));
         assert!(!Scope::Read.allows(Scope::Write));
+        assert!(!Scope::Read.allows(Scope::Preview));
+        assert!(Scope::Preview.allows(Scope::Read) && Scope::Preview.allows(Scope::Preview));
+        assert!(!Scope::Preview.allows(Scope::Write));
+        assert!(Scope::Write.allows(Scope::Preview));
+        assert!(!Scope::Write.allows(Scope::Deploy) && !Scope::Deploy.allows(Scope::Read));
     }
 
     #[test]

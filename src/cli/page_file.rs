@@ -136,6 +136,7 @@ async fn store_page(database: &Path, page: &Page, text: &str) -> anyhow::Result<
         page,
         Some(text),
         AUTHOR,
+        None,
     )
     .await?;
     tx.commit().await?;

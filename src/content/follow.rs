@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
+use crate::content::change_set::ChangeSet;
 use crate::content::snapshot::{PageSnapshot, ReadModel, Site};
 use crate::content::store;
 use crate::ops::metrics::Metrics;
@@ -67,7 +68,14 @@ async fn follow_once(
     // Changes were pruned before this server saw them: anything may have changed.
     let everything = rows[0].seq != seen + 1;
     let mut pages: Vec<String> = Vec::new();
+    let mut sets: Vec<i64> = Vec::new();
     for row in rows {
+        if let Some(set) = row.change_set {
+            if !sets.contains(&set) {
+                sets.push(set);
+            }
+            continue;
+        }
         // Rows from before pages had ids are the landing page's.
         let page = row.page.unwrap_or_else(|| store::LANDING.to_owned());
         if !pages.contains(&page) {
@@ -82,11 +90,25 @@ async fn follow_once(
     let model = current.model().clone();
     if everything {
         let (stored, _) = store::load_site(&mut tx, &model).await?;
+        let open = ChangeSet::load_open(&mut tx).await?;
         tx.commit().await?;
         read.publish(Site::build(model, stored)?, &lock);
+        read.change_sets.replace(open);
         metrics.reloaded("everything");
         tracing::info!("published content changed by another process");
         return Ok(last);
+    }
+    for id in sets {
+        // The server's own writes into a change set are held already.
+        let held = read.change_sets.get(id).map(|s| s.version);
+        match storage::change_sets::get(&mut tx, id).await? {
+            Some(row) if row.state == "open" && held == Some(row.version) => continue,
+            Some(row) if row.state != "open" && held.is_none() => continue,
+            _ => {}
+        }
+        read.change_sets
+            .put(id, ChangeSet::load(&mut tx, id).await?);
+        metrics.reloaded("change_set");
     }
     let mut next: Option<Site> = None;
     for id in &pages {

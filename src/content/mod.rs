@@ -1,8 +1,10 @@
 //! Pages and sections as the service holds them: the one door to the database for content
 //! (`store`), the write path (`write`: one transaction, published before the writer hears back),
 //! the read model (`snapshot`: every page's representations prepared, shared between versions;
-//! `follow`: what other processes commit), the documents it serves and the seed.
+//! `follow`: what other processes commit), change sets (`change_set`: edits kept apart from what
+//! is live, and their views of the site), the documents it serves and the seed.
 
+pub mod change_set;
 pub mod documents;
 pub mod follow;
 pub mod representation;

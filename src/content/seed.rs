@@ -47,7 +47,16 @@ pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<boo
     let empty = store::is_empty(&mut tx).await?;
     if empty {
         let (id, file) = (store::LANDING, store::LANDING_FILE);
-        store::store_page(&mut tx, id, file, &seed.page, Some(&seed.text), AUTHOR).await?;
+        store::store_page(
+            &mut tx,
+            id,
+            file,
+            &seed.page,
+            Some(&seed.text),
+            AUTHOR,
+            None,
+        )
+        .await?;
     }
     site::active_model(&mut tx).await?;
     tx.commit().await?;

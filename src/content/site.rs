@@ -143,6 +143,7 @@ pub async fn import_pages(
             &input.page,
             input.source.as_deref(),
             author,
+            None,
         )
         .await?;
         let list = if replaced.created {
@@ -157,7 +158,7 @@ pub async fn import_pages(
     if remove_others {
         for row in &stored {
             if row.deleted_at.is_none() && !pages.iter().any(|p| p.id == row.id) {
-                store::delete_page(conn, &row.id, author).await?;
+                store::delete_page(conn, &row.id, author, None).await?;
                 imported.deleted.push(row.id.clone());
             }
         }

@@ -11,6 +11,7 @@ use arc_swap::{ArcSwap, Guard};
 use serde::Serialize;
 use tokio::sync::{Mutex as AsyncMutex, MutexGuard};
 
+use crate::content::change_set::ChangeSets;
 use crate::content::documents::Section;
 use crate::content::representation::Representation;
 use crate::content::store::{LANDING, Stored};
@@ -478,13 +479,16 @@ impl Site {
 pub struct ReadModel {
     current: ArcSwap<Site>,
     publishing: AsyncMutex<()>,
+    /// The open change sets and their views of the site.
+    pub change_sets: ChangeSets,
 }
 
 impl ReadModel {
-    pub fn new(site: Site) -> Self {
+    pub fn new(site: Site, change_sets: ChangeSets) -> Self {
         Self {
             current: ArcSwap::from_pointee(site),
             publishing: AsyncMutex::new(()),
+            change_sets,
         }
     }
 
@@ -530,6 +534,25 @@ impl ReadModel {
         drop(current);
         self.publish(next, lock);
         Ok(true)
+    }
+
+    /// Serves the current site with each page as given (`None`: without it), in one step: a
+    /// reader sees all of them or none. Call with the lock held.
+    pub fn publish_pages(
+        &self,
+        pages: Vec<(String, Option<Arc<PageSnapshot>>)>,
+        lock: &MutexGuard<'_, ()>,
+    ) -> anyhow::Result<()> {
+        let mut next: Option<Site> = None;
+        for (id, page) in pages {
+            let current = self.current.load();
+            let base = next.as_ref().unwrap_or(&current);
+            next = Some(base.with_page(&id, page)?);
+        }
+        if let Some(next) = next {
+            self.publish(next, lock);
+        }
+        Ok(())
     }
 }
 

@@ -220,7 +220,8 @@ impl Replaced {
 /// stored page `id`, inside the caller's transaction: a new revision by `author` of each section
 /// whose content differs (or that is new), sections placed in page order and those it no longer
 /// has taken off it, and one page revision that says what changed and holds the page as it now
-/// is; nothing written when nothing differs. A deleted page comes back.
+/// is (naming `change_set`, the change set that published it, if any); nothing written when
+/// nothing differs. A deleted page comes back.
 pub async fn store_page(
     conn: &mut SqliteConnection,
     id: &str,
@@ -228,6 +229,7 @@ pub async fn store_page(
     page: &Page,
     source: Option<&str>,
     author: &str,
+    change_set: Option<i64>,
 ) -> anyhow::Result<Replaced> {
     let now = Timestamp::now().to_rfc3339();
     let existing = storage::page::get(conn, id).await?;
@@ -354,6 +356,7 @@ pub async fn store_page(
             deleted: false,
             author,
             created_at: &now,
+            change_set,
         },
     )
     .await?;
@@ -372,6 +375,7 @@ pub async fn delete_page(
     conn: &mut SqliteConnection,
     id: &str,
     author: &str,
+    change_set: Option<i64>,
 ) -> anyhow::Result<bool> {
     let Some(row) = storage::page::get(conn, id).await? else {
         return Ok(false);
@@ -398,6 +402,7 @@ pub async fn delete_page(
             deleted: true,
             author,
             created_at: &now,
+            change_set,
         },
     )
     .await?;

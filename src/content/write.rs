@@ -6,13 +6,17 @@
 
 use std::sync::Arc;
 
+use serde_json::Value;
 use sqlx::{SqliteConnection, SqlitePool};
+use tokio::sync::MutexGuard;
 
+use crate::content::change_set::{self, ChangeSet, ChangeSets, State};
 use crate::content::representation::{IfMatch, Representation};
 use crate::content::snapshot::{PageSnapshot, ReadModel};
 use crate::content::store::{self, LANDING, Stored};
 use crate::hugo;
-use crate::model::{Errors, FieldError, Model, Page};
+use crate::model::merge::{self, FieldChange};
+use crate::model::{Errors, FieldError, Model, Page, Timestamp};
 use crate::ops::metrics::Metrics;
 use crate::storage;
 
@@ -32,6 +36,9 @@ pub enum WriteError {
     /// The page has no section of that id.
     #[error("the page has no section {0}")]
     NoSection(String),
+    /// There is no change set of that id.
+    #[error("there is no change set {0}")]
+    NoChangeSet(i64),
     /// The page the write would make is not valid under the content model.
     #[error("the page would not be valid")]
     Invalid(Vec<FieldError>),
@@ -94,20 +101,54 @@ pub fn check(
     }
 }
 
+/// Where a write goes: live (a change set of one change, published at once), or into an open
+/// change set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    Live,
+    ChangeSet(i64),
+}
+
 /// What a write needs from the server.
 #[derive(Clone, Copy)]
 pub struct Writer<'a> {
     pub pool: &'a SqlitePool,
     pub read: &'a ReadModel,
     pub metrics: &'a Metrics,
+    pub into: Destination,
 }
 
+/// A change set's publish refused: what both it and live changed.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("the change set and live both changed the same fields")]
+    Conflicts(Vec<FieldChange>),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+impl From<sqlx::Error> for PublishError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Write(e.into())
+    }
+}
+
+impl From<anyhow::Error> for PublishError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Write(e.into())
+    }
+}
+
+/// A page as a publish leaves it: its snapshot, or `None` if it was deleted.
+type Published = (String, Option<Arc<PageSnapshot>>);
+
 impl Writer<'_> {
-    /// Makes page `id` `change(model, page as stored)` if `precondition` holds for `target` as
-    /// it is in the database at that moment, storing it as one page revision by `author`. The
-    /// new page is checked as a whole (metadata, required sections, the body's references); a
-    /// result equal to the current page changes nothing. Returns the page's snapshot that shows
-    /// the outcome, already published: a reader who hears of the write sees it.
+    /// Makes page `id` `change(model, page)` if `precondition` holds for `target` as it is at
+    /// that moment (live, or in the change set written into), checked as a whole (metadata,
+    /// required sections, the body's references); a result equal to the page changes nothing.
+    /// Live, it is stored as one page revision by `author` and published to readers before the
+    /// writer hears back; into a change set, the change set holds it. Returns the snapshot that
+    /// shows the outcome (in the change set's view, for a change set).
     ///
     /// The publishing lock is taken before `BEGIN IMMEDIATE` and held until the new snapshot is
     /// published, so that writes are published in commit order. Any error rolls the transaction
@@ -129,7 +170,8 @@ impl Writer<'_> {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(WriteError::from)?;
-        let current = self.current(&mut tx, id).await?;
+        let (current, set) = self.in_place(&mut tx, id).await?;
+        let current = current.ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
         check(&current, target, precondition)?;
         let stored = current.stored();
         let model = current.model().clone();
@@ -141,41 +183,185 @@ impl Writer<'_> {
         };
         if next == stored.page {
             drop(tx);
-            self.read
-                .publish_page(id, Some(current.clone()), &lock)
-                .map_err(WriteError::from)?;
+            if set.is_none() {
+                self.read
+                    .publish_page(id, Some(current.clone()), &lock)
+                    .map_err(WriteError::from)?;
+            }
             self.metrics.write(label, false);
             return Ok(current);
         }
         validate(&model, stored, &next, target)?;
-        store::store_page(&mut tx, id, &stored.file, &next, None, author)
-            .await
-            .map_err(WriteError::from)?;
-        let written = store::load_page(&mut tx, &model, id)
-            .await
-            .map_err(WriteError::from)?
+        let name = format!("live write: {}", target.name(id));
+        let snapshot = self
+            .put(tx, set, id, &stored.file, Some(next), author, &name, &lock)
+            .await?
             .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
-        let snapshot = Arc::new(current.next(written));
-        tx.commit().await.map_err(WriteError::from)?;
-        self.read
-            .publish_page(id, Some(snapshot.clone()), &lock)
-            .map_err(WriteError::from)?;
         self.metrics.write(label, true);
         Ok(snapshot)
     }
 
-    /// Page `id` as it is in the database now. A page revision number names one state of the
-    /// page's metadata and body forever, and a section revision one content: while the page's
-    /// and its sections' current revisions are the published ones, the published snapshot is
-    /// the truth; only if not (another process wrote) is the page read and parsed.
+    /// Page `id` where this writer writes (live, or in its change set's view), with the change
+    /// set if it writes into one (`409` unless it is open).
+    async fn in_place(
+        &self,
+        tx: &mut SqliteConnection,
+        id: &str,
+    ) -> Result<(Option<Arc<PageSnapshot>>, Option<ChangeSet>), WriteError> {
+        let live = self.current(tx, id).await?;
+        let Destination::ChangeSet(set) = self.into else {
+            return Ok((live, None));
+        };
+        let set = open_change_set(tx, set).await?;
+        let Some(draft) = set.draft(id) else {
+            return Ok((live, Some(set)));
+        };
+        let model = self.read.load().model().clone();
+        let view = ChangeSet::page_view(draft, live.as_ref().map(|p| p.stored()));
+        let page = match view.value {
+            None => None,
+            Some(value) => Some(change_set::view_snapshot(
+                &model,
+                draft,
+                live.as_ref(),
+                merge::from_value(&model, &value).map_err(|e| WriteError::Invalid(e.into_vec()))?,
+            )),
+        };
+        Ok((page, Some(set)))
+    }
+
+    /// Makes page `id` `page` (`None`: deleted) where this writer writes, inside `tx`, and
+    /// commits: live, as a change set of one change (named `name`) published at once; into a
+    /// change set, as what the change set makes of the page (the write's changes onto what it
+    /// had). Returns the page as it now is there.
+    #[allow(clippy::too_many_arguments)]
+    async fn put(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        set: Option<ChangeSet>,
+        id: &str,
+        file: &str,
+        page: Option<Page>,
+        author: &str,
+        name: &str,
+        lock: &MutexGuard<'_, ()>,
+    ) -> Result<Option<Arc<PageSnapshot>>, WriteError> {
+        let Some(set) = set else {
+            let now = Timestamp::now().to_rfc3339();
+            let set = storage::change_sets::insert_live(&mut tx, name, author, &now).await?;
+            let published = self
+                .publish_pages(
+                    &mut tx,
+                    set,
+                    author,
+                    vec![(id.to_owned(), file.to_owned(), page)],
+                )
+                .await?;
+            tx.commit().await?;
+            let snapshot = published.into_iter().next().and_then(|(_, p)| p);
+            self.read
+                .publish_pages(vec![(id.to_owned(), snapshot.clone())], lock)?;
+            return Ok(snapshot);
+        };
+        let model = self.read.load().model().clone();
+        let live = self.current(&mut tx, id).await?;
+        let now = Timestamp::now();
+        let next = page.as_ref().map(merge::to_value);
+        let (base_revision, base, draft) = match set.draft(id) {
+            Some(draft) => {
+                // What the write changed in the view, applied to what the change set had.
+                let view = ChangeSet::page_view(draft, live.as_ref().map(|p| p.stored()));
+                let (draft_value, _) =
+                    merge::merge(id, view.value.as_ref(), draft.draft.as_ref(), next.as_ref());
+                (draft.base_revision, draft.base.clone(), draft_value)
+            }
+            None => (
+                live.as_ref().map(|p| p.stored().revision),
+                live.as_ref().map(|p| merge::to_value(&p.stored().page)),
+                next,
+            ),
+        };
+        let json = |v: &Option<Value>| v.as_ref().map(Value::to_string);
+        storage::change_sets::put_page(
+            &mut tx,
+            &storage::change_sets::PageRow {
+                change_set: set.id,
+                page_id: id.to_owned(),
+                file: file.to_owned(),
+                base_revision,
+                base: json(&base),
+                draft: json(&draft),
+                updated_by: author.to_owned(),
+                updated_at: now.to_rfc3339(),
+            },
+        )
+        .await?;
+        storage::change_sets::touch(&mut tx, set.id).await?;
+        let set = ChangeSet::load(&mut tx, set.id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("change set {} went away", set.id))?;
+        tx.commit().await?;
+        let view = set
+            .draft(id)
+            .map(|d| ChangeSet::page_view(d, live.as_ref().map(|p| p.stored())));
+        let snapshot = match (set.draft(id), view.and_then(|v| v.value)) {
+            (Some(draft), Some(value)) => Some(change_set::view_snapshot(
+                &model,
+                draft,
+                live.as_ref(),
+                merge::from_value(&model, &value).map_err(|e| WriteError::Invalid(e.into_vec()))?,
+            )),
+            _ => None,
+        };
+        self.read.change_sets.put(set.id, Some(set));
+        Ok(snapshot)
+    }
+
+    /// Stores each page (`None`: deletes it) as published by change set `set`, inside the
+    /// caller's transaction; returns the snapshots to serve once it commits. What every publish
+    /// does, a live write's and a change set's alike.
+    async fn publish_pages(
+        &self,
+        tx: &mut SqliteConnection,
+        set: i64,
+        author: &str,
+        pages: Vec<(String, String, Option<Page>)>,
+    ) -> Result<Vec<Published>, WriteError> {
+        let site = self.read.load_full();
+        let model = site.model().clone();
+        let mut published = Vec::with_capacity(pages.len());
+        for (id, file, page) in pages {
+            let Some(page) = page else {
+                store::delete_page(tx, &id, author, Some(set)).await?;
+                published.push((id, None));
+                continue;
+            };
+            store::store_page(tx, &id, &file, &page, None, author, Some(set)).await?;
+            let written = store::load_page(tx, &model, &id)
+                .await?
+                .ok_or_else(|| WriteError::NoPage(id.clone()))?;
+            let snapshot = match site.page(&id) {
+                Some(served) => served.next(written),
+                None => PageSnapshot::build(model.clone(), written),
+            };
+            published.push((id, Some(Arc::new(snapshot))));
+        }
+        Ok(published)
+    }
+
+    /// Page `id` as it is live in the database now, if it is part of the site. A page revision
+    /// number names one state of the page's metadata and body forever, and a section revision
+    /// one content: while the page's and its sections' current revisions are the published
+    /// ones, the published snapshot is the truth; only if not (another process wrote) is the
+    /// page read and parsed.
     async fn current(
         &self,
         tx: &mut SqliteConnection,
         id: &str,
-    ) -> Result<Arc<PageSnapshot>, WriteError> {
+    ) -> Result<Option<Arc<PageSnapshot>>, WriteError> {
         let site = self.read.load_full();
         let Some(revision) = storage::page::current_revision(tx, id).await? else {
-            return Err(WriteError::NoPage(id.to_owned()));
+            return Ok(None);
         };
         let served = site.page(id);
         let same = match served {
@@ -193,21 +379,21 @@ impl Writer<'_> {
             _ => false,
         };
         match served {
-            Some(page) if same => Ok(page.clone()),
+            Some(page) if same => Ok(Some(page.clone())),
             served => {
                 let stored = store::load_page(tx, site.model(), id)
                     .await?
                     .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
-                Ok(Arc::new(match served {
+                Ok(Some(Arc::new(match served {
                     Some(page) => page.next(stored),
                     None => PageSnapshot::build(site.model().clone(), stored),
-                }))
+                })))
             }
         }
     }
 
     /// Creates page `id` from file `file` (its path under `content/`), or brings a deleted page
-    /// back as `page`; `409` if it is part of the site.
+    /// back as `page`, where this writer writes; `409` if it is part of the site there.
     pub async fn create(
         &self,
         id: &str,
@@ -217,10 +403,8 @@ impl Writer<'_> {
     ) -> Result<Arc<PageSnapshot>, WriteError> {
         let lock = self.read.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        if storage::page::current_revision(&mut tx, id)
-            .await?
-            .is_some()
-        {
+        let (current, set) = self.in_place(&mut tx, id).await?;
+        if current.is_some() {
             return Err(WriteError::Conflict(format!(
                 "page {id:?} exists: write to it, or delete it first"
             )));
@@ -247,18 +431,17 @@ impl Writer<'_> {
                 &model, page, None, &dangling,
             )));
         }
-        store::store_page(&mut tx, id, file, page, None, author).await?;
-        let stored = store::load_page(&mut tx, &model, id)
+        let name = format!("live write: new page {id}");
+        let snapshot = self
+            .put(tx, set, id, file, Some(page.clone()), author, &name, &lock)
             .await?
             .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
-        let snapshot = Arc::new(PageSnapshot::build(model, stored));
-        tx.commit().await?;
-        self.read.publish_page(id, Some(snapshot.clone()), &lock)?;
         self.metrics.write("page", true);
         Ok(snapshot)
     }
 
-    /// Deletes page `id` if `precondition` holds for it; its history stays.
+    /// Deletes page `id` if `precondition` holds for it, where this writer writes; its history
+    /// stays.
     pub async fn delete(
         &self,
         id: &str,
@@ -272,17 +455,171 @@ impl Writer<'_> {
         }
         let lock = self.read.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let current = self.current(&mut tx, id).await?;
+        let (current, set) = self.in_place(&mut tx, id).await?;
+        let current = current.ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
         check(&current, Target::Page, precondition)?;
-        let linked = links_to(&self.read.load(), id);
+        let site = match &set {
+            Some(set) => ChangeSets::view_of(set, &self.read.load_full())?,
+            None => self.read.load_full(),
+        };
+        let linked = links_to(&site, id);
         if !linked.is_empty() {
             return Err(WriteError::References(linked));
         }
-        store::delete_page(&mut tx, id, author).await?;
-        tx.commit().await?;
-        self.read.publish_page(id, None, &lock)?;
+        let file = current.stored().file.to_string();
+        let name = format!("live write: deleted page {id}");
+        self.put(tx, set, id, &file, None, author, &name, &lock)
+            .await?;
         self.metrics.write("page", true);
         Ok(())
+    }
+
+    /// Publishes open change set `set` by `author`: in one transaction, every page it touches
+    /// becomes what it makes of it merged with what changed live since it took its copy, as a
+    /// page revision that names it. Fields both changed refuse the publish (`Conflicts`, one
+    /// per field); so does a merged page that is not valid, as a live write would be. Nothing
+    /// changes unless everything does.
+    pub async fn publish(&self, set: i64, author: &str) -> Result<Vec<Published>, PublishError> {
+        let lock = self.read.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let set = open_change_set(&mut tx, set).await?;
+        let site = self.read.load_full();
+        let model = site.model().clone();
+        let mut conflicts = Vec::new();
+        let mut pages = Vec::with_capacity(set.pages.len());
+        let mut deleted = Vec::new();
+        for draft in &set.pages {
+            let live = self.current(&mut tx, &draft.page).await?;
+            let view = ChangeSet::page_view(draft, live.as_ref().map(|p| p.stored()));
+            conflicts.extend(view.conflicts);
+            let page = match view.value {
+                None => {
+                    deleted.push(draft.page.clone());
+                    None
+                }
+                Some(value) => {
+                    let page = merge::from_value(&model, &value)
+                        .map_err(|e| WriteError::Invalid(prefixed(&draft.page, e.into_vec())))?;
+                    match &live {
+                        Some(live) => validate(&model, live.stored(), &page, Target::Page)
+                            .map_err(|e| in_page(&draft.page, e))?,
+                        None => {
+                            let mut errors = Errors::default();
+                            model.check_metadata(&draft.page, &page.meta, &mut errors);
+                            let mut errors = errors.into_vec();
+                            errors.extend(missing_sections(&model, &draft.page, &page));
+                            if !errors.is_empty() {
+                                return Err(
+                                    WriteError::Invalid(prefixed(&draft.page, errors)).into()
+                                );
+                            }
+                        }
+                    }
+                    Some(page)
+                }
+            };
+            let file = live
+                .as_ref()
+                .map_or(draft.file.clone(), |p| p.stored().file.to_string());
+            if page.is_some() || live.is_some() {
+                pages.push((draft.page.clone(), file, page));
+            }
+        }
+        if !conflicts.is_empty() {
+            return Err(PublishError::Conflicts(conflicts));
+        }
+        if !deleted.is_empty() {
+            let after = ChangeSets::view_of(&set, &site)?;
+            for id in &deleted {
+                if id == LANDING {
+                    return Err(WriteError::Conflict(
+                        "the landing page (_index) cannot be deleted".to_owned(),
+                    )
+                    .into());
+                }
+                let linked = links_to(&after, id);
+                if !linked.is_empty() {
+                    return Err(WriteError::References(prefixed(id, linked)).into());
+                }
+            }
+        }
+        let published = self.publish_pages(&mut tx, set.id, author, pages).await?;
+        let now = Timestamp::now().to_rfc3339();
+        storage::change_sets::set_published(&mut tx, set.id, author, &now).await?;
+        tx.commit().await?;
+        self.read.publish_pages(published.clone(), &lock)?;
+        self.read.change_sets.put(set.id, None);
+        self.metrics.write("change_set", true);
+        Ok(published)
+    }
+}
+
+impl Writer<'_> {
+    /// A new, empty change set named `name`, by `author`.
+    pub async fn create_change_set(
+        &self,
+        name: &str,
+        author: &str,
+    ) -> Result<ChangeSet, WriteError> {
+        let _lock = self.read.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let now = Timestamp::now().to_rfc3339();
+        let id = storage::change_sets::insert(&mut tx, name, author, &now, false).await?;
+        let set = ChangeSet::load(&mut tx, id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("change set {id} went away"))?;
+        tx.commit().await?;
+        self.read.change_sets.put(id, Some(set.clone()));
+        Ok(set)
+    }
+
+    /// Discards open change set `id`: nothing of it is published.
+    pub async fn discard(&self, id: i64) -> Result<(), WriteError> {
+        let _lock = self.read.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        open_change_set(&mut tx, id).await?;
+        storage::change_sets::set_discarded(&mut tx, id).await?;
+        tx.commit().await?;
+        self.read.change_sets.put(id, None);
+        Ok(())
+    }
+}
+
+/// Change set `id` from the database, if it is open: `404` if there is none, `409` if it was
+/// published or discarded.
+async fn open_change_set(tx: &mut SqliteConnection, id: i64) -> Result<ChangeSet, WriteError> {
+    let set = ChangeSet::load(tx, id)
+        .await?
+        .ok_or(WriteError::NoChangeSet(id))?;
+    match set.state {
+        State::Open => Ok(set),
+        state => Err(WriteError::Conflict(format!(
+            "change set {id} is {}: nothing more can be written into it",
+            match state {
+                State::Published => "published",
+                _ => "discarded",
+            }
+        ))),
+    }
+}
+
+/// Errors of page `page` in a change set, pointing into it (`/pages/{page}/…`).
+fn prefixed(page: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
+    let at = crate::model::Pointer::root().child("pages").child(page);
+    errors
+        .into_iter()
+        .map(|e| FieldError {
+            pointer: format!("{}{}", at.as_str(), e.pointer),
+            detail: e.detail,
+        })
+        .collect()
+}
+
+fn in_page(page: &str, error: WriteError) -> WriteError {
+    match error {
+        WriteError::Invalid(errors) => WriteError::Invalid(prefixed(page, errors)),
+        WriteError::References(errors) => WriteError::References(prefixed(page, errors)),
+        other => other,
     }
 }
 

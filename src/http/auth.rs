@@ -23,18 +23,32 @@ pub struct Editor(pub Principal);
 #[derive(Debug)]
 pub struct Reader(pub Principal);
 
+/// A request made with a `preview` (or `write`) token: one that may see unpublished content.
+#[derive(Debug)]
+pub struct Previewer(pub Principal);
+
+impl FromRequest for Previewer {
+    type Error = ApiError;
+    type Future = Authorizing<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let presented = Presented::of(req);
+        Box::pin(async move { presented?.authorize(Scope::Preview).await.map(Self) })
+    }
+}
+
 /// The future of an extractor that looks the token up.
 type Authorizing<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
 /// Everything a token check needs, taken from the request before the handler's future starts.
-struct Presented {
+pub(crate) struct Presented {
     app: App,
     client: Option<IpAddr>,
     header: Result<Option<String>, ApiError>,
 }
 
 impl Presented {
-    fn of(req: &HttpRequest) -> Result<Self, ApiError> {
+    pub(crate) fn of(req: &HttpRequest) -> Result<Self, ApiError> {
         let missing = || anyhow::anyhow!("the token store is not configured");
         let header = match req.headers().get(header::AUTHORIZATION) {
             None => Ok(None),
@@ -55,7 +69,7 @@ impl Presented {
         })
     }
 
-    async fn authorize(self, needed: Scope) -> Result<Principal, ApiError> {
+    pub(crate) async fn authorize(self, needed: Scope) -> Result<Principal, ApiError> {
         let header = self.header?;
         let now = Instant::now();
         let throttle = Some(&self.app.throttle).zip(self.client);

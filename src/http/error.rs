@@ -9,7 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::{AuthError, Scope};
-use crate::content::write::WriteError;
+use crate::content::write::{PublishError, WriteError};
+use crate::model::merge::FieldChange;
 use crate::model::{FieldError, Pointer};
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
@@ -54,6 +55,13 @@ pub enum ApiError {
     /// The request conflicts with the site as it is (a page that already exists).
     #[error("{0}")]
     Conflict(String),
+    /// A change set's publish refused: fields both it and live changed, one entry each.
+    #[error(
+        "{} field(s) were changed both live and in the change set since it took its copy: \
+         make the change set's value what it should be (or live's), then publish again",
+        .0.len()
+    )]
+    Conflicts(Vec<FieldChange>),
     /// Too many failed authentications from this client; it may try again in `retry_after` s.
     #[error("too many requests with a bad token from this address: try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
@@ -122,6 +130,15 @@ impl From<AuthError> for ApiError {
     }
 }
 
+impl From<PublishError> for ApiError {
+    fn from(e: PublishError) -> Self {
+        match e {
+            PublishError::Conflicts(conflicts) => Self::Conflicts(conflicts),
+            PublishError::Write(e) => e.into(),
+        }
+    }
+}
+
 impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
         match e {
@@ -135,6 +152,7 @@ impl From<WriteError> for ApiError {
             WriteError::NoPage(id) => {
                 Self::NotFound(format!("there is no page {:?}", excerpt(&id)))
             }
+            WriteError::NoChangeSet(id) => Self::NotFound(format!("there is no change set {id}")),
             WriteError::Conflict(detail) => Self::Conflict(detail),
             WriteError::Database(e) => e.into(),
             WriteError::Internal(e) => Self::Internal(e),
@@ -171,6 +189,10 @@ pub struct Problem {
     /// result). On a 400 for a member name sent twice: that member.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// On a 409 for a change set's publish: one entry per field both the change set and live
+    /// changed since it took its copy.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<FieldChange>,
 }
 
 impl ResponseError for ApiError {
@@ -183,7 +205,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) | Self::CrossOrigin(_) => StatusCode::FORBIDDEN,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Conflicts(_) => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -222,6 +244,10 @@ impl ResponseError for ApiError {
             instance: None,
             request_id: None,
             errors,
+            conflicts: match self {
+                Self::Conflicts(conflicts) => conflicts.clone(),
+                _ => Vec::new(),
+            },
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));

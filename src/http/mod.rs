@@ -11,3 +11,4 @@ pub mod routes;
 pub mod schemas;
 pub mod security;
 pub mod state;
+pub mod view;

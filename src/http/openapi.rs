@@ -67,7 +67,78 @@ pub fn openapi(model: &Model) -> utoipa::openapi::OpenApi {
     name_section_ids(&mut api, model);
     describe_page_ids(&mut api);
     link_writes(&mut api);
+    document_change_sets(&mut api);
     api
+}
+
+/// The `changeset` query parameter on every operation that reads or writes content (every one
+/// under `/sections`, `/pages`, `/export` and `/site.tar`, history reads aside: they are of what
+/// was published), as `http::view` serves it, with the answers it adds to public reads.
+fn document_change_sets(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let parameter = ParameterBuilder::new()
+        .name(crate::http::view::PARAMETER)
+        .parameter_in(ParameterIn::Query)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "An open change set's id: read its view of the site (what publishing it would \
+             make; needs a `preview` or `write` token, answered `Cache-Control: private, \
+             no-cache`), or write into it instead of live (same validation and `If-Match` \
+             rules, against its view).",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Int64,
+                )))
+                .minimum(Some(1)),
+        ))
+        .build();
+    let added = crate::http::routes::change_set_problems();
+    for (path, item) in api.paths.paths.iter_mut() {
+        let content = ["/sections", "/pages", "/export", "/site.tar"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
+        if !content {
+            continue;
+        }
+        let history = path.contains("/revisions");
+        let PathItem {
+            get,
+            put,
+            patch,
+            post,
+            delete,
+            ..
+        } = item;
+        let reads = get.iter_mut().filter(|_| !history);
+        let writes = [put, patch, post, delete].into_iter().flatten();
+        for operation in reads.chain(writes) {
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .push(RefOr::T(parameter.clone()));
+            for (status, response) in &added {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.clone())
+                    .or_insert_with(|| response.clone());
+            }
+            if operation.security.is_none() {
+                // Public without the parameter; a `preview` token with it.
+                let public = utoipa::openapi::security::SecurityRequirement::default();
+                let bearer = utoipa::openapi::security::SecurityRequirement::new::<
+                    &str,
+                    [&str; 0],
+                    &str,
+                >("bearer", []);
+                operation.security = Some(vec![public, bearer]);
+            }
+        }
+    }
 }
 
 /// The section `id` of every `/sections/{id}…` path as the content model names the landing

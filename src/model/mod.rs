@@ -7,6 +7,7 @@
 pub mod definition;
 pub mod engine;
 pub mod infer;
+pub mod merge;
 pub mod page;
 pub mod parse;
 pub mod text;

@@ -9,6 +9,8 @@ pub struct ChangeRow {
     pub page: Option<String>,
     /// `None`: the page row (metadata, body, file).
     pub section: Option<String>,
+    /// A change set that changed (then page and section are `None`).
+    pub change_set: Option<i64>,
 }
 
 /// The number of the last change, 0 if none is recorded.
@@ -22,7 +24,8 @@ pub async fn last(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
 pub async fn since(conn: &mut SqliteConnection, seq: i64) -> sqlx::Result<Vec<ChangeRow>> {
     sqlx::query_as!(
         ChangeRow,
-        r#"SELECT seq AS "seq!", page, section FROM changes WHERE seq > ? ORDER BY seq"#,
+        r#"SELECT seq AS "seq!", page, section, change_set FROM changes WHERE seq > ?
+           ORDER BY seq"#,
         seq
     )
     .fetch_all(conn)

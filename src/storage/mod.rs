@@ -1,6 +1,7 @@
 //! SQL and nothing else. Every function takes a connection (or `&mut *tx`), so the caller decides
 //! what is one transaction.
 
+pub mod change_sets;
 pub mod changes;
 pub mod db;
 pub mod models;

@@ -57,6 +57,7 @@ pub struct RevisionRow {
     pub deleted: bool,
     pub author: String,
     pub created_at: String,
+    pub change_set: Option<i64>,
 }
 
 pub async fn revision(
@@ -67,7 +68,7 @@ pub async fn revision(
     sqlx::query_as!(
         RevisionRow,
         r#"SELECT r.revision, r.sections, r.changes, r.deleted AS "deleted: bool", r.author,
-                  r.created_at,
+                  r.created_at, r.change_set,
                   (SELECT m.metadata FROM page_revisions m INDEXED BY page_revisions_with_metadata
                    WHERE m.page_id = r.page_id AND m.revision <= r.revision
                      AND m.metadata IS NOT NULL
@@ -90,6 +91,7 @@ pub struct RevisionMeta {
     pub changes: String,
     pub author: String,
     pub created_at: String,
+    pub change_set: Option<i64>,
 }
 
 /// Up to `limit` revisions of page `id` older than `before`, newest first.
@@ -101,11 +103,36 @@ pub async fn revisions(
 ) -> sqlx::Result<Vec<RevisionMeta>> {
     sqlx::query_as!(
         RevisionMeta,
-        "SELECT revision, changes, author, created_at FROM page_revisions
+        "SELECT revision, changes, author, created_at, change_set FROM page_revisions
          WHERE page_id = ? AND revision < ? ORDER BY revision DESC LIMIT ?",
         id,
         before,
         limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A page revision a change set published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedRow {
+    pub page_id: String,
+    pub revision: i64,
+    /// What it changed (a JSON array of strings).
+    pub changes: String,
+    pub deleted: bool,
+}
+
+/// The page revisions change set `set` published, by page.
+pub async fn published_by(
+    conn: &mut SqliteConnection,
+    set: i64,
+) -> sqlx::Result<Vec<PublishedRow>> {
+    sqlx::query_as!(
+        PublishedRow,
+        r#"SELECT page_id AS "page_id!", revision, changes, deleted AS "deleted: bool"
+           FROM page_revisions WHERE change_set = ? ORDER BY page_id"#,
+        set
     )
     .fetch_all(conn)
     .await
@@ -185,6 +212,8 @@ pub struct NewRevision<'a> {
     pub deleted: bool,
     pub author: &'a str,
     pub created_at: &'a str,
+    /// The change set that published it (`None`: an import, a seed).
+    pub change_set: Option<i64>,
 }
 
 pub async fn insert_revision(
@@ -194,8 +223,9 @@ pub async fn insert_revision(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO page_revisions
-             (page_id, revision, metadata, body, sections, changes, deleted, author, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             (page_id, revision, metadata, body, sections, changes, deleted, author, created_at,
+              change_set)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id,
         revision.revision,
         revision.metadata,
@@ -204,7 +234,8 @@ pub async fn insert_revision(
         revision.changes,
         revision.deleted,
         revision.author,
-        revision.created_at
+        revision.created_at,
+        revision.change_set
     )
     .execute(conn)
     .await?;

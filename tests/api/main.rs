@@ -2,6 +2,7 @@
 
 mod browser;
 mod caching;
+mod change_sets;
 mod cli;
 mod concurrency;
 mod crash;

@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get};
 
 use crate::http::state::App;
+use crate::http::view::SiteView;
 
 /// The page as a Hugo page
 ///
@@ -17,12 +18,10 @@ use crate::http::state::App;
     responses(super::ExportRead)
 )]
 #[get("/export")]
-async fn export_page(req: HttpRequest, app: App) -> HttpResponse {
-    app.read
-        .load()
-        .landing()
+async fn export_page(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {
+    site.landing()
         .export()
-        .respond(&req, &app.http.cache_control)
+        .respond(&req, site.cache_control(&app))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

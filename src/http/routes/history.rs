@@ -88,6 +88,11 @@ pub struct PageRevisionSummary {
     /// `/sections` (sections added, removed or moved), `/sections/{id}` (a section's content).
     #[schema(examples(json!(["/sections/teaser"])))]
     changes: Vec<String>,
+    /// The change set that published it (a live write is a change set of one change); absent
+    /// for revisions from an import, a seed, or before change sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    change_set: Option<i64>,
 }
 
 /// One page of a page's history, newest first.
@@ -114,6 +119,10 @@ pub struct PageRevision {
     created_at: Timestamp,
     author: String,
     changes: Vec<String>,
+    /// The change set that published it, as in the list of revisions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    change_set: Option<i64>,
     /// Whether the page was deleted at this revision.
     deleted: bool,
     /// Its metadata.
@@ -229,7 +238,7 @@ async fn restore_section(
     // Revisions never change once written, so this read needs no transaction with the write.
     let content = section_revision(&app, page, id, revision).await?.content;
     let precondition = precondition(&req, &app, page, target)?;
-    let snapshot = writer(&app)
+    let snapshot = writer(&app, &req)?
         .write(page, target, &precondition, &editor.0.name, |_, stored| {
             let mut next = stored.page.clone();
             next.replace_section(id, content);
@@ -447,6 +456,7 @@ async fn list_page_revisions(
                 created_at: stored_time(&r.created_at)?,
                 author: r.author,
                 changes: serde_json::from_str(&r.changes).map_err(anyhow::Error::from)?,
+                change_set: r.change_set,
             })
         })
         .collect::<Result<_>>()?;
@@ -487,6 +497,7 @@ async fn page_revision(app: &App, id: &str, revision: i64) -> Result<(PageRevisi
         created_at: stored_time(&row.created_at)?,
         author: row.author,
         changes: serde_json::from_str(&row.changes).map_err(anyhow::Error::from)?,
+        change_set: row.change_set,
         deleted: row.deleted,
         page: store::parse_metadata(&row.metadata)?,
         sections,
@@ -564,7 +575,7 @@ async fn restore_page_revision(
     let page = Page::new(revision.page, revision.body, sections);
     let snapshot = if live {
         let precondition = precondition(&req, &app, &id, Target::Page)?;
-        writer(&app)
+        writer(&app, &req)?
             .write(&id, Target::Page, &precondition, &editor.0.name, |_, _| {
                 Ok::<_, ApiError>(page)
             })
@@ -583,7 +594,7 @@ async fn restore_page_revision(
             .await?
             .ok_or_else(|| no_page(&id))?
             .file;
-        writer(&app)
+        writer(&app, &req)?
             .create(&id, &file, &page, &editor.0.name)
             .await?
     };

@@ -2,6 +2,7 @@
 //! (and so their OpenAPI operations).
 
 mod body;
+pub mod change_sets;
 pub mod export;
 pub mod frontend;
 pub mod history;
@@ -472,6 +473,29 @@ fn write_problems() -> BTreeMap<String, RefOr<Response>> {
     ])
 }
 
+/// The answers `?changeset=` adds to an operation that lacks them (a public read).
+pub fn change_set_problems() -> BTreeMap<String, RefOr<Response>> {
+    problems(&[
+        (
+            "400",
+            "A query parameter (`changeset` among them) is malformed",
+        ),
+        (
+            "401",
+            "`changeset` without a token, or with one that is unknown, expired or revoked",
+        ),
+        (
+            "403",
+            "`changeset` with a token that lacks the `preview` scope",
+        ),
+        (
+            "404",
+            "No such page or section, or `changeset` names no open change set",
+        ),
+        ("429", TOO_MANY_FAILURES),
+    ])
+}
+
 /// The problems a history read can answer with.
 pub struct HistoryProblems;
 
@@ -495,6 +519,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     history::configure(cfg);
     export::configure(cfg);
     ops::configure(cfg);
+    change_sets::configure(cfg);
     // Last: its `/pages/{id:.+}` routes would match the other modules' longer paths.
     pages::configure(cfg);
 }

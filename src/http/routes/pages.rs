@@ -26,6 +26,7 @@ use crate::http::routes::body::{read_json, read_text};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::state::App;
+use crate::http::view::SiteView;
 use crate::model::{Errors, FieldError, Model, Page, PageSection, Pointer};
 
 /// The description of a page id in a path.
@@ -98,6 +99,7 @@ pub struct ListQuery {
 async fn list_pages(
     req: HttpRequest,
     query: web::Query<ListQuery>,
+    site: SiteView,
     app: App,
 ) -> Result<HttpResponse> {
     let limit = query.limit.unwrap_or(100);
@@ -106,10 +108,10 @@ async fn list_pages(
             "limit must be 1 to {MAX_LISTING}"
         )));
     }
-    let listing = app.read.load().listing(query.cursor.as_deref(), limit);
+    let listing = site.listing(query.cursor.as_deref(), limit);
     let mut response = listing
         .representation
-        .respond(&req, &app.http.cache_control);
+        .respond(&req, site.cache_control(&app));
     if let Some(next) = &listing.next {
         let link = format!(
             "</pages?limit={limit}&cursor={}>; rel=\"next\"",
@@ -134,10 +136,14 @@ async fn list_pages(
     responses(super::PageRead)
 )]
 #[get("/pages/{id:.+}", guard = "whole_page")]
-async fn get_page(req: HttpRequest, id: web::Path<String>, app: App) -> Result<HttpResponse> {
-    let site = app.read.load();
+async fn get_page(
+    req: HttpRequest,
+    id: web::Path<String>,
+    site: SiteView,
+    app: App,
+) -> Result<HttpResponse> {
     let page = live_page(&site, &id)?;
-    Ok(page.document().respond(&req, &app.http.cache_control))
+    Ok(page.document().respond(&req, site.cache_control(&app)))
 }
 
 /// Get a section of a page
@@ -157,13 +163,13 @@ async fn get_page(req: HttpRequest, id: web::Path<String>, app: App) -> Result<H
 async fn get_page_section(
     req: HttpRequest,
     path: web::Path<(String, String)>,
+    site: SiteView,
     app: App,
 ) -> Result<HttpResponse> {
     let (id, section) = path.into_inner();
-    let site = app.read.load();
     let page = live_page(&site, &id)?;
     let section = page.section(&section).ok_or_else(|| no_section(&section))?;
-    Ok(section.respond(&req, &app.http.cache_control))
+    Ok(section.respond(&req, site.cache_control(&app)))
 }
 
 /// Get a page's body
@@ -177,10 +183,14 @@ async fn get_page_section(
     responses(super::BodyRead)
 )]
 #[get("/pages/{id:.+}/body")]
-async fn get_page_body(req: HttpRequest, id: web::Path<String>, app: App) -> Result<HttpResponse> {
-    let site = app.read.load();
+async fn get_page_body(
+    req: HttpRequest,
+    id: web::Path<String>,
+    site: SiteView,
+    app: App,
+) -> Result<HttpResponse> {
     let page = live_page(&site, &id)?;
-    Ok(page.body().respond(&req, &app.http.cache_control))
+    Ok(page.body().respond(&req, site.cache_control(&app)))
 }
 
 /// A page as a Hugo page file
@@ -197,11 +207,11 @@ async fn get_page_body(req: HttpRequest, id: web::Path<String>, app: App) -> Res
 async fn export_site_page(
     req: HttpRequest,
     id: web::Path<String>,
+    site: SiteView,
     app: App,
 ) -> Result<HttpResponse> {
-    let site = app.read.load();
     let page = live_page(&site, &id)?;
-    Ok(page.export().respond(&req, &app.http.cache_control))
+    Ok(page.export().respond(&req, site.cache_control(&app)))
 }
 
 /// Every page file in one download
@@ -216,11 +226,8 @@ async fn export_site_page(
     responses(super::SiteExportRead)
 )]
 #[get("/site.tar")]
-async fn export_site(req: HttpRequest, app: App) -> HttpResponse {
-    app.read
-        .load()
-        .archive()
-        .respond(&req, &app.http.cache_control)
+async fn export_site(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {
+    site.archive().respond(&req, site.cache_control(&app))
 }
 
 /// The response to a write of a page as a whole: the page document, with its new `ETag`.
@@ -262,7 +269,7 @@ async fn put_page_body(
             detail: "must not contain NUL characters".to_owned(),
         }]));
     }
-    let snapshot = writer(&app)
+    let snapshot = writer(&app, &req)?
         .write(
             &id,
             Target::Body,
@@ -313,7 +320,7 @@ async fn patch_page(
             detail: "must be an object of metadata keys".to_owned(),
         }]));
     }
-    let snapshot = writer(&app)
+    let snapshot = writer(&app, &req)?
         .write(
             &id,
             Target::Page,
@@ -500,7 +507,7 @@ async fn create_page(
         return Err(ApiError::InvalidFields(errors));
     }
     let page = Page::new(input.page, input.body, sections);
-    let snapshot = writer(&app)
+    let snapshot = writer(&app, &req)?
         .create(id, &input.path, &page, &editor.0.name)
         .await?;
     let mut response = page_written(&req, &snapshot);
@@ -529,7 +536,7 @@ async fn delete_page(
     app: App,
 ) -> Result<HttpResponse> {
     let precondition = precondition(&req, &app, &id, Target::Page)?;
-    writer(&app)
+    writer(&app, &req)?
         .delete(&id, &precondition, &editor.0.name)
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -564,7 +571,7 @@ async fn add_page_section(
     let precondition = precondition(&req, &app, &id, Target::Page)?;
     let body = read_json(&req, body, "application/json", &app.http).await?;
     let mut added = String::new();
-    let snapshot = writer(&app)
+    let snapshot = writer(&app, &req)?
         .write(
             &id,
             Target::Page,
@@ -636,7 +643,7 @@ async fn remove_page_section(
     let (id, section) = path.into_inner();
     let target = Target::Section(&section);
     let precondition = precondition(&req, &app, &id, target)?;
-    writer(&app)
+    writer(&app, &req)?
         .write(&id, target, &precondition, &editor.0.name, |_, stored| {
             let mut next = stored.page.clone();
             next.remove_section(&section);
@@ -668,7 +675,7 @@ async fn reorder_page_sections(
 ) -> Result<HttpResponse> {
     let precondition = precondition(&req, &app, &id, Target::Page)?;
     let body = read_json(&req, body, "application/json", &app.http).await?;
-    let snapshot = writer(&app)
+    let snapshot = writer(&app, &req)?
         .write(
             &id,
             Target::Page,

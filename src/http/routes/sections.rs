@@ -2,6 +2,7 @@
 
 use crate::http::error::{ApiError, Result, excerpt};
 use crate::http::state::App;
+use crate::http::view::SiteView;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
@@ -16,12 +17,10 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
     responses(super::SectionsRead)
 )]
 #[get("/sections")]
-async fn list_sections(req: HttpRequest, app: App) -> HttpResponse {
-    app.read
-        .load()
-        .landing()
+async fn list_sections(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {
+    site.landing()
         .collection()
-        .respond(&req, &app.http.cache_control)
+        .respond(&req, site.cache_control(&app))
 }
 
 /// Get one section
@@ -34,10 +33,14 @@ async fn list_sections(req: HttpRequest, app: App) -> HttpResponse {
     responses(super::SectionRead)
 )]
 #[get("/sections/{id}")]
-async fn get_section(req: HttpRequest, id: web::Path<String>, app: App) -> Result<HttpResponse> {
-    let site = app.read.load();
+async fn get_section(
+    req: HttpRequest,
+    id: web::Path<String>,
+    site: SiteView,
+    app: App,
+) -> Result<HttpResponse> {
     let section = site.landing().section(&id).ok_or_else(|| no_section(&id))?;
-    Ok(section.respond(&req, &app.http.cache_control))
+    Ok(section.respond(&req, site.cache_control(&app)))
 }
 
 /// The description of a section id in a path.

@@ -1,6 +1,8 @@
 //! `PUT` and `PATCH` of a section, on any page (`/pages/{id}/sections/{section}`) and on the
 //! landing page (`/sections/{id}`): editors' writes.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, put, web};
 use serde_json::Value;
@@ -9,8 +11,9 @@ use utoipa::ToSchema;
 use crate::content::documents::Section;
 use crate::content::representation::IfMatch;
 use crate::content::snapshot::PageSnapshot;
+use crate::content::snapshot::Site;
 use crate::content::store::LANDING;
-use crate::content::write::{self, Target, Writer};
+use crate::content::write::{self, Destination, Target, Writer};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
 use crate::http::routes::body::read_json;
@@ -18,6 +21,7 @@ use crate::http::routes::pages::{PAGE_ID, live_page, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
+use crate::http::view;
 use crate::model::{Model, Page, SectionContent};
 
 /// A JSON Merge Patch (RFC 7396) of a section: members to set, `null` to remove an optional
@@ -28,25 +32,41 @@ use crate::model::{Model, Page, SectionContent};
 #[schema(as = SectionPatch, value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({"title": "A new headline"}))]
 pub struct SectionPatch(#[allow(dead_code)] Value);
 
-/// The writer of the application.
-pub fn writer(app: &App) -> Writer<'_> {
-    Writer {
+/// The writer of the application, writing where the request says (live, or into the change set
+/// `?changeset=` names).
+pub fn writer<'a>(app: &'a App, req: &HttpRequest) -> Result<Writer<'a>> {
+    Ok(Writer {
         pool: &app.pool,
         read: &app.read,
         metrics: &app.metrics,
+        into: view::destination(req)?,
+    })
+}
+
+/// The site a write goes to as readers see it now: live, or the change set's view (`404` if
+/// the change set is not open).
+pub fn written_site(req: &HttpRequest, app: &App) -> Result<Arc<Site>> {
+    let live = app.read.load_full();
+    match view::destination(req)? {
+        Destination::Live => Ok(live),
+        Destination::ChangeSet(id) => app
+            .read
+            .change_sets
+            .view(id, &live)?
+            .ok_or_else(|| view::no_change_set(id)),
     }
 }
 
-/// The `If-Match` a write needs, checked against what readers are served now: `428` without
-/// one, `404` for an unknown page or section, `412` if it is stale. The write checks it again
-/// inside its transaction.
+/// The `If-Match` a write needs, checked against what readers are served now (live, or in the
+/// change set written into): `428` without one, `404` for an unknown page or section, `412` if
+/// it is stale. The write checks it again inside its transaction.
 pub fn precondition(
     req: &HttpRequest,
     app: &App,
     page: &str,
     target: Target<'_>,
 ) -> Result<IfMatch> {
-    let site = app.read.load();
+    let site = written_site(req, app)?;
     let snapshot = live_page(&site, page)?;
     if let Target::Section(id) = target
         && snapshot.section(id).is_none()
@@ -261,7 +281,7 @@ impl<'a> Edit<'a> {
             next.replace_section(id, content);
             Ok::<_, ApiError>(next)
         };
-        let snapshot = writer(&app)
+        let snapshot = writer(&app, &req)?
             .write(page, target, &precondition, &editor.0.name, change)
             .await?;
         written(

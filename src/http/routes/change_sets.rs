@@ -1,0 +1,547 @@
+//! Change sets: `POST /changesets` makes one; any write of content with `?changeset={id}` goes
+//! into it instead of live, any read with it shows the change set's view of the site; `GET
+//! /changesets/{id}` shows what it changes against live, field by field, and where it conflicts;
+//! `POST /changesets/{id}/publish` makes all of it live at once; `DELETE` discards it.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
+
+use crate::content::change_set::{ChangeSet, State};
+use crate::content::write::Writer;
+use crate::http::auth::{Editor, Previewer};
+use crate::http::error::{ApiError, Result};
+use crate::http::routes::body::read_json;
+use crate::http::routes::writes::located;
+use crate::http::state::App;
+use crate::http::view::no_change_set;
+use crate::model::merge::{self, FieldChange};
+use crate::model::{FieldError, Timestamp};
+use crate::storage;
+
+/// A new change set.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewChangeSet {
+    /// What it is for, as editors will recognise it (1 to 200 characters).
+    #[schema(min_length = 1, max_length = 200, examples("Spring release"))]
+    name: String,
+}
+
+/// What a change set does to a page.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The page is not part of the site; the change set creates it.
+    Create,
+    /// The change set changes the page.
+    Edit,
+    /// The change set deletes the page.
+    Delete,
+}
+
+/// A page a change set touches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeSetPage {
+    /// The page's id.
+    id: String,
+    /// Its file under `content/`.
+    path: String,
+    action: Action,
+    /// The live page revision the change set took its copy from (absent for a page it creates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    base_revision: Option<i64>,
+    /// Once published: the page revision it became.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    revision: Option<i64>,
+    /// What publishing now would change, field by field: the value live has and the one the
+    /// change set has (once published: what it changed then, from its copy).
+    changes: Vec<FieldChange>,
+    /// Fields both the change set and live changed since it took its copy, to different
+    /// values: publishing is refused (`409`) until none are left.
+    conflicts: Vec<FieldChange>,
+}
+
+/// A change set.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeSetDocument {
+    #[schema(minimum = 1)]
+    id: i64,
+    name: String,
+    state: State,
+    created_by: String,
+    created_at: Timestamp,
+    /// When it is scheduled to be published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    publish_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    published_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    published_by: Option<String>,
+    /// The pages it touches, by id.
+    pages: Vec<ChangeSetPage>,
+}
+
+/// A change set in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeSetSummary {
+    #[schema(minimum = 1)]
+    id: i64,
+    name: String,
+    state: State,
+    created_by: String,
+    created_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    publish_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    published_at: Option<Timestamp>,
+}
+
+/// Change sets, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeSetList {
+    change_sets: Vec<ChangeSetSummary>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangeSetListQuery {
+    /// How many to list (1 to 100; 20 if absent).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// List those older than this change set (the `Link: rel="next"` of the page before).
+    #[param(minimum = 1)]
+    before: Option<i64>,
+}
+
+const CHANGE_SET_ID: &str = "The change set's id, as `POST /changesets` answered it";
+
+/// Create a change set
+///
+/// A place for edits that are not live yet. Send any write of content with `?changeset={id}` to
+/// make it there instead of live (the same validation, the same `If-Match` rules, against the
+/// change set's view); read anything with `?changeset={id}` (a `preview` or `write` token) to see
+/// the site as publishing it would make it. Needs the `write` scope.
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "create_change_set",
+    request_body(content = NewChangeSet, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(CreatedResponses),
+)]
+#[post("/changesets")]
+async fn create_change_set(
+    editor: Editor,
+    req: HttpRequest,
+    body: web::Payload,
+    app: App,
+) -> Result<HttpResponse> {
+    let body = read_json(&req, body, "application/json", &app.http).await?;
+    let input: NewChangeSet = serde_json::from_value(body).map_err(|e| {
+        ApiError::InvalidFields(vec![FieldError {
+            pointer: String::new(),
+            detail: format!("is not a new change set: {e}"),
+        }])
+    })?;
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(ApiError::InvalidFields(vec![FieldError {
+            pointer: "/name".to_owned(),
+            detail: "must be 1 to 200 characters, not all blank, without control characters"
+                .to_owned(),
+        }]));
+    }
+    let set = writer(&app).create_change_set(name, &editor.0.name).await?;
+    let document = document(&app, &set, &[])?;
+    let response = HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(document);
+    Ok(located(
+        response,
+        header::LOCATION,
+        &format!("/changesets/{}", set.id),
+    ))
+}
+
+/// List change sets
+///
+/// Newest first, open, published and discarded alike (not the change sets of live writes).
+/// Needs the `preview` or `write` scope.
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "list_change_sets",
+    params(ChangeSetListQuery),
+    security(("bearer" = [])),
+    responses(ListResponses),
+)]
+#[get("/changesets")]
+async fn list_change_sets(
+    _reader: Previewer,
+    query: web::Query<ChangeSetListQuery>,
+    app: App,
+) -> Result<HttpResponse> {
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::BadRequest("limit must be 1 to 100".to_owned()));
+    }
+    let before = query.before.unwrap_or(i64::MAX);
+    let conn = &mut *app.pool.acquire().await?;
+    let rows = storage::change_sets::list(conn, before, limit).await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CACHE_CONTROL, "private, no-cache"));
+    if rows.len() as i64 == limit
+        && let Some(last) = rows.last()
+    {
+        response.insert_header((
+            header::LINK,
+            format!(
+                "</changesets?limit={limit}&before={}>; rel=\"next\"",
+                last.id
+            ),
+        ));
+    }
+    let time = |t: &str| Timestamp::parse(t).map_err(|e| ApiError::Internal(e.into()));
+    let change_sets = rows
+        .into_iter()
+        .map(|row| {
+            let summary = ChangeSetSummary {
+                id: row.id,
+                name: row.name,
+                state: State::parse(&row.state)?,
+                created_by: row.created_by,
+                created_at: time(&row.created_at)?,
+                publish_at: row.publish_at.as_deref().map(time).transpose()?,
+                published_at: row.published_at.as_deref().map(time).transpose()?,
+            };
+            Ok(summary)
+        })
+        .collect::<Result<_>>()?;
+    Ok(response.json(ChangeSetList { change_sets }))
+}
+
+/// Get a change set
+///
+/// What it changes against live, page by page and field by field, and where it conflicts with
+/// what changed live since it took its copy. Needs the `preview` or `write` scope.
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "get_change_set",
+    params(("id" = i64, Path, description = CHANGE_SET_ID, minimum = 1)),
+    security(("bearer" = [])),
+    responses(ReadResponses),
+)]
+#[get("/changesets/{id}")]
+async fn get_change_set(_reader: Previewer, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let set = match app.read.change_sets.get(id) {
+        Some(set) => ChangeSet::clone(&set),
+        None => {
+            let conn = &mut *app.pool.acquire().await?;
+            ChangeSet::load(conn, id)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("there is no change set {id}")))?
+        }
+    };
+    let revisions = if set.state == State::Published {
+        let conn = &mut *app.pool.acquire().await?;
+        storage::page::published_by(conn, id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .json(document(&app, &set, &revisions)?))
+}
+
+/// Publish a change set
+///
+/// In one transaction, every page it touches becomes what it makes of it, merged with what
+/// changed live since it took its copy (fields only one side changed take that side's value),
+/// each as a page revision that names the change set. Fields both changed to different values
+/// refuse the publish (`409`, `conflicts` has one entry per field, with the three values); so
+/// do pages that would not be valid (`422`). Nothing changes unless everything does. Needs the
+/// `write` scope.
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "publish_change_set",
+    params(("id" = i64, Path, description = CHANGE_SET_ID, minimum = 1)),
+    security(("bearer" = [])),
+    responses(PublishResponses),
+)]
+#[post("/changesets/{id}/publish")]
+async fn publish_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    writer(&app).publish(id, &editor.0.name).await?;
+    let conn = &mut *app.pool.acquire().await?;
+    let set = ChangeSet::load(conn, id)
+        .await?
+        .ok_or_else(|| no_change_set(id))?;
+    let revisions = storage::page::published_by(conn, id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(document(&app, &set, &revisions)?))
+}
+
+/// Discard a change set
+///
+/// Nothing of it is published; it stays listed as discarded. Needs the `write` scope.
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "discard_change_set",
+    params(("id" = i64, Path, description = CHANGE_SET_ID, minimum = 1)),
+    security(("bearer" = [])),
+    responses(DiscardResponses),
+)]
+#[delete("/changesets/{id}")]
+async fn discard_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
+    let _ = editor;
+    writer(&app).discard(id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A writer for change sets themselves (not into one).
+fn writer(app: &App) -> Writer<'_> {
+    Writer {
+        pool: &app.pool,
+        read: &app.read,
+        metrics: &app.metrics,
+        into: crate::content::write::Destination::Live,
+    }
+}
+
+/// The change set as the API shows it: an open one against live now; a published one as it
+/// was published (`revisions`: the page revisions it became).
+fn document(
+    app: &App,
+    set: &ChangeSet,
+    revisions: &[storage::page::PublishedRow],
+) -> Result<ChangeSetDocument> {
+    let site = app.read.load();
+    let mut pages: Vec<ChangeSetPage> = set
+        .pages
+        .iter()
+        .map(|draft| {
+            let action = match (&draft.base, &draft.draft) {
+                (None, _) => Action::Create,
+                (Some(_), None) => Action::Delete,
+                (Some(_), Some(_)) => Action::Edit,
+            };
+            let (changes, conflicts) = if set.state == State::Open {
+                let live = site.page(&draft.page).map(|p| p.stored());
+                let view = ChangeSet::page_view(draft, live);
+                let live = live.map(|s| merge::to_value(&s.page));
+                let changes = merge::changes(&draft.page, live.as_ref(), view.value.as_ref());
+                (changes, view.conflicts)
+            } else {
+                let changes =
+                    merge::changes(&draft.page, draft.base.as_ref(), draft.draft.as_ref());
+                (changes, Vec::new())
+            };
+            ChangeSetPage {
+                id: draft.page.clone(),
+                path: draft.file.clone(),
+                action,
+                base_revision: draft.base_revision,
+                revision: revisions
+                    .iter()
+                    .find(|r| r.page_id == draft.page)
+                    .map(|r| r.revision),
+                changes,
+                conflicts,
+            }
+        })
+        .collect();
+    // A live write's change set holds no copies: its pages are the revisions it published.
+    for row in revisions {
+        if pages.iter().any(|p| p.id == row.page_id) {
+            continue;
+        }
+        let changes: Vec<String> = serde_json::from_str(&row.changes).unwrap_or_default();
+        let action = if row.deleted {
+            Action::Delete
+        } else if changes.iter().any(|c| c == "created") {
+            Action::Create
+        } else {
+            Action::Edit
+        };
+        pages.push(ChangeSetPage {
+            id: row.page_id.clone(),
+            path: site
+                .page(&row.page_id)
+                .map(|p| p.stored().file.to_string())
+                .unwrap_or_default(),
+            action,
+            base_revision: (!matches!(action, Action::Create)).then(|| row.revision - 1),
+            revision: Some(row.revision),
+            changes: Vec::new(),
+            conflicts: Vec::new(),
+        });
+    }
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(ChangeSetDocument {
+        id: set.id,
+        name: set.name.clone(),
+        state: set.state,
+        created_by: set.created_by.clone(),
+        created_at: set.created_at,
+        publish_at: set.publish_at,
+        published_at: set.published_at,
+        published_by: set.published_by.clone(),
+        pages,
+    })
+}
+
+fn json_response(description: &str, schema: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            utoipa::openapi::content::ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(schema)))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn problems_of(pairs: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    let mut all = vec![
+        ("401", super::UNAUTHORIZED),
+        ("429", super::TOO_MANY_FAILURES),
+        ("500", super::UNEXPECTED),
+        ("503", super::UNAVAILABLE),
+    ];
+    all.extend_from_slice(pairs);
+    super::problems(&all)
+}
+
+struct CreatedResponses;
+
+impl IntoResponses for CreatedResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = problems_of(&[
+            ("400", "The body is not JSON"),
+            ("403", "The token lacks the `write` scope"),
+            ("408", "The body did not arrive within the request timeout"),
+            ("413", "The body is over the size limit"),
+            ("415", "The body is not `application/json`"),
+            ("422", "The name is missing or invalid"),
+        ]);
+        let RefOr::T(mut created) = json_response(
+            "The new change set (`Location` is its URL)",
+            "ChangeSetDocument",
+        ) else {
+            unreachable!("built inline")
+        };
+        created
+            .headers
+            .insert("Location".to_owned(), super::header("Its URL").into());
+        responses.insert("201".to_owned(), created.into());
+        responses
+    }
+}
+
+struct ListResponses;
+
+impl IntoResponses for ListResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = problems_of(&[
+            ("400", "A query parameter is malformed or out of range"),
+            ("403", "The token lacks the `preview` scope"),
+        ]);
+        responses.insert(
+            "200".to_owned(),
+            json_response("Change sets, newest first", "ChangeSetList"),
+        );
+        responses
+    }
+}
+
+struct ReadResponses;
+
+impl IntoResponses for ReadResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = problems_of(&[
+            ("400", "The id is not a change set's"),
+            ("403", "The token lacks the `preview` scope"),
+            ("404", "There is no such change set"),
+        ]);
+        responses.insert(
+            "200".to_owned(),
+            json_response("The change set", "ChangeSetDocument"),
+        );
+        responses
+    }
+}
+
+struct PublishResponses;
+
+impl IntoResponses for PublishResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = problems_of(&[
+            ("400", "The id is not a change set's"),
+            ("403", "The token lacks the `write` scope"),
+            ("404", "There is no such change set"),
+            (
+                "409",
+                "Fields both the change set and live changed (`conflicts`: one entry each, with \
+                 the page, section, JSON Pointer and the three values), or the change set was \
+                 published or discarded already",
+            ),
+            (
+                "422",
+                "A page it would publish is not valid, or would make a body ask for what no \
+                 longer exists (`errors`, pointers under `/pages/{id}`)",
+            ),
+        ]);
+        responses.insert(
+            "200".to_owned(),
+            json_response(
+                "Published: the change set, with the page revision each page became",
+                "ChangeSetDocument",
+            ),
+        );
+        responses
+    }
+}
+
+struct DiscardResponses;
+
+impl IntoResponses for DiscardResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = problems_of(&[
+            ("400", "The id is not a change set's"),
+            ("403", "The token lacks the `write` scope"),
+            ("404", "There is no such change set"),
+            ("409", "The change set was published or discarded already"),
+        ]);
+        responses.insert(
+            "204".to_owned(),
+            ResponseBuilder::new()
+                .description("Discarded: nothing of it was published")
+                .build()
+                .into(),
+        );
+        responses
+    }
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_change_set)
+        .service(list_change_sets)
+        .service(get_change_set)
+        .service(publish_change_set)
+        .service(discard_change_set);
+}

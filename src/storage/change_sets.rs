@@ -1,0 +1,218 @@
+//! The `change_sets` and `change_set_pages` tables: edits kept apart from what is live, and what
+//! each change set made of each page it touches.
+
+use sqlx::SqliteConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetRow {
+    pub id: i64,
+    pub name: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub state: String,
+    pub live: bool,
+    pub publish_at: Option<String>,
+    pub published_at: Option<String>,
+    pub published_by: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRow {
+    pub change_set: i64,
+    pub page_id: String,
+    pub file: String,
+    pub base_revision: Option<i64>,
+    pub base: Option<String>,
+    pub draft: Option<String>,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+/// A new change set; returns its id.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    name: &str,
+    created_by: &str,
+    created_at: &str,
+    live: bool,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO change_sets (name, created_by, created_at, live) VALUES (?, ?, ?, ?)
+           RETURNING id AS "id!""#,
+        name,
+        created_by,
+        created_at,
+        live
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The change set of a live write: published at once, by its author.
+pub async fn insert_live(
+    conn: &mut SqliteConnection,
+    name: &str,
+    author: &str,
+    at: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO change_sets
+               (name, created_by, created_at, state, live, published_at, published_by)
+           VALUES (?, ?, ?, 'published', 1, ?, ?)
+           RETURNING id AS "id!""#,
+        name,
+        author,
+        at,
+        at,
+        author
+    )
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<ChangeSetRow>> {
+    sqlx::query_as!(
+        ChangeSetRow,
+        r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
+                  published_at, published_by, version
+           FROM change_sets WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Up to `limit` change sets made through `POST /changesets` (not those of live writes) with
+/// ids below `before`, newest first.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<ChangeSetRow>> {
+    sqlx::query_as!(
+        ChangeSetRow,
+        r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
+                  published_at, published_by, version
+           FROM change_sets WHERE live = 0 AND id < ? ORDER BY id DESC LIMIT ?"#,
+        before,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every open change set, by id.
+pub async fn open(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ChangeSetRow>> {
+    sqlx::query_as!(
+        ChangeSetRow,
+        r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
+                  published_at, published_by, version
+           FROM change_sets INDEXED BY change_sets_open WHERE state = 'open' ORDER BY id"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// What change set `id` made of each page it touches, by page id.
+pub async fn pages(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<PageRow>> {
+    sqlx::query_as!(
+        PageRow,
+        r#"SELECT change_set, page_id, file, base_revision, base, draft, updated_by, updated_at
+           FROM change_set_pages WHERE change_set = ? ORDER BY page_id"#,
+        id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Stores what the change set makes of a page (a new row, or the one it has replaced).
+pub async fn put_page(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO change_set_pages
+             (change_set, page_id, file, base_revision, base, draft, updated_by, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (change_set, page_id) DO UPDATE SET
+             file = excluded.file, draft = excluded.draft, updated_by = excluded.updated_by,
+             updated_at = excluded.updated_at",
+        row.change_set,
+        row.page_id,
+        row.file,
+        row.base_revision,
+        row.base,
+        row.draft,
+        row.updated_by,
+        row.updated_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes a page out of the change set (it goes back to what is live).
+pub async fn remove_page(conn: &mut SqliteConnection, id: i64, page: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "DELETE FROM change_set_pages WHERE change_set = ? AND page_id = ?",
+        id,
+        page
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Counts a change to the change set (its views are rebuilt from it).
+pub async fn touch(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE change_sets SET version = version + 1 WHERE id = ?",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Renames change set `id`.
+pub async fn rename(conn: &mut SqliteConnection, id: i64, name: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE change_sets SET name = ?, version = version + 1 WHERE id = ?",
+        name,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks an open change set published (by `by`, at `at`).
+pub async fn set_published(
+    conn: &mut SqliteConnection,
+    id: i64,
+    by: &str,
+    at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE change_sets
+         SET state = 'published', published_by = ?, published_at = ?, publish_at = NULL,
+             version = version + 1
+         WHERE id = ?",
+        by,
+        at,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks an open change set discarded: nothing of it is published.
+pub async fn set_discarded(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE change_sets SET state = 'discarded', publish_at = NULL, version = version + 1
+         WHERE id = ?",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

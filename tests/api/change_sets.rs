@@ -1,0 +1,958 @@
+//! Change sets: every kind of write into one instead of live, validated like a live write; its
+//! view of the site readable with a `preview` token on every read, and never without one; a
+//! publish that merges different fields, refuses the same field with every conflict, and
+//! changes nothing when refused; live writes as change sets of one change.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use gen3_content::auth::Scope;
+
+use crate::helpers::{TestApp, create_token, gen3, outputs, settings, spawn_with};
+
+const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
+const PAGE: &str = "/pages/products%2Fworkspaces";
+/// Text that appears nowhere in the site: found in a public answer, it leaked.
+const MARK: &str = "UNPUBLISHED-7c1f";
+
+async fn spawn_site() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("site.db");
+    let out = gen3(&database, &["import", "--site", SITE]);
+    let (stdout, stderr) = outputs(&out);
+    assert!(out.status.success(), "{stderr}{stdout}");
+    let mut settings = settings(&database);
+    // Thousands of requests with an unknown token from one address: not a brute force here.
+    settings.auth_failure_limit = u32::MAX;
+    spawn_with(Some(dir), settings).await
+}
+
+async fn token(app: &TestApp, name: &str, scope: Scope) -> String {
+    let pool = app.other_process().await;
+    let token = create_token(&pool, name, scope).await;
+    pool.close().await;
+    token
+}
+
+/// A request as `token`, with a JSON (or, for PATCH, merge patch) body and `If-Match`.
+async fn send(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    if_match: Option<&str>,
+    body: Option<&Value>,
+) -> reqwest::Response {
+    let patch = method == Method::PATCH;
+    let mut request = app.with_token(method, path, Some(token));
+    if let Some(tag) = if_match {
+        request = request.header("If-Match", tag);
+    }
+    if let Some(body) = body {
+        let media = if patch {
+            "application/merge-patch+json"
+        } else {
+            "application/json"
+        };
+        request = request.header("Content-Type", media).body(body.to_string());
+    }
+    request.send().await.expect("the server answers")
+}
+
+async fn json_of(response: reqwest::Response, status: u16, what: &str) -> Value {
+    let got = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(got, status, "{what}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+async fn create_change_set(app: &TestApp, name: &str) -> i64 {
+    let response = send(
+        app,
+        &app.editor,
+        Method::POST,
+        "/changesets",
+        None,
+        Some(&json!({"name": name})),
+    )
+    .await;
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let body = json_of(response, 201, "POST /changesets").await;
+    assert_eq!(location, format!("/changesets/{}", body["id"]));
+    assert_eq!(body["state"], "open");
+    body["id"].as_i64().unwrap()
+}
+
+/// The `ETag` of a 200 to `path` as `token` reads it (the body read to its end, so that the
+/// connection goes back to the pool).
+async fn tag_of(app: &TestApp, token: Option<&str>, path: &str) -> Option<String> {
+    let response = app
+        .with_token(Method::GET, path, token)
+        .send()
+        .await
+        .unwrap();
+    let ok = response.status() == 200;
+    let tag = response
+        .headers()
+        .get("etag")
+        .map(|t| t.to_str().unwrap().to_owned());
+    response.bytes().await.unwrap();
+    tag.filter(|_| ok)
+}
+
+/// `path` with `?changeset=set` (or `&`).
+fn within(path: &str, set: i64) -> String {
+    let join = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{join}changeset={set}")
+}
+
+/// The `ETag` of `path` as `token` reads it.
+async fn etag_as(app: &TestApp, token: Option<&str>, path: &str) -> String {
+    let response = app
+        .with_token(Method::GET, path, token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_until_published() {
+    let app = spawn_site().await;
+    let preview = token(&app, "previewer", Scope::Preview).await;
+    let before_page = app.etag(PAGE).await;
+    let before_list = app.etag("/pages").await;
+    let before_site = app.etag("/site.tar").await;
+    let set = create_change_set(&app, "Spring release").await;
+
+    // A section, the body, the metadata; a page created, one deleted; a section added and the
+    // order changed: each into the change set, each with the view's ETag as If-Match.
+    let section = within(&format!("{PAGE}/sections/teaser"), set);
+    let tag = etag_as(&app, Some(&preview), &section).await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &section,
+        Some(&tag),
+        Some(&json!({"title": format!("Workspaces {MARK}")})),
+    )
+    .await;
+    let written = json_of(r, 200, "PATCH into the change set").await;
+    assert_eq!(written["title"], format!("Workspaces {MARK}"));
+
+    let body_path = within(&format!("{PAGE}/body"), set);
+    let tag = etag_as(&app, Some(&preview), &body_path).await;
+    let body = app
+        .with_token(Method::GET, &body_path, Some(&preview))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = app
+        .with_token(Method::PUT, &body_path, Some(&app.editor))
+        .header("If-Match", &tag)
+        .header("Content-Type", "text/plain; charset=utf-8")
+        .body(format!("{body}\n<!-- {MARK} -->\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        200,
+        "PUT body into the change set: {}",
+        r.text().await.unwrap()
+    );
+
+    let page_path = within(PAGE, set);
+    let tag = etag_as(&app, Some(&preview), &page_path).await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &page_path,
+        Some(&tag),
+        Some(&json!({"description": MARK})),
+    )
+    .await;
+    json_of(r, 200, "PATCH metadata into the change set").await;
+
+    let new_page = json!({"path": "news/spring.md", "page": {"title": format!("Spring {MARK}"), "date": "2026-12-02"}, "body": "Spring is here.\n"});
+    let r = send(
+        &app,
+        &app.editor,
+        Method::POST,
+        &within("/pages", set),
+        None,
+        Some(&new_page),
+    )
+    .await;
+    json_of(r, 201, "POST /pages into the change set").await;
+
+    let deleted = "/pages/community%2Fwebinars";
+    let deleted_tag = app.etag(deleted).await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::DELETE,
+        &within(deleted, set),
+        Some(&deleted_tag),
+        None,
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        204,
+        "DELETE into the change set: {}",
+        r.text().await.unwrap()
+    );
+
+    // Live: nothing changed, byte for byte.
+    assert_eq!(app.etag(PAGE).await, before_page);
+    assert_eq!(app.etag("/pages").await, before_list);
+    assert_eq!(app.etag("/site.tar").await, before_site);
+    assert_eq!(app.get("/pages/news%2Fspring").await.status(), 404);
+    assert_eq!(app.get(deleted).await.status(), 200);
+    assert!(
+        !app.get("/site.tar")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(MARK)
+    );
+
+    // The change set's view: all of it, privately.
+    let view = app
+        .with_token(Method::GET, &page_path, Some(&preview))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(view.headers()["cache-control"], "private, no-cache");
+    let view: Value = view.json().await.unwrap();
+    assert_eq!(view["page"]["description"], MARK);
+    assert_eq!(view["sections"][0]["title"], format!("Workspaces {MARK}"));
+    let tar = app
+        .with_token(Method::GET, &within("/site.tar", set), Some(&preview))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let tar = String::from_utf8_lossy(&tar);
+    assert!(
+        tar.contains(&format!("Spring {MARK}")),
+        "the new page is in the view's site"
+    );
+    assert!(
+        !tar.contains("content/community/webinars.md"),
+        "the deleted page is not"
+    );
+    let export = app
+        .with_token(
+            Method::GET,
+            &within(&format!("{PAGE}/export"), set),
+            Some(&preview),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let live_export = app
+        .get(&format!("{PAGE}/export"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // Only the edited lines differ: the title changed, the description and a body line added.
+    let added: Vec<&str> = export
+        .lines()
+        .filter(|l| !live_export.lines().any(|k| k == *l))
+        .collect();
+    let removed: Vec<&str> = live_export
+        .lines()
+        .filter(|l| !export.lines().any(|k| k == *l))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            format!("description: {MARK}"),
+            format!("  title: Workspaces {MARK}"),
+            format!("<!-- {MARK} -->")
+        ]
+    );
+    assert_eq!(removed, ["  title: Workspaces"]);
+    assert_eq!(export.lines().count(), live_export.lines().count() + 3);
+
+    // What it changes, per field.
+    let doc = json_of(
+        send(
+            &app,
+            &preview,
+            Method::GET,
+            &format!("/changesets/{set}"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "GET change set",
+    )
+    .await;
+    let pages: Vec<(&str, &str)> = doc["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["action"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            ("community/webinars", "delete"),
+            ("news/spring", "create"),
+            ("products/workspaces", "edit")
+        ]
+    );
+    let workspaces = &doc["pages"][2];
+    let fields: Vec<(Option<&str>, &str)> = workspaces["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["section"].as_str(), c["pointer"].as_str().unwrap()))
+        .collect();
+    assert!(fields.contains(&(None, "/description")), "{fields:?}");
+    assert!(fields.contains(&(None, "/body")), "{fields:?}");
+    assert!(fields.contains(&(Some("teaser"), "/title")), "{fields:?}");
+    let title = workspaces["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["pointer"] == "/title")
+        .unwrap();
+    assert_eq!(title["change_set"], format!("Workspaces {MARK}"));
+    assert_ne!(title["live"], title["change_set"]);
+    assert_eq!(workspaces["conflicts"], json!([]));
+
+    // Published: all of it at once, each page revision naming the change set.
+    let doc = json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::POST,
+            &format!("/changesets/{set}/publish"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "publish",
+    )
+    .await;
+    assert_eq!(doc["state"], "published");
+    let live: Value = app.get_json(PAGE).await;
+    assert_eq!(live["page"]["description"], MARK);
+    assert_eq!(live["sections"][0]["title"], format!("Workspaces {MARK}"));
+    assert_eq!(app.get("/pages/news%2Fspring").await.status(), 200);
+    assert_eq!(app.get(deleted).await.status(), 404);
+    let history = json_of(
+        send(
+            &app,
+            &app.reader,
+            Method::GET,
+            &format!("{PAGE}/revisions"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "history",
+    )
+    .await;
+    assert_eq!(history["revisions"][0]["change_set"], set);
+    let revision = doc["pages"][2]["revision"].as_i64().unwrap();
+    assert_eq!(history["revisions"][0]["revision"], revision);
+
+    // A published change set takes no more writes, and is gone from views.
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &section,
+        Some("*"),
+        Some(&json!({"title": "x"})),
+    )
+    .await;
+    assert_eq!(r.status(), 404, "a write into a published change set");
+    let r = send(
+        &app,
+        &app.editor,
+        Method::POST,
+        &format!("/changesets/{set}/publish"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 409, "published twice");
+}
+
+#[tokio::test]
+async fn a_change_sets_view_needs_a_preview_or_write_token_and_is_never_cached_publicly() {
+    let app = spawn_site().await;
+    let preview = token(&app, "previewer", Scope::Preview).await;
+    let set = create_change_set(&app, "Private").await;
+    let path = within(PAGE, set);
+    let status = |r: reqwest::Response| r.status().as_u16();
+    assert_eq!(status(app.get(&path).await), 401, "no token");
+    assert_eq!(
+        status(
+            app.with_token(Method::GET, &path, Some("g3c_nope"))
+                .send()
+                .await
+                .unwrap()
+        ),
+        401
+    );
+    assert_eq!(
+        status(
+            app.with_token(Method::GET, &path, Some(&app.reader))
+                .send()
+                .await
+                .unwrap()
+        ),
+        403,
+        "a read token"
+    );
+    assert_eq!(
+        status(
+            app.with_token(Method::GET, &path, Some(&preview))
+                .send()
+                .await
+                .unwrap()
+        ),
+        200
+    );
+    assert_eq!(
+        status(
+            app.with_token(Method::GET, &path, Some(&app.editor))
+                .send()
+                .await
+                .unwrap()
+        ),
+        200
+    );
+    assert_eq!(
+        status(
+            app.with_token(Method::GET, &within(PAGE, 999), Some(&preview))
+                .send()
+                .await
+                .unwrap()
+        ),
+        404
+    );
+    assert_eq!(
+        status(
+            app.with_token(Method::GET, &format!("{PAGE}?changeset=x"), Some(&preview))
+                .send()
+                .await
+                .unwrap()
+        ),
+        400
+    );
+    // A preview token cannot write.
+    let r = send(
+        &app,
+        &preview,
+        Method::PATCH,
+        &within(&format!("{PAGE}/sections/teaser"), set),
+        Some("*"),
+        Some(&json!({"title": "x"})),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // A view with nothing in it is the live site, privately.
+    let r = app
+        .with_token(Method::GET, &path, Some(&preview))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
+    assert_eq!(r.headers()["etag"], app.etag(PAGE).await.as_str());
+}
+
+#[tokio::test]
+async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
+    let app = spawn_site().await;
+    let set = create_change_set(&app, "Refusals").await;
+    let path = format!("{PAGE}/sections/features");
+    // Removing what the body uses: the same 422, live and into the change set.
+    let mut removal: Value = app.get_json(&path).await;
+    removal["items"].as_array_mut().unwrap().remove(0);
+    let live = json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::PUT,
+            &path,
+            Some("*"),
+            Some(&removal),
+        )
+        .await,
+        422,
+        "live",
+    )
+    .await;
+    let into = json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::PUT,
+            &within(&path, set),
+            Some("*"),
+            Some(&removal),
+        )
+        .await,
+        422,
+        "into",
+    )
+    .await;
+    assert_eq!(live["errors"], into["errors"]);
+    assert!(!into["errors"].as_array().unwrap().is_empty());
+    // A stale If-Match: 412; a missing one: 428.
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &within(&path, set),
+        Some("\"0000\""),
+        Some(&json!({})),
+    )
+    .await;
+    assert_eq!(r.status(), 412);
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &within(&path, set),
+        None,
+        Some(&json!({})),
+    )
+    .await;
+    assert_eq!(r.status(), 428);
+    // Nothing went in.
+    let doc = json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::GET,
+            &format!("/changesets/{set}"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "GET",
+    )
+    .await;
+    assert_eq!(doc["pages"], json!([]));
+}
+
+#[tokio::test]
+async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_nothing() {
+    let app = spawn_site().await;
+    let section = format!("{PAGE}/sections/teaser");
+    let original: Value = app.get_json(&section).await;
+
+    // The change set changes the title; live changes the detail meanwhile: both survive.
+    let set = create_change_set(&app, "Merge").await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &within(&section, set),
+        Some("*"),
+        Some(&json!({"title": "From the change set"})),
+    )
+    .await;
+    json_of(r, 200, "into").await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &section,
+        Some("*"),
+        Some(&json!({"detail": "From live"})),
+    )
+    .await;
+    json_of(r, 200, "live").await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::POST,
+        &format!("/changesets/{set}/publish"),
+        None,
+        None,
+    )
+    .await;
+    json_of(r, 200, "publish").await;
+    let merged: Value = app.get_json(&section).await;
+    assert_eq!(merged["title"], "From the change set");
+    assert_eq!(merged["detail"], "From live");
+    assert_ne!(original["detail"], "From live");
+
+    // Both change the title: 409 with the three values, and nothing changes.
+    let set = create_change_set(&app, "Conflict").await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &within(&section, set),
+        Some("*"),
+        Some(&json!({"title": "Change set title", "detail": "Change set detail"})),
+    )
+    .await;
+    json_of(r, 200, "into").await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &section,
+        Some("*"),
+        Some(&json!({"title": "Live title", "detail": "Live detail"})),
+    )
+    .await;
+    json_of(r, 200, "live").await;
+    let before = (app.etag("/site.tar").await, app.etag(PAGE).await);
+    let r = send(
+        &app,
+        &app.editor,
+        Method::POST,
+        &format!("/changesets/{set}/publish"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let problem = json_of(r, 409, "conflicting publish").await;
+    let conflicts = problem["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 2, "{problem}");
+    assert_eq!(
+        conflicts[0],
+        json!({"page": "products/workspaces", "section": "teaser", "pointer": "/title",
+               "base": "From the change set", "live": "Live title", "change_set": "Change set title"})
+    );
+    assert_eq!(conflicts[1]["pointer"], "/detail");
+    assert_eq!(
+        (app.etag("/site.tar").await, app.etag(PAGE).await),
+        before,
+        "nothing changed"
+    );
+    let doc = json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::GET,
+            &format!("/changesets/{set}"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "GET",
+    )
+    .await;
+    assert_eq!(doc["state"], "open");
+    assert_eq!(doc["pages"][0]["conflicts"].as_array().unwrap().len(), 2);
+
+    // Resolved in the change set (its value made live's): publishable.
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &within(&section, set),
+        Some("*"),
+        Some(&json!({"title": "Live title", "detail": "Live detail"})),
+    )
+    .await;
+    json_of(r, 200, "resolve").await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::POST,
+        &format!("/changesets/{set}/publish"),
+        None,
+        None,
+    )
+    .await;
+    json_of(r, 200, "publish after resolving").await;
+}
+
+#[tokio::test]
+async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
+    let app = spawn_site().await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &format!("{PAGE}/sections/teaser"),
+        Some("*"),
+        Some(&json!({"title": "Live"})),
+    )
+    .await;
+    json_of(r, 200, "live write").await;
+    let history = json_of(
+        send(
+            &app,
+            &app.reader,
+            Method::GET,
+            &format!("{PAGE}/revisions"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "history",
+    )
+    .await;
+    let set = history["revisions"][0]["change_set"]
+        .as_i64()
+        .expect("the revision names a change set");
+    let doc = json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::GET,
+            &format!("/changesets/{set}"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "its change set",
+    )
+    .await;
+    assert_eq!(doc["state"], "published");
+    assert_eq!(doc["pages"][0]["id"], "products/workspaces");
+    assert_eq!(
+        doc["pages"][0]["revision"],
+        history["revisions"][0]["revision"]
+    );
+    // Lists show the change sets editors made, not those of live writes.
+    let list = json_of(
+        send(&app, &app.editor, Method::GET, "/changesets", None, None).await,
+        200,
+        "list",
+    )
+    .await;
+    assert_eq!(list["change_sets"], json!([]));
+}
+
+/// Every read path of the OpenAPI document (history aside), with every kind of token, change
+/// set reference and cache validator, plain and compressed: only a `preview` or `write` token
+/// naming the change set ever gets its unpublished bytes.
+#[tokio::test]
+async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
+    let app = spawn_site().await;
+    let preview = token(&app, "previewer", Scope::Preview).await;
+    let set = create_change_set(&app, "Secret").await;
+    // Unpublished text in a landing section, a page's section, metadata and body, a new page.
+    let writes = [
+        (
+            Method::PATCH,
+            "/sections/teaser".to_owned(),
+            json!({"title": MARK}),
+        ),
+        (
+            Method::PATCH,
+            format!("{PAGE}/sections/teaser"),
+            json!({"title": MARK}),
+        ),
+        (Method::PATCH, PAGE.to_owned(), json!({"description": MARK})),
+    ];
+    for (method, path, body) in writes {
+        let r = send(
+            &app,
+            &app.editor,
+            method,
+            &within(&path, set),
+            Some("*"),
+            Some(&body),
+        )
+        .await;
+        json_of(r, 200, &path).await;
+    }
+    let new_page = json!({"path": "news/secret.md", "page": {"title": MARK, "date": "2026-12-02"}, "body": format!("{MARK}\n")});
+    json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::POST,
+            &within("/pages", set),
+            None,
+            Some(&new_page),
+        )
+        .await,
+        201,
+        "new page",
+    )
+    .await;
+
+    let api = app.get_json("/openapi.json").await;
+    let mut paths = Vec::new();
+    for (template, item) in api["paths"].as_object().unwrap() {
+        if item.get("get").is_none() || template.contains("/revisions") {
+            continue;
+        }
+        let content = ["/sections", "/pages", "/export", "/site.tar"]
+            .iter()
+            .any(|p| template.starts_with(p));
+        if !content {
+            continue;
+        }
+        let ids: &[&str] = if template.contains("/pages/{id}") {
+            &[
+                "_index",
+                "products%2Fworkspaces",
+                "products/workspaces",
+                "news%2Fsecret",
+            ]
+        } else {
+            &[""]
+        };
+        for id in ids {
+            let path = template
+                .replace("/pages/{id}", &format!("/pages/{id}"))
+                .replace("{section}", "teaser")
+                .replace("/sections/{id}", "/sections/teaser");
+            paths.push(path);
+        }
+    }
+    paths.push("/pages?limit=2".to_owned());
+    paths.push("/pages?limit=1000".to_owned());
+    paths.sort();
+    paths.dedup();
+    assert!(paths.len() >= 18, "{paths:?}");
+
+    // What the change set's view serves, by path: its ETags, where they differ from live's.
+    let mut secret_tags = std::collections::HashSet::new();
+    for path in &paths {
+        let view = tag_of(&app, Some(&preview), &within(path, set)).await;
+        if view.is_some() && view != tag_of(&app, None, path).await {
+            secret_tags.insert(view.unwrap().trim_matches('"').to_owned());
+        }
+    }
+    assert!(
+        secret_tags.len() >= 8,
+        "the change set shows on most paths: {}",
+        secret_tags.len()
+    );
+
+    let tokens: [(&str, Option<&str>); 5] = [
+        ("none", None),
+        (
+            "unknown",
+            Some("g3c_0000000000000000000000000000000000000000000000000000000000000000"),
+        ),
+        ("read", Some(&app.reader)),
+        ("preview", Some(&preview)),
+        ("write", Some(&app.editor)),
+    ];
+    let references = [
+        None,
+        Some(set.to_string()),
+        Some("999".to_owned()),
+        Some("x".to_owned()),
+        Some(format!("{set}&changeset={set}")),
+        Some(format!("{set}&changeset=999")),
+        Some(format!("{set}&changeset=")),
+    ];
+    let (mut tried, mut shown) = (0, 0);
+    for path in &paths {
+        let secret = tag_of(&app, Some(&preview), &within(path, set)).await;
+        let live = tag_of(&app, None, path).await;
+        let validators: Vec<Option<(&str, String)>> = vec![
+            None,
+            secret.clone().map(|t| ("if-none-match", t)),
+            live.clone().map(|t| ("if-none-match", t)),
+            Some(("if-none-match", "*".to_owned())),
+            Some((
+                "if-modified-since",
+                "Tue, 01 Jan 2036 00:00:00 GMT".to_owned(),
+            )),
+            Some((
+                "if-modified-since",
+                "Thu, 01 Jan 1970 00:00:00 GMT".to_owned(),
+            )),
+        ];
+        for (token_name, token) in &tokens {
+            for reference in &references {
+                for validator in &validators {
+                    for encoding in [None, Some("gzip"), Some("br")] {
+                        let url = match reference {
+                            Some(r) => {
+                                let join = if path.contains('?') { '&' } else { '?' };
+                                format!("{path}{join}changeset={r}")
+                            }
+                            None => path.clone(),
+                        };
+                        let mut request = app.with_token(Method::GET, &url, *token);
+                        if let Some((name, value)) = validator {
+                            request = request.header(*name, value);
+                        }
+                        if let Some(coding) = encoding {
+                            request = request.header("accept-encoding", coding);
+                        }
+                        let response = request.send().await.unwrap_or_else(|e| {
+                            panic!("GET {url} as {token_name} with {validator:?}, {encoding:?} after {tried}: {e}")
+                        });
+                        tried += 1;
+                        let status = response.status().as_u16();
+                        let tag = response
+                            .headers()
+                            .get("etag")
+                            .map(|t| t.to_str().unwrap().trim_matches('"').to_owned());
+                        let cache = response
+                            .headers()
+                            .get("cache-control")
+                            .map(|c| c.to_str().unwrap().to_owned());
+                        let body = response.bytes().await.unwrap();
+                        let authorized = matches!(*token_name, "preview" | "write")
+                            && reference.as_deref().is_some_and(|r| {
+                                r == set.to_string() || *r == format!("{set}&changeset={set}")
+                            });
+                        let what = format!(
+                            "GET {url} as {token_name} with {validator:?}, {encoding:?}: {status}"
+                        );
+                        let leaked_tag = tag.as_deref().is_some_and(|t| {
+                            let base = t.split('-').next().unwrap_or(t);
+                            secret_tags
+                                .iter()
+                                .any(|s| s.split('-').next() == Some(base))
+                        });
+                        let marked = String::from_utf8_lossy(&body).contains(MARK);
+                        if authorized {
+                            if status == 200 || status == 304 {
+                                assert_eq!(cache.as_deref(), Some("private, no-cache"), "{what}");
+                            }
+                            shown += usize::from(marked || leaked_tag);
+                        } else {
+                            assert!(!marked, "unpublished text leaked: {what}");
+                            assert!(!leaked_tag, "an unpublished representation leaked: {what}");
+                            assert_ne!(cache.as_deref(), Some("private, no-cache"), "{what}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{} paths, {tried} requests, {shown} showed the change set to its readers",
+        paths.len()
+    );
+    assert!(shown > 0);
+}
