@@ -573,13 +573,14 @@ impl Writer<'_> {
         Ok(set)
     }
 
-    /// Discards open change set `id`: nothing of it is published.
-    pub async fn discard(&self, id: i64) -> Result<(), WriteError> {
+    /// Discards open change set `id` (`author`'s decision, logged): nothing of it is published.
+    pub async fn discard(&self, id: i64, author: &str) -> Result<(), WriteError> {
         let _lock = self.read.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         open_change_set(&mut tx, id).await?;
         storage::change_sets::set_discarded(&mut tx, id).await?;
         tx.commit().await?;
+        tracing::info!(change_set = id, by = author, "discarded a change set");
         self.read.change_sets.put(id, None);
         Ok(())
     }

@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::http::error::Problem;
+use crate::http::routes::change_sets::{ChangeSetDocument, ChangeSetList};
 use crate::http::schemas;
 use crate::model::{FieldError, Model};
 
@@ -25,11 +26,12 @@ use crate::model::{FieldError, Model};
         (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
         (name = "history", description = "Every revision of every section; restoring one is a new revision"),
         (name = "export", description = "The page as a Hugo page file, for building the site"),
+        (name = "change sets", description = "Edits kept apart from what is live, previewed and published together: `?changeset={id}` on any read or write of content"),
         (name = "operations", description = "Health and version, as every Gen3 service has them"),
     ),
     // The read responses name these by reference (routes::cached_read); the content's schemas
     // come from the content model (`schemas`).
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, ChangeSetDocument, ChangeSetList)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -44,8 +46,9 @@ impl Modify for BearerAuth {
             .scheme(HttpAuthScheme::Bearer)
             .bearer_format("g3c_ followed by 64 hex digits")
             .description(Some(
-                "A token from `gen3-content token create`. `read` scope: history; `write` \
-                 scope: history and every write.",
+                "A token from `gen3-content token create`. `read` scope: history; `preview`: \
+                 history and change sets' views (`?changeset=`); `write`: all of that and \
+                 every write; `deploy`: reports on builds only.",
             ))
             .build();
         api.components

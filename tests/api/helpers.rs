@@ -135,6 +135,31 @@ impl TestApp {
         }
     }
 
+    /// A request as `token`: `body` as JSON (a merge patch for PATCH), `If-Match: if_match`.
+    pub async fn send_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        if_match: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> Response {
+        let patch = method == Method::PATCH;
+        let mut request = self.with_token(method, path, Some(token));
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        if let Some(body) = body {
+            let media = if patch {
+                "application/merge-patch+json"
+            } else {
+                "application/json"
+            };
+            request = request.header("Content-Type", media).body(body.to_string());
+        }
+        request.send().await.expect("the server answers")
+    }
+
     /// The current `ETag` of `path`.
     pub async fn etag(&self, path: &str) -> String {
         let response = self.get(path).await;

@@ -277,6 +277,17 @@ fn writes_and_history_need_the_bearer_scheme_and_document_every_status() {
             serde_json::json!([{"bearer": []}])
         );
     }
-    // Public reads name no security requirement.
-    assert!(doc["paths"]["/sections"]["get"].get("security").is_none());
+    // Public reads need no token; with `?changeset=` a `preview` one (either is allowed).
+    assert_eq!(
+        doc["paths"]["/sections"]["get"]["security"],
+        serde_json::json!([{}, {"bearer": []}])
+    );
+    let parameters = doc["paths"]["/sections"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    assert!(
+        parameters
+            .iter()
+            .any(|p| p["name"] == "changeset" && p["in"] == "query")
+    );
 }

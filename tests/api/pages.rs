@@ -29,20 +29,8 @@ impl TestApp {
         if_match: Option<&str>,
         body: Option<&Value>,
     ) -> reqwest::Response {
-        let patch = method == Method::PATCH;
-        let mut request = self.with_token(method, path, Some(&self.editor));
-        if let Some(tag) = if_match {
-            request = request.header("If-Match", tag);
-        }
-        if let Some(body) = body {
-            let media = if patch {
-                "application/merge-patch+json"
-            } else {
-                "application/json"
-            };
-            request = request.header("Content-Type", media).body(body.to_string());
-        }
-        request.send().await.expect("the server answers")
+        self.send_as(&self.editor, method, path, if_match, body)
+            .await
     }
 
     async fn text(&self, path: &str) -> String {

@@ -41,6 +41,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/changesets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List change sets
+         * @description Newest first, open, published and discarded alike (not the change sets of live writes).
+         *     Needs the `preview` or `write` scope.
+         */
+        get: operations["list_change_sets"];
+        put?: never;
+        /**
+         * Create a change set
+         * @description A place for edits that are not live yet. Send any write of content with `?changeset={id}` to
+         *     make it there instead of live (the same validation, the same `If-Match` rules, against the
+         *     change set's view); read anything with `?changeset={id}` (a `preview` or `write` token) to see
+         *     the site as publishing it would make it. Needs the `write` scope.
+         */
+        post: operations["create_change_set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/changesets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a change set
+         * @description What it changes against live, page by page and field by field, and where it conflicts with
+         *     what changed live since it took its copy. Needs the `preview` or `write` scope.
+         */
+        get: operations["get_change_set"];
+        put?: never;
+        post?: never;
+        /**
+         * Discard a change set
+         * @description Nothing of it is published; it stays listed as discarded. Needs the `write` scope.
+         */
+        delete: operations["discard_change_set"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/changesets/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a change set
+         * @description In one transaction, every page it touches becomes what it makes of it, merged with what
+         *     changed live since it took its copy (fields only one side changed take that side's value),
+         *     each as a page revision that names the change set. Fields both changed to different values
+         *     refuse the publish (`409`, `conflicts` has one entry per field, with the three values); so
+         *     do pages that would not be valid (`422`). Nothing changes unless everything does. Needs the
+         *     `write` scope.
+         */
+        post: operations["publish_change_set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/export": {
         parameters: {
             query?: never;
@@ -566,6 +644,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description What a change set does to a page.
+         * @enum {string}
+         */
+        Action: "create" | "edit" | "delete";
         /** @description An event's agenda overview, with its times (time1, time2, ...). */
         Agenda: {
             dates: components["schemas"]["Title"];
@@ -610,6 +693,64 @@ export interface components {
             caption: components["schemas"]["Title"];
             link: components["schemas"]["Link"];
             target?: components["schemas"]["Target"];
+        };
+        /** @description A change set. */
+        ChangeSetDocument: {
+            created_at: components["schemas"]["Timestamp"];
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description The pages it touches, by id. */
+            pages: components["schemas"]["ChangeSetPage"][];
+            /** @description When it is scheduled to be published. */
+            publish_at?: components["schemas"]["Timestamp"];
+            published_at?: components["schemas"]["Timestamp"];
+            published_by?: string;
+            state: components["schemas"]["State"];
+        };
+        /** @description Change sets, newest first. */
+        ChangeSetList: {
+            change_sets: components["schemas"]["ChangeSetSummary"][];
+        };
+        /** @description A page a change set touches. */
+        ChangeSetPage: {
+            action: components["schemas"]["Action"];
+            /**
+             * Format: int64
+             * @description The live page revision the change set took its copy from (absent for a page it creates).
+             */
+            base_revision?: number;
+            /**
+             * @description What publishing now would change, field by field: the value live has and the one the
+             *     change set has (once published: what it changed then, from its copy).
+             */
+            changes: components["schemas"]["FieldChange"][];
+            /**
+             * @description Fields both the change set and live changed since it took its copy, to different
+             *     values: publishing is refused (`409`) until none are left.
+             */
+            conflicts: components["schemas"]["FieldChange"][];
+            /** @description The page's id. */
+            id: string;
+            /** @description Its file under `content/`. */
+            path: string;
+            /**
+             * Format: int64
+             * @description Once published: the page revision it became.
+             */
+            revision?: number;
+        };
+        /** @description A change set in a list. */
+        ChangeSetSummary: {
+            created_at: components["schemas"]["Timestamp"];
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            publish_at?: components["schemas"]["Timestamp"];
+            published_at?: components["schemas"]["Timestamp"];
+            state: components["schemas"]["State"];
         };
         /** @description The logo slider of data commons (c2, c3, ...). */
         Commons: {
@@ -774,6 +915,31 @@ export interface components {
              */
             type: "features";
         };
+        /**
+         * @description One field of a page as a change set and live have it: a change the change set makes (with
+         *     `live` and `change_set`), or a conflict, where both changed it to different values since the
+         *     change set took its copy (with `base` too).
+         */
+        FieldChange: {
+            /** @description The field when the change set took its copy (absent: it did not exist). */
+            base?: unknown;
+            /** @description The field in the change set. */
+            change_set?: unknown;
+            /** @description The field live now. */
+            live?: unknown;
+            /** @description The page. */
+            page: string;
+            /**
+             * @description The field: a JSON Pointer into the section (`""`: the section as a whole), or into the
+             *     page's metadata; `/body` is the body, `/sections` the order of the sections.
+             */
+            pointer: string;
+            /**
+             * @description The section the field is in; absent for the page's metadata, its body and the order of
+             *     its sections.
+             */
+            section?: string | null;
+        };
         /** @description One offending field of a request body or a page file. */
         FieldError: {
             /**
@@ -829,6 +995,15 @@ export interface components {
                 [key: string]: unknown;
             };
             version: number;
+        };
+        /** @description A new change set. */
+        NewChangeSet: {
+            /**
+             * @description What it is for, as editors will recognise it: 1 to 200 characters, not all blank, no
+             *     control characters.
+             * @example Spring release
+             */
+            name: string;
         };
         /** @description A new page. */
         NewPage: {
@@ -925,6 +1100,11 @@ export interface components {
         PageRevision: {
             author: string;
             body: string;
+            /**
+             * Format: int64
+             * @description The change set that published it, as in the list of revisions.
+             */
+            change_set?: number;
             changes: string[];
             created_at: components["schemas"]["Timestamp"];
             /** @description Whether the page was deleted at this revision. */
@@ -950,6 +1130,12 @@ export interface components {
         PageRevisionSummary: {
             /** @example editor */
             author: string;
+            /**
+             * Format: int64
+             * @description The change set that published it (a live write is a change set of one change); absent
+             *     for revisions from an import, a seed, or before change sets.
+             */
+            change_set?: number;
             /**
              * @description What it changed: `created`, `deleted`, `restored`, `/page` (the metadata), `/body`,
              *     `/sections` (sections added, removed or moved), `/sections/{id}` (a section's content).
@@ -981,6 +1167,11 @@ export interface components {
         };
         /** @description An RFC 9457 problem: what every error response carries. */
         Problem: {
+            /**
+             * @description On a 409 for a change set's publish: one entry per field both the change set and live
+             *     changed since it took its copy.
+             */
+            conflicts?: components["schemas"]["FieldChange"][];
             /**
              * @description What went wrong this time.
              * @example there is no section named "teasr"
@@ -1149,6 +1340,11 @@ export interface components {
              */
             type: "starts";
         };
+        /**
+         * @description Where a change set is in its life.
+         * @enum {string}
+         */
+        State: "open" | "published" | "discarded";
         Status: {
             /** @example OK */
             status: string;
@@ -1314,9 +1510,532 @@ export interface operations {
             };
         };
     };
-    export_page: {
+    list_change_sets: {
+        parameters: {
+            query?: {
+                /** @description How many to list (1 to 100; 20 if absent). */
+                limit?: number;
+                /** @description List those older than this change set (the `Link: rel="next"` of the page before). */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Change sets, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSetList"];
+                };
+            };
+            /** @description A query parameter is malformed or out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_change_set: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChangeSet"];
+            };
+        };
+        responses: {
+            /** @description The new change set (`Location` is its URL) */
+            201: {
+                headers: {
+                    /** @description Its URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSetDocument"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The name is missing or invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_change_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change set's id, as `POST /changesets` answered it */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The change set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSetDocument"];
+                };
+            };
+            /** @description The id is not a change set's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description There is no such change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    discard_change_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change set's id, as `POST /changesets` answered it */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded: nothing of it was published */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not a change set's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description There is no such change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change set was published or discarded already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_change_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change set's id, as `POST /changesets` answered it */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published: the change set, with the page revision each page became */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSetDocument"];
+                };
+            };
+            /** @description The id is not a change set's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description There is no such change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fields both the change set and live changed (`conflicts`: one entry each, with the page, section, JSON Pointer and the three values), or the change set was published or discarded already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A page it would publish is not valid, or would make a body ask for what no longer exists (`errors`, pointers under `/pages/{id}`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_page: {
+        parameters: {
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -1360,6 +2079,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page or section, or `changeset` names no open change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unexpected error (logged with the `request_id` it carries) */
             500: {
@@ -1457,6 +2227,8 @@ export interface operations {
                 limit?: number;
                 /** @description List the pages after this one: the `next` of the page before (opaque). */
                 cursor?: string;
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
             };
             header?: {
                 /**
@@ -1511,6 +2283,48 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page or section, or `changeset` names no open change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (logged with the `request_id` it carries) */
             500: {
                 headers: {
@@ -1524,7 +2338,10 @@ export interface operations {
     };
     create_page: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1577,6 +2394,15 @@ export interface operations {
                 headers: {
                     /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page or section, or `changeset` names no open change set */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1665,7 +2491,10 @@ export interface operations {
     };
     get_page: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -1713,9 +2542,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No page has this id */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1735,7 +2606,10 @@ export interface operations {
     };
     delete_page: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -1760,6 +2634,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No token, or a bad, expired or revoked one */
             401: {
@@ -1863,7 +2746,10 @@ export interface operations {
     };
     patch_page: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -2032,7 +2918,10 @@ export interface operations {
     };
     get_page_body: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -2080,9 +2969,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No page has this id */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2102,7 +3033,10 @@ export interface operations {
     };
     put_page_body: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -2271,7 +3205,10 @@ export interface operations {
     };
     export_site_page: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -2319,9 +3256,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No page has this id */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2341,7 +3320,10 @@ export interface operations {
     };
     reorder_page_sections: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -2695,7 +3677,10 @@ export interface operations {
     };
     restore_page_revision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -2862,7 +3847,10 @@ export interface operations {
     };
     add_page_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -3042,7 +4030,10 @@ export interface operations {
     };
     get_page_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -3092,9 +4083,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No section has this id */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3114,7 +4147,10 @@ export interface operations {
     };
     put_page_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -3285,7 +4321,10 @@ export interface operations {
     };
     remove_page_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -3312,6 +4351,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No token, or a bad, expired or revoked one */
             401: {
@@ -3415,7 +4463,10 @@ export interface operations {
     };
     patch_page_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -3769,7 +4820,10 @@ export interface operations {
     };
     restore_page_section_revision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -3938,7 +4992,10 @@ export interface operations {
     };
     list_sections: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -3983,6 +5040,57 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page or section, or `changeset` names no open change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (logged with the `request_id` it carries) */
             500: {
                 headers: {
@@ -3996,7 +5104,10 @@ export interface operations {
     };
     get_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -4044,9 +5155,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No section has this id */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4066,7 +5219,10 @@ export interface operations {
     };
     put_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -4235,7 +5391,10 @@ export interface operations {
     };
     patch_section: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -4583,7 +5742,10 @@ export interface operations {
     };
     restore_revision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header: {
                 /**
                  * @description The `ETag` of the version the edit started from (any coding's tag; strong comparison),
@@ -4750,7 +5912,10 @@ export interface operations {
     };
     export_site: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An open change set's id: read its view of the site (what publishing it would make; needs a `preview` or `write` token, answered `Cache-Control: private, no-cache`), or write into it instead of live (same validation and `If-Match` rules, against its view). */
+                changeset?: number;
+            };
             header?: {
                 /**
                  * @description Entity tags of copies the client holds (weak comparison; `*` matches any). Any coding's
@@ -4794,6 +5959,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A query parameter (`changeset` among them) is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` without a token, or with one that is unknown, expired or revoked */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` with a token that lacks the `preview` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page or section, or `changeset` names no open change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unexpected error (logged with the `request_id` it carries) */
             500: {

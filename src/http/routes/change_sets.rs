@@ -19,7 +19,6 @@ use crate::http::error::{ApiError, Result};
 use crate::http::routes::body::read_json;
 use crate::http::routes::writes::located;
 use crate::http::state::App;
-use crate::http::view::no_change_set;
 use crate::model::merge::{self, FieldChange};
 use crate::model::{FieldError, Timestamp};
 use crate::storage;
@@ -28,8 +27,14 @@ use crate::storage;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewChangeSet {
-    /// What it is for, as editors will recognise it (1 to 200 characters).
-    #[schema(min_length = 1, max_length = 200, examples("Spring release"))]
+    /// What it is for, as editors will recognise it: 1 to 200 characters, not all blank, no
+    /// control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$",
+        examples("Spring release")
+    )]
     name: String,
 }
 
@@ -155,8 +160,8 @@ async fn create_change_set(
             detail: format!("is not a new change set: {e}"),
         }])
     })?;
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+    let name = input.name.as_str();
+    if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(ApiError::InvalidFields(vec![FieldError {
             pointer: "/name".to_owned(),
             detail: "must be 1 to 200 characters, not all blank, without control characters"
@@ -244,25 +249,27 @@ async fn list_change_sets(
 )]
 #[get("/changesets/{id}")]
 async fn get_change_set(_reader: Previewer, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
-    let id = id.into_inner();
+    answer(&app, id.into_inner(), "private, no-cache").await
+}
+
+/// Change set `id` as the API shows it: an open one from memory, against live now; any other
+/// from the database, with the page revisions it published.
+async fn answer(app: &App, id: i64, cache_control: &'static str) -> Result<HttpResponse> {
+    let conn = &mut *app.pool.acquire().await?;
     let set = match app.read.change_sets.get(id) {
         Some(set) => ChangeSet::clone(&set),
-        None => {
-            let conn = &mut *app.pool.acquire().await?;
-            ChangeSet::load(conn, id)
-                .await?
-                .ok_or_else(|| ApiError::NotFound(format!("there is no change set {id}")))?
-        }
+        None => ChangeSet::load(conn, id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("there is no change set {id}")))?,
     };
     let revisions = if set.state == State::Published {
-        let conn = &mut *app.pool.acquire().await?;
         storage::page::published_by(conn, id).await?
     } else {
         Vec::new()
     };
     Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .json(document(&app, &set, &revisions)?))
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .json(document(app, &set, &revisions)?))
 }
 
 /// Publish a change set
@@ -284,14 +291,7 @@ async fn get_change_set(_reader: Previewer, id: web::Path<i64>, app: App) -> Res
 async fn publish_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
     let id = id.into_inner();
     writer(&app).publish(id, &editor.0.name).await?;
-    let conn = &mut *app.pool.acquire().await?;
-    let set = ChangeSet::load(conn, id)
-        .await?
-        .ok_or_else(|| no_change_set(id))?;
-    let revisions = storage::page::published_by(conn, id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(document(&app, &set, &revisions)?))
+    answer(&app, id, "no-store").await
 }
 
 /// Discard a change set
@@ -306,8 +306,9 @@ async fn publish_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Res
 )]
 #[delete("/changesets/{id}")]
 async fn discard_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
-    let _ = editor;
-    writer(&app).discard(id.into_inner()).await?;
+    writer(&app)
+        .discard(id.into_inner(), &editor.0.name)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
