@@ -223,3 +223,215 @@ async fn writes_answered_200_survive_sigkill_at_any_moment() {
         );
     }
 }
+
+/// The sections publisher `who` edits: the two publishers never edit the same field, so that
+/// their change sets merge rather than conflict.
+fn edited_by(who: usize) -> &'static [(&'static str, &'static str)] {
+    if who == 0 {
+        &TARGETS[..2]
+    } else {
+        &TARGETS[2..]
+    }
+}
+
+/// A publish the server answered 200: the change set and the text it put in each section.
+type Published = (i64, Vec<(String, String)>);
+
+/// One change set after another: created, three sections edited into it, published; until the
+/// server stops answering. Returns the publishes answered 200.
+async fn publisher(
+    port: u16,
+    round: usize,
+    who: usize,
+    token: Arc<str>,
+    answered: Arc<AtomicUsize>,
+) -> Vec<Published> {
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let token = &*token;
+    let mut published = Vec::new();
+    'sets: for n in 0.. {
+        let Ok(created) = client
+            .post(format!("{base}/changesets"))
+            .bearer_auth(token)
+            .json(&json!({"name": format!("publisher {who}, round {round}, set {n}")}))
+            .send()
+            .await
+        else {
+            break;
+        };
+        let Ok(created) = created.json::<Value>().await else {
+            break;
+        };
+        let id = created["id"].as_i64().expect("a change set");
+        let mut texts = Vec::new();
+        for &(section, field) in edited_by(who) {
+            let text = format!("change set {id} {section}");
+            let sent = client
+                .patch(format!("{base}/sections/{section}?changeset={id}"))
+                .bearer_auth(token)
+                .header("If-Match", "*")
+                .header("Content-Type", "application/merge-patch+json")
+                .body(json!({ field: text }).to_string())
+                .send()
+                .await;
+            match sent {
+                Ok(r) if r.status() == 200 => texts.push((section.to_owned(), text)),
+                Ok(r) => panic!("{section} into {id}: {}", r.status()),
+                Err(_) => break 'sets,
+            }
+        }
+        let Ok(response) = client
+            .post(format!("{base}/changesets/{id}/publish"))
+            .bearer_auth(token)
+            .send()
+            .await
+        else {
+            break;
+        };
+        let status = response.status();
+        let Ok(body) = response.json::<Value>().await else {
+            break; // killed while answering: not acknowledged
+        };
+        assert_eq!(status, 200, "publish {id}: {body}");
+        assert_eq!(body["state"], "published");
+        published.push((id, texts));
+        answered.fetch_add(1, Ordering::Relaxed);
+    }
+    published
+}
+
+/// Every change set in the file is all or nothing: a published one has a page revision naming
+/// it whose sections hold each of its texts; any other left no page revision and no section
+/// revision with its text. Every answered publish is published. Returns (published, not).
+async fn verify_publishes(database: &Path, answered: &[Published]) -> (usize, usize) {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(gen3_content::storage::db::connect_options(
+            database,
+            Default::default(),
+        ))
+        .await
+        .unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "foreign keys: {broken:?}");
+    let sets: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, state, name FROM change_sets WHERE live = 0 ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let (mut published, mut not) = (0, 0);
+    for (id, state, name) in &sets {
+        let who = usize::from(!name.starts_with("publisher 0"));
+        let layouts: Vec<(String,)> = sqlx::query_as(
+            "SELECT sections FROM page_revisions WHERE page_id = '_index' AND change_set = ?",
+        )
+        .bind(id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let texts: Vec<(String,)> = sqlx::query_as(
+            "SELECT content FROM section_revisions WHERE page_id = '_index' AND content LIKE ?",
+        )
+        .bind(format!("%change set {id} %"))
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        if state == "published" {
+            published += 1;
+            assert_eq!(layouts.len(), 1, "change set {id}: one page revision");
+            let layout: Vec<(String, i64)> = serde_json::from_str(&layouts[0].0).unwrap();
+            for &(section, field) in edited_by(who) {
+                let revision = layout.iter().find(|(s, _)| s == section).unwrap().1;
+                let content: String = sqlx::query_scalar(
+                    "SELECT content FROM section_revisions
+                     WHERE page_id = '_index' AND section_id = ? AND revision = ?",
+                )
+                .bind(section)
+                .bind(revision)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                let content: Value = serde_json::from_str(&content).unwrap();
+                assert_eq!(
+                    content[field],
+                    format!("change set {id} {section}"),
+                    "change set {id} published {section}"
+                );
+            }
+        } else {
+            not += 1;
+            assert!(
+                layouts.is_empty(),
+                "change set {id} ({state}) left a page revision"
+            );
+            assert!(
+                texts.is_empty(),
+                "change set {id} ({state}) left section revisions"
+            );
+        }
+    }
+    for (id, _) in answered {
+        let state = sets
+            .iter()
+            .find(|(s, _, _)| s == id)
+            .map(|(_, state, _)| state.as_str());
+        assert_eq!(state, Some("published"), "answered publish {id} is lost");
+    }
+    pool.close().await;
+    (published, not)
+}
+
+#[tokio::test]
+async fn publishes_are_all_or_nothing_through_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("publish.db");
+    let out = gen3(
+        &database,
+        &["token", "create", "--name", "crash", "--scope", "write"],
+    );
+    let (stdout, stderr) = outputs(&out);
+    assert!(out.status.success(), "{stderr}");
+    let token: Arc<str> = Arc::from(stdout.trim());
+
+    let mut all = Vec::new();
+    for round in 0..10 {
+        let synchronous = if round % 2 == 0 { "full" } else { "normal" };
+        let (mut server, port) = start_binary(&database, &["--synchronous", synchronous]);
+        let answered = Arc::new(AtomicUsize::new(0));
+        let publishers: Vec<_> = (0..2)
+            .map(|who| tokio::spawn(publisher(port, round, who, token.clone(), answered.clone())))
+            .collect();
+        let started = tokio::time::Instant::now();
+        while answered.load(Ordering::Relaxed) == 0 && started.elapsed() < Duration::from_secs(30) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let kill_after = Duration::from_millis(getrandom::u64().unwrap() % 600);
+        tokio::time::sleep(kill_after).await;
+        server.0.kill().unwrap(); // SIGKILL
+        server.0.wait().unwrap();
+        let mut round_published = Vec::new();
+        for publisher in publishers {
+            round_published.extend(publisher.await.unwrap());
+        }
+        assert!(
+            !round_published.is_empty(),
+            "round {round} published nothing before the kill"
+        );
+        let answered = round_published.len();
+        all.extend(round_published);
+        let (published, not) = verify_publishes(&database, &all).await;
+        eprintln!(
+            "round {round} ({synchronous}): killed after {kill_after:?}; {answered} publishes \
+             answered 200; in the file: {published} published, {not} not (all or nothing)"
+        );
+    }
+}
