@@ -111,6 +111,12 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub reload_interval_ms: u64,
 
+    /// How often the scheduler looks for change sets whose time to be published has come
+    /// (milliseconds).
+    #[arg(long, env = "GEN3_CONTENT_SCHEDULE_INTERVAL_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub schedule_interval_ms: u64,
+
     /// Largest request body accepted, in bytes; bigger ones get 413.
     #[arg(long, env = "GEN3_CONTENT_MAX_BODY", default_value_t = 64 * 1024,
           value_parser = clap::value_parser!(u32).range(1024..=16 * 1024 * 1024))]
@@ -213,6 +219,7 @@ pub struct Settings {
     pub seed: Option<PathBuf>,
     pub cache_control: HeaderValue,
     pub reload_interval: Duration,
+    pub schedule_interval: Duration,
     pub max_body: usize,
     pub max_header_bytes: usize,
     pub request_timeout: Duration,
@@ -238,6 +245,7 @@ impl Settings {
             seed: args.seed,
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
+            schedule_interval: Duration::from_millis(args.schedule_interval_ms),
             max_body: args.max_body as usize,
             max_header_bytes: args.max_header_bytes as usize,
             request_timeout: Duration::from_millis(args.request_timeout_ms),

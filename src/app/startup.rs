@@ -19,7 +19,7 @@ use crate::content::follow;
 use crate::content::representation::Representation;
 use crate::content::site;
 use crate::content::snapshot::{ReadModel, Site};
-use crate::content::{seed, store};
+use crate::content::{schedule, seed, store};
 use crate::http::edge::Edge;
 use crate::http::error::ApiError;
 use crate::http::routes::{self, HttpSettings};
@@ -34,7 +34,7 @@ pub struct Application {
     server: Server,
     pool: SqlitePool,
     tokens: Arc<Tokens>,
-    background: [JoinHandle<()>; 2],
+    background: [JoinHandle<()>; 3],
 }
 
 impl Application {
@@ -125,17 +125,23 @@ impl Application {
             watch_conn,
             seen,
             pool.clone(),
-            read,
-            metrics,
+            read.clone(),
+            metrics.clone(),
             settings.reload_interval,
         ));
         let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));
+        let scheduler = tokio::spawn(schedule::run(
+            pool.clone(),
+            read,
+            metrics,
+            settings.schedule_interval,
+        ));
         Ok(Self {
             port,
             server,
             pool,
             tokens,
-            background: [watcher, flusher],
+            background: [watcher, flusher, scheduler],
         })
     }
 

@@ -71,6 +71,12 @@ pub struct ChangeSet {
     pub publish_at: Option<Timestamp>,
     pub published_at: Option<Timestamp>,
     pub published_by: Option<String>,
+    /// Who scheduled it (the author of a scheduled publish's revisions).
+    pub scheduled_by: Option<String>,
+    /// How late the scheduler published it, in ms after `publish_at`.
+    pub published_late_ms: Option<i64>,
+    /// Why its last scheduled publish was refused (the schedule is cleared then).
+    pub schedule_error: Option<String>,
     /// Counts its changes: what its views are rebuilt by.
     pub version: i64,
     pub pages: Vec<Draft>,
@@ -138,6 +144,9 @@ impl ChangeSet {
             publish_at: row.publish_at.as_deref().map(time).transpose()?,
             published_at: row.published_at.as_deref().map(time).transpose()?,
             published_by: row.published_by,
+            scheduled_by: row.scheduled_by,
+            published_late_ms: row.published_late_ms,
+            schedule_error: row.schedule_error,
             version: row.version,
             pages,
         })

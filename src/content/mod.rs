@@ -8,6 +8,7 @@ pub mod change_set;
 pub mod documents;
 pub mod follow;
 pub mod representation;
+pub mod schedule;
 pub mod seed;
 pub mod site;
 pub mod snapshot;

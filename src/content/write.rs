@@ -483,6 +483,81 @@ impl Writer<'_> {
         let lock = self.read.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let set = open_change_set(&mut tx, set).await?;
+        self.publish_in(tx, set, author, None, &lock).await
+    }
+
+    /// Publishes change set `id` if it is still open and scheduled at or before now: what the
+    /// scheduler does. Whether it is due is decided inside the publishing transaction, so that
+    /// of two servers on one file (or a server and an editor rescheduling it) exactly one
+    /// publishes it. Returns how late it was published (ms after its time), or `None` if it was
+    /// not due any more (published, discarded, rescheduled or unscheduled meanwhile).
+    pub async fn publish_due(&self, id: i64) -> Result<Option<i64>, PublishError> {
+        let lock = self.read.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(set) = ChangeSet::load(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        let now = std::time::SystemTime::now();
+        let due = set
+            .publish_at
+            .filter(|_| set.state == State::Open)
+            .filter(|at| at.to_system_time() <= now);
+        let Some(at) = due else {
+            return Ok(None);
+        };
+        let late = now
+            .duration_since(at.to_system_time())
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let author = set
+            .scheduled_by
+            .clone()
+            .unwrap_or_else(|| set.created_by.clone());
+        self.publish_in(tx, set, &author, Some(late), &lock).await?;
+        Ok(Some(late))
+    }
+
+    /// Records that change set `id`'s scheduled publish was refused (`why`), and unschedules
+    /// it: it stays open, for an editor to resolve and schedule again.
+    pub async fn schedule_failed(&self, id: i64, why: &str) -> Result<(), WriteError> {
+        let _lock = self.read.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        storage::change_sets::schedule_failed(&mut tx, id, why).await?;
+        let set = ChangeSet::load(&mut tx, id).await?;
+        tx.commit().await?;
+        self.read.change_sets.put(id, set);
+        Ok(())
+    }
+
+    /// Schedules open change set `id` to be published at `at` (`None`: not at all), by
+    /// `author`; returns it as it now is.
+    pub async fn schedule(
+        &self,
+        id: i64,
+        at: Option<Timestamp>,
+        author: &str,
+    ) -> Result<ChangeSet, WriteError> {
+        let _lock = self.read.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        open_change_set(&mut tx, id).await?;
+        let at = at.map(Timestamp::to_rfc3339);
+        storage::change_sets::schedule(&mut tx, id, at.as_deref(), author).await?;
+        let set = ChangeSet::load(&mut tx, id)
+            .await?
+            .ok_or(WriteError::NoChangeSet(id))?;
+        tx.commit().await?;
+        self.read.change_sets.put(id, Some(set.clone()));
+        Ok(set)
+    }
+
+    /// Publishes `set` inside `tx` (see [`Self::publish`]); `late`: the scheduler's, that late.
+    async fn publish_in(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        set: ChangeSet,
+        author: &str,
+        late: Option<i64>,
+        lock: &MutexGuard<'_, ()>,
+    ) -> Result<Vec<Published>, PublishError> {
         let site = self.read.load_full();
         let model = site.model().clone();
         let mut conflicts = Vec::new();
@@ -546,8 +621,11 @@ impl Writer<'_> {
         let published = self.publish_pages(&mut tx, set.id, author, pages).await?;
         let now = Timestamp::now().to_rfc3339();
         storage::change_sets::set_published(&mut tx, set.id, author, &now).await?;
+        if let Some(late) = late {
+            storage::change_sets::set_late(&mut tx, set.id, late).await?;
+        }
         tx.commit().await?;
-        self.read.publish_pages(published.clone(), &lock)?;
+        self.read.publish_pages(published.clone(), lock)?;
         self.read.change_sets.put(set.id, None);
         self.metrics.write("change_set", true);
         Ok(published)

@@ -52,6 +52,7 @@ pub struct Metrics {
     not_modified: IntCounterVec,
     writes: IntCounterVec,
     reloads: IntCounterVec,
+    scheduled: IntCounterVec,
     pool: IntGaugeVec,
     served: IntGaugeVec,
 }
@@ -112,6 +113,16 @@ impl Metrics {
             &["part"],
         )
         .expect("valid metric");
+        let scheduled = IntCounterVec::new(
+            Opts::new(
+                "scheduled_publishes_total",
+                "Scheduled change sets this server's scheduler published (`published`), or whose \
+                 publish was refused (`refused`: conflicts or an invalid page; the schedule is \
+                 cleared)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
         let pool = IntGaugeVec::new(
             Opts::new(
                 "db_pool_connections",
@@ -136,6 +147,7 @@ impl Metrics {
             Box::new(not_modified.clone()),
             Box::new(writes.clone()),
             Box::new(reloads.clone()),
+            Box::new(scheduled.clone()),
             Box::new(pool.clone()),
             Box::new(served.clone()),
         ] {
@@ -151,9 +163,15 @@ impl Metrics {
             not_modified,
             writes,
             reloads,
+            scheduled,
             pool,
             served,
         }
+    }
+
+    /// Counts a scheduled publish, by outcome.
+    pub fn scheduled(&self, outcome: &str) {
+        self.scheduled.with_label_values(&[outcome]).inc();
     }
 
     /// Counts a part of the content reloaded because another process changed it.

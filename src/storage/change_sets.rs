@@ -15,6 +15,9 @@ pub struct ChangeSetRow {
     pub published_at: Option<String>,
     pub published_by: Option<String>,
     pub version: i64,
+    pub scheduled_by: Option<String>,
+    pub published_late_ms: Option<i64>,
+    pub schedule_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +78,8 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Ch
     sqlx::query_as!(
         ChangeSetRow,
         r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
-                  published_at, published_by, version
+                  published_at, published_by, version, scheduled_by, published_late_ms,
+                  schedule_error
            FROM change_sets WHERE id = ?"#,
         id
     )
@@ -93,7 +97,8 @@ pub async fn list(
     sqlx::query_as!(
         ChangeSetRow,
         r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
-                  published_at, published_by, version
+                  published_at, published_by, version, scheduled_by, published_late_ms,
+                  schedule_error
            FROM change_sets WHERE live = 0 AND id < ? ORDER BY id DESC LIMIT ?"#,
         before,
         limit
@@ -107,7 +112,8 @@ pub async fn open(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ChangeSetRow>
     sqlx::query_as!(
         ChangeSetRow,
         r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
-                  published_at, published_by, version
+                  published_at, published_by, version, scheduled_by, published_late_ms,
+                  schedule_error
            FROM change_sets INDEXED BY change_sets_open WHERE state = 'open' ORDER BY id"#
     )
     .fetch_all(conn)
@@ -193,11 +199,72 @@ pub async fn set_published(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE change_sets
-         SET state = 'published', published_by = ?, published_at = ?, publish_at = NULL,
-             version = version + 1
+         SET state = 'published', published_by = ?, published_at = ?, version = version + 1
          WHERE id = ?",
         by,
         at,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The open change sets scheduled at or before `now`, earliest first.
+pub async fn due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM change_sets INDEXED BY change_sets_scheduled
+           WHERE state = 'open' AND publish_at IS NOT NULL AND publish_at <= ?
+           ORDER BY publish_at, id"#,
+        now
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Schedules change set `id` for `at` by `by` (`None`: unschedules it), clearing any earlier
+/// failure.
+pub async fn schedule(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: Option<&str>,
+    by: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE change_sets
+         SET publish_at = ?, scheduled_by = ?, schedule_error = NULL, version = version + 1
+         WHERE id = ?",
+        at,
+        by,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records that the scheduled publish of change set `id` was refused, and why; unschedules it.
+pub async fn schedule_failed(
+    conn: &mut SqliteConnection,
+    id: i64,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE change_sets SET publish_at = NULL, schedule_error = ?, version = version + 1
+         WHERE id = ?",
+        error,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records how late (ms after its time) the scheduler published change set `id`.
+pub async fn set_late(conn: &mut SqliteConnection, id: i64, late_ms: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE change_sets SET published_late_ms = ? WHERE id = ?",
+        late_ms,
         id
     )
     .execute(conn)

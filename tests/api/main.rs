@@ -20,6 +20,7 @@ mod ops;
 mod page_file;
 mod pages;
 mod references;
+mod schedule;
 mod sections;
 mod security;
 mod site;

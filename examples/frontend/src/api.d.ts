@@ -119,6 +119,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/changesets/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Schedule a change set
+         * @description The server publishes it at `publish_at` (within its scheduler's interval, a second by
+         *     default), exactly once however many servers share the database, as `POST …/publish` would:
+         *     a refused publish (conflicts, an invalid page) clears the schedule and shows why in
+         *     `schedule_error`. A time that passed while no server ran is published when one next starts,
+         *     and `published_late_ms` says how late. Sending it again reschedules. Needs the `write` scope.
+         */
+        put: operations["schedule_change_set"];
+        post?: never;
+        /**
+         * Unschedule a change set
+         * @description It stays open, to be published by hand or scheduled again. Needs the `write` scope.
+         */
+        delete: operations["unschedule_change_set"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/export": {
         parameters: {
             query?: never;
@@ -707,6 +735,19 @@ export interface components {
             publish_at?: components["schemas"]["Timestamp"];
             published_at?: components["schemas"]["Timestamp"];
             published_by?: string;
+            /**
+             * Format: int64
+             * @description Published by the scheduler: how many milliseconds after `publish_at` (a server that was
+             *     not running at that time publishes it when it next starts).
+             */
+            published_late_ms?: number;
+            /**
+             * @description Why its last scheduled publish was refused (conflicts, a page that would not be valid);
+             *     the schedule was cleared, and the change set stays open.
+             */
+            schedule_error?: string;
+            /** @description Who scheduled it. */
+            scheduled_by?: string;
             state: components["schemas"]["State"];
         };
         /** @description Change sets, newest first. */
@@ -1284,6 +1325,16 @@ export interface components {
              * @enum {string}
              */
             type: "roles";
+        };
+        /** @description When a change set is to be published. */
+        Schedule: {
+            /**
+             * Format: date-time
+             * @description An RFC 3339 time with its offset (`2026-12-24T09:00:00+01:00`), in the future; stored
+             *     and shown in UTC, to the second.
+             * @example 2026-12-24T08:00:00Z
+             */
+            publish_at: string;
         };
         /** @description A section of a page: its system fields and its content, whose `type` tells which of the content model's section types it is. */
         Section: components["schemas"]["AgendaSection"] | components["schemas"]["AgendaDetailSection"] | components["schemas"]["CommonsSection"] | components["schemas"]["CompanySection"] | components["schemas"]["ContributorSection"] | components["schemas"]["DataFeaturesSection"] | components["schemas"]["EntranceSection"] | components["schemas"]["EventsSection"] | components["schemas"]["FeaturesSection"] | components["schemas"]["FigureFeaturesSection"] | components["schemas"]["PageTeaserSection"] | components["schemas"]["ResourcesSection"] | components["schemas"]["RolesSection"] | components["schemas"]["StartsSection"] | components["schemas"]["TeaserSection"] | components["schemas"]["ThreeFigureFeaturesSection"] | components["schemas"]["UsersSection"] | components["schemas"]["VisionSection"];
@@ -1990,6 +2041,254 @@ export interface operations {
             };
             /** @description A page it would publish is not valid, or would make a body ask for what no longer exists (`errors`, pointers under `/pages/{id}`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    schedule_change_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change set's id, as `POST /changesets` answered it */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Schedule"];
+            };
+        };
+        responses: {
+            /** @description Scheduled: the change set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSetDocument"];
+                };
+            };
+            /** @description The body is not JSON, or the id is not a change set's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description There is no such change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change set was published or discarded already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `publish_at` is missing, not an RFC 3339 time with an offset, or not in the future */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unschedule_change_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change set's id, as `POST /changesets` answered it */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unscheduled: the change set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSetDocument"];
+                };
+            };
+            /** @description The id is not a change set's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `write` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description There is no such change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change set was published or discarded already */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

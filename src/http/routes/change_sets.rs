@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{Ref, RefOr};
@@ -93,6 +93,20 @@ pub struct ChangeSetDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     published_by: Option<String>,
+    /// Who scheduled it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    scheduled_by: Option<String>,
+    /// Published by the scheduler: how many milliseconds after `publish_at` (a server that was
+    /// not running at that time publishes it when it next starts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 0)]
+    published_late_ms: Option<i64>,
+    /// Why its last scheduled publish was refused (conflicts, a page that would not be valid);
+    /// the schedule was cleared, and the change set stays open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    schedule_error: Option<String>,
     /// The pages it touches, by id.
     pages: Vec<ChangeSetPage>,
 }
@@ -201,6 +215,11 @@ async fn list_change_sets(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::BadRequest("limit must be 1 to 100".to_owned()));
     }
+    if query.before.is_some_and(|before| before < 1) {
+        return Err(ApiError::BadRequest(
+            "before must be a change set's id (1 or more)".to_owned(),
+        ));
+    }
     let before = query.before.unwrap_or(i64::MAX);
     let conn = &mut *app.pool.acquire().await?;
     let rows = storage::change_sets::list(conn, before, limit).await?;
@@ -291,6 +310,86 @@ async fn answer(app: &App, id: i64, cache_control: &'static str) -> Result<HttpR
 async fn publish_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
     let id = id.into_inner();
     writer(&app).publish(id, &editor.0.name).await?;
+    answer(&app, id, "no-store").await
+}
+
+/// When a change set is to be published.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// An RFC 3339 time with its offset (`2026-12-24T09:00:00+01:00`), in the future; stored
+    /// and shown in UTC, to the second.
+    #[schema(format = DateTime, examples("2026-12-24T08:00:00Z"))]
+    publish_at: String,
+}
+
+/// Schedule a change set
+///
+/// The server publishes it at `publish_at` (within its scheduler's interval, a second by
+/// default), exactly once however many servers share the database, as `POST …/publish` would:
+/// a refused publish (conflicts, an invalid page) clears the schedule and shows why in
+/// `schedule_error`. A time that passed while no server ran is published when one next starts,
+/// and `published_late_ms` says how late. Sending it again reschedules. Needs the `write` scope.
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "schedule_change_set",
+    params(("id" = i64, Path, description = CHANGE_SET_ID, minimum = 1)),
+    request_body(content = Schedule, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(ScheduleResponses),
+)]
+#[put("/changesets/{id}/schedule")]
+async fn schedule_change_set(
+    editor: Editor,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    app: App,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let body = read_json(&req, body, "application/json", &app.http).await?;
+    let input: Schedule = serde_json::from_value(body).map_err(|e| {
+        ApiError::InvalidFields(vec![FieldError {
+            pointer: String::new(),
+            detail: format!("is not a schedule: {e}"),
+        }])
+    })?;
+    let invalid = |detail: &str| {
+        ApiError::InvalidFields(vec![FieldError {
+            pointer: "/publish_at".to_owned(),
+            detail: detail.to_owned(),
+        }])
+    };
+    let at = Timestamp::parse(&input.publish_at).map_err(|_| {
+        invalid("must be an RFC 3339 time with its offset, such as 2026-12-24T08:00:00Z")
+    })?;
+    if at <= Timestamp::now() {
+        return Err(invalid(
+            "is not in the future: publish it now instead (POST …/publish)",
+        ));
+    }
+    writer(&app).schedule(id, Some(at), &editor.0.name).await?;
+    answer(&app, id, "no-store").await
+}
+
+/// Unschedule a change set
+///
+/// It stays open, to be published by hand or scheduled again. Needs the `write` scope.
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "unschedule_change_set",
+    params(("id" = i64, Path, description = CHANGE_SET_ID, minimum = 1)),
+    security(("bearer" = [])),
+    responses(UnscheduleResponses),
+)]
+#[delete("/changesets/{id}/schedule")]
+async fn unschedule_change_set(
+    editor: Editor,
+    id: web::Path<i64>,
+    app: App,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    writer(&app).schedule(id, None, &editor.0.name).await?;
     answer(&app, id, "no-store").await
 }
 
@@ -400,6 +499,9 @@ fn document(
         publish_at: set.publish_at,
         published_at: set.published_at,
         published_by: set.published_by.clone(),
+        scheduled_by: set.scheduled_by.clone(),
+        published_late_ms: set.published_late_ms,
+        schedule_error: set.schedule_error.clone(),
         pages,
     })
 }
@@ -518,6 +620,53 @@ impl IntoResponses for PublishResponses {
     }
 }
 
+struct ScheduleResponses;
+
+impl IntoResponses for ScheduleResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = problems_of(&[
+            (
+                "400",
+                "The body is not JSON, or the id is not a change set's",
+            ),
+            ("403", "The token lacks the `write` scope"),
+            ("404", "There is no such change set"),
+            ("408", "The body did not arrive within the request timeout"),
+            ("409", "The change set was published or discarded already"),
+            ("413", "The body is over the size limit"),
+            ("415", "The body is not `application/json`"),
+            (
+                "422",
+                "`publish_at` is missing, not an RFC 3339 time with an offset, or not in the \
+                 future",
+            ),
+        ]);
+        responses.insert(
+            "200".to_owned(),
+            json_response("Scheduled: the change set", "ChangeSetDocument"),
+        );
+        responses
+    }
+}
+
+struct UnscheduleResponses;
+
+impl IntoResponses for UnscheduleResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = problems_of(&[
+            ("400", "The id is not a change set's"),
+            ("403", "The token lacks the `write` scope"),
+            ("404", "There is no such change set"),
+            ("409", "The change set was published or discarded already"),
+        ]);
+        responses.insert(
+            "200".to_owned(),
+            json_response("Unscheduled: the change set", "ChangeSetDocument"),
+        );
+        responses
+    }
+}
+
 struct DiscardResponses;
 
 impl IntoResponses for DiscardResponses {
@@ -544,5 +693,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_change_sets)
         .service(get_change_set)
         .service(publish_change_set)
+        .service(schedule_change_set)
+        .service(unschedule_change_set)
         .service(discard_change_set);
 }
