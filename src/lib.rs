@@ -9,3 +9,4 @@ pub mod hugo;
 pub mod model;
 pub mod ops;
 pub mod storage;
+pub mod webhooks;

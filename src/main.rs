@@ -46,6 +46,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(args) => page_file::check(&database, &args).await,
         Command::Model { command } => cli::model::run(&database, command).await,
         Command::Token { command } => auth::admin::run(&database, command).await,
+        Command::Webhook { command } => gen3_content::webhooks::run(&database, command).await,
         Command::Healthcheck(args) => {
             healthcheck::check(&args.url, std::time::Duration::from_secs(args.timeout))
         }

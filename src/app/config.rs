@@ -65,6 +65,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Add, list and remove the webhooks every publish is sent to, and see their deliveries.
+    Webhook {
+        #[command(subcommand)]
+        command: crate::webhooks::WebhookCommand,
+    },
     /// Show, check, apply or infer the content model: which front-matter keys are sections, of
     /// which type, and what each type holds.
     Model {
@@ -116,6 +121,23 @@ pub struct ServeArgs {
     #[arg(long, env = "GEN3_CONTENT_SCHEDULE_INTERVAL_MS", default_value_t = 1000,
           value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub schedule_interval_ms: u64,
+
+    /// Publishes within this many milliseconds of the first one not yet sent to a webhook go
+    /// out as one delivery.
+    #[arg(long, env = "GEN3_CONTENT_WEBHOOK_WINDOW_MS", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
+    pub webhook_window_ms: u64,
+
+    /// The delay before a failed delivery's first retry (milliseconds); each next one doubles
+    /// it, up to an hour, with jitter; retried for a day.
+    #[arg(long, env = "GEN3_CONTENT_WEBHOOK_RETRY_MS", default_value_t = 5000,
+          value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub webhook_retry_ms: u64,
+
+    /// How long a webhook receiver may take to answer (milliseconds).
+    #[arg(long, env = "GEN3_CONTENT_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(100..=120_000))]
+    pub webhook_timeout_ms: u64,
 
     /// Largest request body accepted, in bytes; bigger ones get 413.
     #[arg(long, env = "GEN3_CONTENT_MAX_BODY", default_value_t = 64 * 1024,
@@ -220,6 +242,7 @@ pub struct Settings {
     pub cache_control: HeaderValue,
     pub reload_interval: Duration,
     pub schedule_interval: Duration,
+    pub deliveries: crate::webhooks::deliver::DeliverySettings,
     pub max_body: usize,
     pub max_header_bytes: usize,
     pub request_timeout: Duration,
@@ -246,6 +269,12 @@ impl Settings {
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
             schedule_interval: Duration::from_millis(args.schedule_interval_ms),
+            deliveries: crate::webhooks::deliver::DeliverySettings {
+                window: Duration::from_millis(args.webhook_window_ms),
+                retry: Duration::from_millis(args.webhook_retry_ms),
+                timeout: Duration::from_millis(args.webhook_timeout_ms),
+                ..Default::default()
+            },
             max_body: args.max_body as usize,
             max_header_bytes: args.max_header_bytes as usize,
             request_timeout: Duration::from_millis(args.request_timeout_ms),

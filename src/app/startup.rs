@@ -34,7 +34,7 @@ pub struct Application {
     server: Server,
     pool: SqlitePool,
     tokens: Arc<Tokens>,
-    background: [JoinHandle<()>; 3],
+    background: [JoinHandle<()>; 4],
 }
 
 impl Application {
@@ -136,12 +136,16 @@ impl Application {
             metrics,
             settings.schedule_interval,
         ));
+        let deliverer = tokio::spawn(crate::webhooks::deliver::run(
+            pool.clone(),
+            settings.deliveries.clone(),
+        ));
         Ok(Self {
             port,
             server,
             pool,
             tokens,
-            background: [watcher, flusher, scheduler],
+            background: [watcher, flusher, scheduler, deliverer],
         })
     }
 

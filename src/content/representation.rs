@@ -83,6 +83,11 @@ impl Representation {
         }
     }
 
+    /// Its strong entity tag, quoted, as `ETag` carries it for the identity coding.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.tag)
+    }
+
     /// The body, uncompressed.
     pub fn body(&self) -> &Bytes {
         &self.identity

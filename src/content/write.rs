@@ -252,7 +252,7 @@ impl Writer<'_> {
             let published = self
                 .publish_pages(
                     &mut tx,
-                    set,
+                    (set, name),
                     author,
                     vec![(id.to_owned(), file.to_owned(), page)],
                 )
@@ -320,23 +320,49 @@ impl Writer<'_> {
     /// Stores each page (`None`: deletes it) as published by change set `set`, inside the
     /// caller's transaction; returns the snapshots to serve once it commits. What every publish
     /// does, a live write's and a change set's alike.
+    ///
+    /// It also records what was published, in the same transaction: one outbox row (what
+    /// webhooks announce) and a feed row per change (what `GET /events` streams), so that
+    /// nothing is published unannounced and nothing announced unpublished.
     async fn publish_pages(
         &self,
         tx: &mut SqliteConnection,
-        set: i64,
+        set: (i64, &str),
         author: &str,
         pages: Vec<(String, String, Option<Page>)>,
     ) -> Result<Vec<Published>, WriteError> {
         let site = self.read.load_full();
         let model = site.model().clone();
+        let now = crate::model::timestamp::stamp(std::time::SystemTime::now());
         let mut published = Vec::with_capacity(pages.len());
+        let mut announced = Vec::with_capacity(pages.len());
+        let mut feed = Vec::new();
+        let mut change = |page: &str, section: Option<&str>, change: &str, revision, etag| {
+            feed.push(storage::webhooks::FeedRow {
+                id: 0,
+                change_set: set.0,
+                page: page.to_owned(),
+                section: section.map(str::to_owned),
+                change: change.to_owned(),
+                revision,
+                etag,
+                created_at: now.clone(),
+            });
+        };
         for (id, file, page) in pages {
             let Some(page) = page else {
-                store::delete_page(tx, &id, author, Some(set)).await?;
+                store::delete_page(tx, &id, author, Some(set.0)).await?;
+                let revision = storage::page::get(tx, &id).await?.map_or(0, |p| p.revision);
+                change(&id, None, "deleted", revision, None);
+                announced.push(serde_json::json!({
+                    "id": id, "revision": revision, "deleted": true,
+                    "sections": [], "removed_sections": [],
+                }));
                 published.push((id, None));
                 continue;
             };
-            store::store_page(tx, &id, &file, &page, None, author, Some(set)).await?;
+            let replaced =
+                store::store_page(tx, &id, &file, &page, None, author, Some(set.0)).await?;
             let written = store::load_page(tx, &model, &id)
                 .await?
                 .ok_or_else(|| WriteError::NoPage(id.clone()))?;
@@ -344,7 +370,52 @@ impl Writer<'_> {
                 Some(served) => served.next(written),
                 None => PageSnapshot::build(model.clone(), written),
             };
+            let revision = replaced.revision;
+            if replaced.created {
+                change(
+                    &id,
+                    None,
+                    "created",
+                    revision,
+                    Some(snapshot.document().etag()),
+                );
+            } else if replaced.page_changed {
+                change(
+                    &id,
+                    None,
+                    "changed",
+                    revision,
+                    Some(snapshot.document().etag()),
+                );
+            }
+            for section in &replaced.changed {
+                let etag = snapshot.section(section).map(|s| s.etag());
+                change(&id, Some(section), "changed", revision, etag);
+            }
+            for section in &replaced.removed {
+                change(&id, Some(section), "removed", revision, None);
+            }
+            if replaced.any() {
+                announced.push(serde_json::json!({
+                    "id": id, "revision": revision, "deleted": false,
+                    "url": snapshot.url(),
+                    "sections": replaced.changed, "removed_sections": replaced.removed,
+                }));
+            }
             published.push((id, Some(Arc::new(snapshot))));
+        }
+        for row in &feed {
+            storage::webhooks::insert_feed(tx, row).await?;
+        }
+        if !announced.is_empty() {
+            let event = serde_json::json!({
+                "change_set": set.0,
+                "name": set.1,
+                "published_at": now,
+                "published_by": author,
+                "pages": announced,
+            });
+            storage::webhooks::insert_outbox(tx, set.0, &now, &event.to_string()).await?;
         }
         Ok(published)
     }
@@ -618,7 +689,9 @@ impl Writer<'_> {
                 }
             }
         }
-        let published = self.publish_pages(&mut tx, set.id, author, pages).await?;
+        let published = self
+            .publish_pages(&mut tx, (set.id, &set.name), author, pages)
+            .await?;
         let now = Timestamp::now().to_rfc3339();
         storage::change_sets::set_published(&mut tx, set.id, author, &now).await?;
         if let Some(late) = late {

@@ -9,6 +9,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::http::error::Problem;
 use crate::http::routes::change_sets::{ChangeSetDocument, ChangeSetList};
+use crate::http::routes::webhooks::{DeliveryList, WebhookList};
 use crate::http::schemas;
 use crate::model::{FieldError, Model};
 
@@ -26,12 +27,20 @@ use crate::model::{FieldError, Model};
         (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
         (name = "history", description = "Every revision of every section; restoring one is a new revision"),
         (name = "export", description = "The page as a Hugo page file, for building the site"),
+        (name = "webhooks", description = "The delivery log of the rebuild hooks every publish is sent to (added with `gen3-content webhook add`)"),
         (name = "change sets", description = "Edits kept apart from what is live, previewed and published together: `?changeset={id}` on any read or write of content"),
         (name = "operations", description = "Health and version, as every Gen3 service has them"),
     ),
     // The read responses name these by reference (routes::cached_read); the content's schemas
     // come from the content model (`schemas`).
-    components(schemas(Problem, FieldError, ChangeSetDocument, ChangeSetList)),
+    components(schemas(
+        Problem,
+        FieldError,
+        ChangeSetDocument,
+        ChangeSetList,
+        WebhookList,
+        DeliveryList
+    )),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

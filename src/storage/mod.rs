@@ -9,6 +9,7 @@ pub mod page;
 pub mod revisions;
 pub mod sections;
 pub mod tokens;
+pub mod webhooks;
 
 use sqlx::SqliteConnection;
 

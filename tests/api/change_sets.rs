@@ -945,3 +945,74 @@ async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
     );
     assert!(shown > 0);
 }
+
+#[tokio::test]
+async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
+    let app = spawn_site().await;
+    let set = create_change_set(&app, "Abandoned").await;
+    let section = format!("{PAGE}/sections/teaser");
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &within(&section, set),
+        Some("*"),
+        Some(&json!({"title": MARK})),
+    )
+    .await;
+    json_of(r, 200, "into").await;
+    let r = send(
+        &app,
+        &app.editor,
+        Method::POST,
+        &format!("/changesets/{set}/discard"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    let doc = json_of(
+        send(
+            &app,
+            &app.editor,
+            Method::GET,
+            &format!("/changesets/{set}"),
+            None,
+            None,
+        )
+        .await,
+        200,
+        "GET",
+    )
+    .await;
+    assert_eq!(doc["state"], "discarded");
+    assert_eq!(
+        app.with_token(Method::GET, &within(&section, set), Some(&app.editor))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let r = send(
+        &app,
+        &app.editor,
+        Method::PATCH,
+        &within(&section, set),
+        Some("*"),
+        Some(&json!({"title": "x"})),
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    let r = send(
+        &app,
+        &app.editor,
+        Method::POST,
+        &format!("/changesets/{set}/publish"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert!(!app.get(&section).await.text().await.unwrap().contains(MARK));
+}

@@ -27,5 +27,6 @@ mod site;
 mod startup;
 mod tokens;
 mod upgrade;
+mod webhooks;
 mod write_errors;
 mod writes;

@@ -1,7 +1,7 @@
 //! Change sets: `POST /changesets` makes one; any write of content with `?changeset={id}` goes
 //! into it instead of live, any read with it shows the change set's view of the site; `GET
 //! /changesets/{id}` shows what it changes against live, field by field, and where it conflicts;
-//! `POST /changesets/{id}/publish` makes all of it live at once; `DELETE` discards it.
+//! `POST /changesets/{id}/publish` makes all of it live at once; `…/discard` drops it.
 
 use std::collections::BTreeMap;
 
@@ -395,7 +395,8 @@ async fn unschedule_change_set(
 
 /// Discard a change set
 ///
-/// Nothing of it is published; it stays listed as discarded. Needs the `write` scope.
+/// Nothing of it is published; it stays listed, and readable, as discarded (so this is a
+/// `POST` to the change set's `discard`, not a `DELETE` of it). Needs the `write` scope.
 #[utoipa::path(
     tag = "change sets",
     operation_id = "discard_change_set",
@@ -403,7 +404,7 @@ async fn unschedule_change_set(
     security(("bearer" = [])),
     responses(DiscardResponses),
 )]
-#[delete("/changesets/{id}")]
+#[post("/changesets/{id}/discard")]
 async fn discard_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Result<HttpResponse> {
     writer(&app)
         .discard(id.into_inner(), &editor.0.name)

@@ -9,6 +9,7 @@ pub mod history;
 pub mod ops;
 pub mod pages;
 pub mod sections;
+pub mod webhooks;
 pub mod writes;
 
 use std::collections::BTreeMap;
@@ -520,6 +521,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     export::configure(cfg);
     ops::configure(cfg);
     change_sets::configure(cfg);
+    webhooks::configure(cfg);
     // Last: its `/pages/{id:.+}` routes would match the other modules' longer paths.
     pages::configure(cfg);
 }

@@ -1,0 +1,356 @@
+//! The `webhooks`, `outbox`, `deliveries` and `delivery_attempts` tables: who hears of
+//! publishes, what was published, and every attempt to tell them.
+
+use sqlx::SqliteConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    pub secret: String,
+    pub created_at: String,
+    pub removed_at: Option<String>,
+    pub cursor: i64,
+}
+
+/// A new webhook that hears of every publish after the newest one so far; returns its id.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    url: &str,
+    secret: &str,
+    at: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO webhooks (url, secret, created_at, cursor)
+           VALUES (?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM outbox))
+           RETURNING id AS "id!""#,
+        url,
+        secret,
+        at
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Every webhook, removed ones included, by id.
+pub async fn all(conn: &mut SqliteConnection) -> sqlx::Result<Vec<WebhookRow>> {
+    sqlx::query_as!(
+        WebhookRow,
+        "SELECT id, url, secret, created_at, removed_at, cursor FROM webhooks ORDER BY id"
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<WebhookRow>> {
+    sqlx::query_as!(
+        WebhookRow,
+        "SELECT id, url, secret, created_at, removed_at, cursor FROM webhooks WHERE id = ?",
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Removes webhook `id` (its deliveries and their log stay); `false` if it was not active.
+pub async fn remove(conn: &mut SqliteConnection, id: i64, at: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE webhooks SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+        at,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a publish to be announced; returns its id.
+pub async fn insert_outbox(
+    conn: &mut SqliteConnection,
+    change_set: i64,
+    at: &str,
+    event: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO outbox (change_set, created_at, event) VALUES (?, ?, ?)
+           RETURNING id AS "id!""#,
+        change_set,
+        at,
+        event
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The outbox rows after `cursor` that a webhook has not heard of: (first, last, the first's
+/// time), if there are any.
+pub async fn unsent(
+    conn: &mut SqliteConnection,
+    cursor: i64,
+) -> sqlx::Result<Option<(i64, i64, String)>> {
+    let row = sqlx::query!(
+        r#"SELECT MIN(id) AS "first: i64", MAX(id) AS "last: i64",
+                  MIN(created_at) AS "since: String"
+           FROM outbox WHERE id > ?"#,
+        cursor
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(match (row.first, row.last, row.since) {
+        (Some(first), Some(last), Some(since)) => Some((first, last, since)),
+        _ => None,
+    })
+}
+
+/// The events of outbox rows `first..=last`, oldest first.
+pub async fn events(
+    conn: &mut SqliteConnection,
+    first: i64,
+    last: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "SELECT event FROM outbox WHERE id BETWEEN ? AND ? ORDER BY id",
+        first,
+        last
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A published change, as the feed tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRow {
+    pub id: i64,
+    pub change_set: i64,
+    pub page: String,
+    pub section: Option<String>,
+    pub change: String,
+    pub revision: i64,
+    pub etag: Option<String>,
+    pub created_at: String,
+}
+
+pub async fn insert_feed(conn: &mut SqliteConnection, row: &FeedRow) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO feed (change_set, page, section, change, revision, etag, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        row.change_set,
+        row.page,
+        row.section,
+        row.change,
+        row.revision,
+        row.etag,
+        row.created_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Up to `limit` feed rows after `after`, oldest first.
+pub async fn feed_after(
+    conn: &mut SqliteConnection,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<FeedRow>> {
+    sqlx::query_as!(
+        FeedRow,
+        r#"SELECT id AS "id!", change_set, page, section, change, revision, etag, created_at
+           FROM feed WHERE id > ? ORDER BY id LIMIT ?"#,
+        after,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The id of the newest feed row, 0 if there is none.
+pub async fn feed_last(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(r#"SELECT COALESCE(MAX(id), 0) AS "id!: i64" FROM feed"#)
+        .fetch_one(conn)
+        .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub webhook: i64,
+    pub created_at: String,
+    pub first_outbox: i64,
+    pub last_outbox: i64,
+    pub state: String,
+    pub next_attempt_at: String,
+    pub give_up_at: String,
+    pub leased_until: Option<String>,
+    pub attempts: i64,
+}
+
+/// A new delivery to `webhook` of outbox rows `first..=last`, due at once; moves the webhook's
+/// cursor past them.
+pub async fn insert_delivery(conn: &mut SqliteConnection, row: &DeliveryRow) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO deliveries (id, webhook, created_at, first_outbox, last_outbox, state,
+                                 next_attempt_at, give_up_at, attempts)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, 0)",
+        row.id,
+        row.webhook,
+        row.created_at,
+        row.first_outbox,
+        row.last_outbox,
+        row.next_attempt_at,
+        row.give_up_at
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE webhooks SET cursor = ? WHERE id = ?",
+        row.last_outbox,
+        row.webhook
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delivery(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<DeliveryRow>> {
+    sqlx::query_as!(
+        DeliveryRow,
+        r#"SELECT id AS "id!", webhook, created_at, first_outbox, last_outbox, state,
+                  next_attempt_at, give_up_at, leased_until, attempts
+           FROM deliveries WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Up to `limit` deliveries to `webhook`, newest first.
+pub async fn deliveries_of(
+    conn: &mut SqliteConnection,
+    webhook: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<DeliveryRow>> {
+    sqlx::query_as!(
+        DeliveryRow,
+        r#"SELECT id AS "id!", webhook, created_at, first_outbox, last_outbox, state,
+                  next_attempt_at, give_up_at, leased_until, attempts
+           FROM deliveries WHERE webhook = ? ORDER BY created_at DESC, id DESC LIMIT ?"#,
+        webhook,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The pending deliveries due at `now` that no worker holds, oldest first.
+pub async fn due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM deliveries INDEXED BY deliveries_due
+           WHERE state = 'pending' AND next_attempt_at <= ?
+             AND (leased_until IS NULL OR leased_until <= ?)
+           ORDER BY next_attempt_at, id"#,
+        now,
+        now
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Takes delivery `id` until `until`, if it is still pending, due and held by no one: `false`
+/// if another worker has it (or it is sent).
+pub async fn lease(
+    conn: &mut SqliteConnection,
+    id: &str,
+    now: &str,
+    until: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE deliveries SET leased_until = ?
+         WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?
+           AND (leased_until IS NULL OR leased_until <= ?)",
+        until,
+        id,
+        now,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRow {
+    pub delivery: String,
+    pub attempt: i64,
+    pub at: String,
+    pub status: Option<i64>,
+    pub latency_ms: i64,
+    pub excerpt: String,
+}
+
+/// Logs an attempt and what follows from it: `state` (`delivered`, `pending` again at
+/// `next_attempt_at`, or `failed`); the lease ends.
+pub async fn record_attempt(
+    conn: &mut SqliteConnection,
+    attempt: &AttemptRow,
+    state: &str,
+    next_attempt_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO delivery_attempts (delivery, attempt, at, status, latency_ms, excerpt)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        attempt.delivery,
+        attempt.attempt,
+        attempt.at,
+        attempt.status,
+        attempt.latency_ms,
+        attempt.excerpt
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE deliveries
+         SET state = ?, next_attempt_at = ?, attempts = ?, leased_until = NULL
+         WHERE id = ?",
+        state,
+        next_attempt_at,
+        attempt.attempt,
+        attempt.delivery
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every attempt of delivery `id`, first first.
+pub async fn attempts(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Vec<AttemptRow>> {
+    sqlx::query_as!(
+        AttemptRow,
+        r#"SELECT delivery AS "delivery!", attempt, at, status, latency_ms, excerpt
+           FROM delivery_attempts WHERE delivery = ? ORDER BY attempt"#,
+        id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Sends delivery `id` again (same id, same body) from `now`, retrying until `give_up_at`;
+/// `false` if there is none.
+pub async fn redeliver(
+    conn: &mut SqliteConnection,
+    id: &str,
+    now: &str,
+    give_up_at: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE deliveries
+         SET state = 'pending', next_attempt_at = ?, give_up_at = ?, leased_until = NULL
+         WHERE id = ?",
+        now,
+        give_up_at,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
