@@ -197,6 +197,30 @@ async function main() {
     if ((await heading.locator("b").count()) !== 0) fail("the title's text became markup");
     console.log(`the edited title shows after a reload: ${JSON.stringify(shown)}`);
 
+    // A published edit appears without a reload: the page follows GET /events.
+    await page.waitForSelector("body[data-live=true]");
+    await page.evaluate(() => {
+      /** @type {any} */ (window).notReloaded = true;
+    });
+    const live = "Published while you watch";
+    const again = await fetch(`${origin}/sections/teaser`, {
+      method: "PATCH",
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "If-Match": "*",
+        "Content-Type": "application/merge-patch+json",
+      },
+      body: JSON.stringify({ title: live }),
+    });
+    if (again.status !== 200) fail(`PATCH answered ${again.status}: ${await again.text()}`);
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-section="teaser"] h1')?.textContent === text,
+      live,
+      { timeout: 10_000 },
+    );
+    if (!(await page.evaluate(() => /** @type {any} */ (window).notReloaded === true))) fail("the page was reloaded");
+    console.log(`a published edit appeared without a reload: ${JSON.stringify(live)}`);
+
     if (problems.length > 0) fail(`the page logged errors: ${problems.join("; ")}`);
     mkdirSync(dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });

@@ -139,6 +139,17 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(100..=120_000))]
     pub webhook_timeout_ms: u64,
 
+    /// The most `GET /events` streams open at once; more get 503.
+    #[arg(long, env = "GEN3_CONTENT_MAX_EVENT_STREAMS", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_event_streams: u64,
+
+    /// How often an idle `GET /events` stream gets a comment, so that proxies keep it open
+    /// (milliseconds).
+    #[arg(long, env = "GEN3_CONTENT_EVENT_HEARTBEAT_MS", default_value_t = 15_000,
+          value_parser = clap::value_parser!(u64).range(100..=300_000))]
+    pub event_heartbeat_ms: u64,
+
     /// Largest request body accepted, in bytes; bigger ones get 413.
     #[arg(long, env = "GEN3_CONTENT_MAX_BODY", default_value_t = 64 * 1024,
           value_parser = clap::value_parser!(u32).range(1024..=16 * 1024 * 1024))]
@@ -243,6 +254,8 @@ pub struct Settings {
     pub reload_interval: Duration,
     pub schedule_interval: Duration,
     pub deliveries: crate::webhooks::deliver::DeliverySettings,
+    pub max_event_streams: usize,
+    pub event_heartbeat: Duration,
     pub max_body: usize,
     pub max_header_bytes: usize,
     pub request_timeout: Duration,
@@ -269,6 +282,8 @@ impl Settings {
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
             schedule_interval: Duration::from_millis(args.schedule_interval_ms),
+            max_event_streams: args.max_event_streams as usize,
+            event_heartbeat: Duration::from_millis(args.event_heartbeat_ms),
             deliveries: crate::webhooks::deliver::DeliverySettings {
                 window: Duration::from_millis(args.webhook_window_ms),
                 retry: Duration::from_millis(args.webhook_retry_ms),

@@ -34,7 +34,7 @@ pub struct Application {
     server: Server,
     pool: SqlitePool,
     tokens: Arc<Tokens>,
-    background: [JoinHandle<()>; 4],
+    background: [JoinHandle<()>; 5],
 }
 
 impl Application {
@@ -82,6 +82,10 @@ impl Application {
             tokens: tokens.clone(),
             throttle: Throttle::new(settings.auth_failure_limit, Duration::from_secs(60)),
             cors: security::Cors::new(&settings.cors_origins),
+            events: routes::events::Streams::new(
+                settings.max_event_streams,
+                settings.event_heartbeat,
+            ),
         });
         let api = openapi::openapi(&model);
         let allowed = routes::allowed_methods(&api);
@@ -132,9 +136,16 @@ impl Application {
         let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));
         let scheduler = tokio::spawn(schedule::run(
             pool.clone(),
-            read,
-            metrics,
+            read.clone(),
+            metrics.clone(),
             settings.schedule_interval,
+        ));
+        let feed_seen = crate::storage::webhooks::feed_last(&mut *pool.acquire().await?).await?;
+        let feeder = tokio::spawn(crate::content::feed::follow(
+            pool.clone(),
+            read.feed.clone(),
+            feed_seen,
+            settings.reload_interval,
         ));
         let deliverer = tokio::spawn(crate::webhooks::deliver::run(
             pool.clone(),
@@ -145,7 +156,7 @@ impl Application {
             server,
             pool,
             tokens,
-            background: [watcher, flusher, scheduler, deliverer],
+            background: [watcher, flusher, scheduler, deliverer, feeder],
         })
     }
 

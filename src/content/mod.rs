@@ -6,6 +6,7 @@
 
 pub mod change_set;
 pub mod documents;
+pub mod feed;
 pub mod follow;
 pub mod representation;
 pub mod schedule;

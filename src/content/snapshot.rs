@@ -13,6 +13,7 @@ use tokio::sync::{Mutex as AsyncMutex, MutexGuard};
 
 use crate::content::change_set::ChangeSets;
 use crate::content::documents::Section;
+use crate::content::feed::Feed;
 use crate::content::representation::Representation;
 use crate::content::store::{LANDING, Stored};
 use crate::hugo::{export_page, url};
@@ -481,6 +482,8 @@ pub struct ReadModel {
     publishing: AsyncMutex<()>,
     /// The open change sets and their views of the site.
     pub change_sets: ChangeSets,
+    /// What was published, for `GET /events`.
+    pub feed: Arc<Feed>,
 }
 
 impl ReadModel {
@@ -489,6 +492,7 @@ impl ReadModel {
             current: ArcSwap::from_pointee(site),
             publishing: AsyncMutex::new(()),
             change_sets,
+            feed: Arc::default(),
         }
     }
 

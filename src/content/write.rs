@@ -258,6 +258,7 @@ impl Writer<'_> {
                 )
                 .await?;
             tx.commit().await?;
+            self.read.feed.published();
             let snapshot = published.into_iter().next().and_then(|(_, p)| p);
             self.read
                 .publish_pages(vec![(id.to_owned(), snapshot.clone())], lock)?;
@@ -698,6 +699,7 @@ impl Writer<'_> {
             storage::change_sets::set_late(&mut tx, set.id, late).await?;
         }
         tx.commit().await?;
+        self.read.feed.published();
         self.read.publish_pages(published.clone(), lock)?;
         self.read.change_sets.put(set.id, None);
         self.metrics.write("change_set", true);

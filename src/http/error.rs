@@ -79,6 +79,9 @@ pub enum ApiError {
     InvalidFields(Vec<FieldError>),
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// `GET /events` with as many streams open as allowed.
+    #[error("{0} event streams are open, as many as this server allows: try again shortly")]
+    TooManyStreams(usize),
     /// Any other status, for errors that arise outside our handlers (see `problem_fallback`).
     #[error("{}", .0.canonical_reason().unwrap_or("error"))]
     Status(StatusCode),
@@ -212,7 +215,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::TooManyStreams(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Status(status) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -304,6 +307,7 @@ impl ApiError {
         let value = |v: String| HeaderValue::from_str(&v).ok();
         let pairs = match self {
             Self::MethodNotAllowed { allow, .. } => vec![(header::ALLOW, value(allow.clone()))],
+            Self::TooManyStreams(_) => vec![(header::RETRY_AFTER, value("5".to_owned()))],
             Self::Unauthorized { token_sent, .. } => {
                 let error = if *token_sent {
                     r#", error="invalid_token""#

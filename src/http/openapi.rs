@@ -27,6 +27,7 @@ use crate::model::{FieldError, Model};
         (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
         (name = "history", description = "Every revision of every section; restoring one is a new revision"),
         (name = "export", description = "The page as a Hugo page file, for building the site"),
+        (name = "events", description = "Published changes as they happen (Server-Sent Events)"),
         (name = "webhooks", description = "The delivery log of the rebuild hooks every publish is sent to (added with `gen3-content webhook add`)"),
         (name = "change sets", description = "Edits kept apart from what is live, previewed and published together: `?changeset={id}` on any read or write of content"),
         (name = "operations", description = "Health and version, as every Gen3 service has them"),

@@ -25,6 +25,8 @@ pub struct AppState {
     pub tokens: Arc<Tokens>,
     pub throttle: Throttle,
     pub cors: Cors,
+    /// `GET /events`: the streams open, and their limit.
+    pub events: crate::http::routes::events::Streams,
 }
 
 /// The extractor of the application's state.

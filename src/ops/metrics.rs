@@ -11,8 +11,8 @@ use std::time::Duration;
 use actix_web::HttpRequest;
 use actix_web::http::{Method, StatusCode};
 use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use sqlx::SqlitePool;
 
@@ -53,6 +53,8 @@ pub struct Metrics {
     writes: IntCounterVec,
     reloads: IntCounterVec,
     scheduled: IntCounterVec,
+    event_streams: IntGauge,
+    events_sent: IntCounter,
     pool: IntGaugeVec,
     served: IntGaugeVec,
 }
@@ -123,6 +125,13 @@ impl Metrics {
             &["outcome"],
         )
         .expect("valid metric");
+        let event_streams =
+            IntGauge::new("event_streams", "`GET /events` streams open now").expect("valid metric");
+        let events_sent = IntCounter::new(
+            "events_sent_total",
+            "Change events written to `GET /events` streams (one per stream per change)",
+        )
+        .expect("valid metric");
         let pool = IntGaugeVec::new(
             Opts::new(
                 "db_pool_connections",
@@ -148,6 +157,8 @@ impl Metrics {
             Box::new(writes.clone()),
             Box::new(reloads.clone()),
             Box::new(scheduled.clone()),
+            Box::new(event_streams.clone()),
+            Box::new(events_sent.clone()),
             Box::new(pool.clone()),
             Box::new(served.clone()),
         ] {
@@ -164,9 +175,21 @@ impl Metrics {
             writes,
             reloads,
             scheduled,
+            event_streams,
+            events_sent,
             pool,
             served,
         }
+    }
+
+    /// Counts an event stream opened (`1`) or closed (`-1`).
+    pub fn event_stream(&self, delta: i64) {
+        self.event_streams.add(delta);
+    }
+
+    /// Counts an event written to a stream.
+    pub fn event_sent(&self) {
+        self.events_sent.inc();
     }
 
     /// Counts a scheduled publish, by outcome.

@@ -7,6 +7,7 @@ mod cli;
 mod concurrency;
 mod crash;
 mod errors;
+mod events;
 mod export;
 mod frontend;
 mod helpers;

@@ -488,5 +488,31 @@ function placeTestimonial(main, testimonial) {
   main.append(block);
 }
 
+/**
+ * Live updates without polling: GET /events streams one event per published change, and a
+ * change to the page on screen re-reads it (revalidated: only what changed is transferred) and
+ * renders it again in place. EventSource reconnects by itself, sending the last event's id, so
+ * a dropped connection misses nothing.
+ */
+function follow() {
+  const events = new EventSource("/events");
+  events.addEventListener("change", (message) => {
+    /** @type {{page: string}} */
+    const change = JSON.parse(/** @type {MessageEvent<string>} */ (message).data);
+    const main = /** @type {HTMLElement} */ (document.getElementById("page"));
+    if (change.page !== main.dataset.page) return;
+    load(`/pages/${encodeURIComponent(change.page)}`)
+      .then(({ body }) => {
+        show(body);
+        document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
+      })
+      .catch(showError);
+  });
+  events.addEventListener("open", () => {
+    document.body.dataset.live = "true";
+  });
+}
+
 window.addEventListener("hashchange", () => route().catch(showError));
 route().catch(showError);
+follow();

@@ -164,6 +164,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream published changes
+         * @description Server-Sent Events (`text/event-stream`): one `change` event per published change, its
+         *     `data` a JSON object (`page`, `section` (absent for the page itself), `change`: `changed`,
+         *     `removed`, `created` or `deleted`, `revision`, `etag` of the new representation, `change_set`,
+         *     `at`) and its `id` the change's number. Send `Last-Event-ID` (browsers' `EventSource` does
+         *     on reconnecting) to get every change after that one first, without a gap or a repeat;
+         *     without it the stream starts with the next change. A comment every 15 s keeps it open.
+         *     `503` with `Retry-After` when the server has as many streams open as it allows.
+         */
+        get: operations["stream_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/export": {
         parameters: {
             query?: never;
@@ -2440,6 +2466,58 @@ export interface operations {
                 };
             };
             /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stream_events: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `id` of the last event received: the stream starts after it. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream, until the client closes it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description `Last-Event-ID` is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description As many streams are open as the server allows (`Retry-After`), or the database is unavailable */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

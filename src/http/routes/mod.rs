@@ -3,6 +3,7 @@
 
 mod body;
 pub mod change_sets;
+pub mod events;
 pub mod export;
 pub mod frontend;
 pub mod history;
@@ -522,6 +523,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     ops::configure(cfg);
     change_sets::configure(cfg);
     webhooks::configure(cfg);
+    events::configure(cfg);
     // Last: its `/pages/{id:.+}` routes would match the other modules' longer paths.
     pages::configure(cfg);
 }
