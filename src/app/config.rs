@@ -150,6 +150,19 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(100..=300_000))]
     pub event_heartbeat_ms: u64,
 
+    /// A checkout of the Hugo site (its config, layouts and assets): `GET /preview/{id}/…`
+    /// builds change sets' views of the site with it. No previews without it.
+    #[arg(long, env = "GEN3_CONTENT_HUGO_SITE")]
+    pub hugo_site: Option<std::path::PathBuf>,
+
+    /// The Hugo config file of the checkout to build previews with (Hugo's default if absent).
+    #[arg(long, env = "GEN3_CONTENT_HUGO_CONFIG")]
+    pub hugo_config: Option<String>,
+
+    /// The Hugo binary previews run.
+    #[arg(long, env = "GEN3_CONTENT_HUGO", default_value = "hugo")]
+    pub hugo: std::path::PathBuf,
+
     /// Largest request body accepted, in bytes; bigger ones get 413.
     #[arg(long, env = "GEN3_CONTENT_MAX_BODY", default_value_t = 64 * 1024,
           value_parser = clap::value_parser!(u32).range(1024..=16 * 1024 * 1024))]
@@ -256,6 +269,7 @@ pub struct Settings {
     pub deliveries: crate::webhooks::deliver::DeliverySettings,
     pub max_event_streams: usize,
     pub event_heartbeat: Duration,
+    pub hugo_site: Option<crate::content::preview::HugoSite>,
     pub max_body: usize,
     pub max_header_bytes: usize,
     pub request_timeout: Duration,
@@ -284,6 +298,14 @@ impl Settings {
             schedule_interval: Duration::from_millis(args.schedule_interval_ms),
             max_event_streams: args.max_event_streams as usize,
             event_heartbeat: Duration::from_millis(args.event_heartbeat_ms),
+            hugo_site: args
+                .hugo_site
+                .clone()
+                .map(|dir| crate::content::preview::HugoSite {
+                    dir,
+                    config: args.hugo_config.clone(),
+                    hugo: args.hugo.clone(),
+                }),
             deliveries: crate::webhooks::deliver::DeliverySettings {
                 window: Duration::from_millis(args.webhook_window_ms),
                 retry: Duration::from_millis(args.webhook_retry_ms),

@@ -86,6 +86,10 @@ impl Application {
                 settings.max_event_streams,
                 settings.event_heartbeat,
             ),
+            previews: settings
+                .hugo_site
+                .clone()
+                .map(crate::content::preview::Previews::new),
         });
         let api = openapi::openapi(&model);
         let allowed = routes::allowed_methods(&api);

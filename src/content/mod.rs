@@ -8,6 +8,7 @@ pub mod change_set;
 pub mod documents;
 pub mod feed;
 pub mod follow;
+pub mod preview;
 pub mod representation;
 pub mod schedule;
 pub mod seed;

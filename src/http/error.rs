@@ -79,6 +79,9 @@ pub enum ApiError {
     InvalidFields(Vec<FieldError>),
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// Hugo failed to build a change set's preview (its first lines of error).
+    #[error("Hugo could not build the preview: {0}")]
+    PreviewFailed(String),
     /// `GET /events` with as many streams open as allowed.
     #[error("{0} event streams are open, as many as this server allows: try again shortly")]
     TooManyStreams(usize),
@@ -217,7 +220,7 @@ impl ResponseError for ApiError {
             Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) | Self::TooManyStreams(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Status(status) => *status,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Internal(_) | Self::PreviewFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -27,6 +27,8 @@ pub struct AppState {
     pub cors: Cors,
     /// `GET /events`: the streams open, and their limit.
     pub events: crate::http::routes::events::Streams,
+    /// Change sets' previews built with the site's Hugo checkout (`--hugo-site`), if any.
+    pub previews: Option<crate::content::preview::Previews>,
 }
 
 /// The extractor of the application's state.

@@ -426,3 +426,126 @@ async fn hugo_renders_every_page_of_the_site_from_the_export_as_from_the_importe
     );
     app.stop().await;
 }
+
+/// A change set's preview is the real site: its page built by Hugo with the site's checkout,
+/// showing the change set's text, where the live site (an empty change set's preview, built the
+/// same way) does not; rebuilt when the change set changes.
+#[tokio::test]
+#[ignore = "needs Hugo: .ci/run installs it and runs this"]
+async fn a_preview_is_the_site_built_by_hugo_with_the_change_sets_text() {
+    use reqwest::Method;
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = crate::helpers::settings(&dir.path().join("preview.db"));
+    settings.hugo_site = Some(gen3_content::content::preview::HugoSite {
+        dir: PathBuf::from(SITE),
+        config: Some("site.toml".to_owned()),
+        hugo: hugo().into(),
+    });
+    let app = crate::helpers::spawn_with(Some(dir), settings).await;
+    let new_set = |name: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .send_as(
+                    &app.editor,
+                    Method::POST,
+                    "/changesets",
+                    None,
+                    Some(&serde_json::json!({"name": name})),
+                )
+                .await;
+            assert_eq!(r.status(), 201);
+            r.json::<serde_json::Value>().await.unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let edited = new_set("Preview").await;
+    let untouched = new_set("Live").await;
+    let title = "Previewed before publishing";
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &format!("/sections/teaser?changeset={edited}"),
+            Some("*"),
+            Some(&serde_json::json!({"title": title})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    let get = |id: i64, token: Option<String>| {
+        let app = &app;
+        async move {
+            app.with_token(Method::GET, &format!("/preview/{id}/"), token.as_deref())
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let preview = get(edited, Some(app.editor.clone())).await;
+    assert_eq!(preview.status(), 200);
+    assert!(
+        preview.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(preview.headers()["cache-control"], "no-store");
+    assert_eq!(preview.headers()["x-robots-tag"], "noindex");
+    let html = preview.text().await.unwrap();
+    assert!(
+        html.contains(title),
+        "the preview shows the change set's title"
+    );
+    let live = get(untouched, Some(app.editor.clone()))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!live.contains(title), "the live site does not");
+    assert!(
+        live.contains("Gen3 is a data platform"),
+        "the live site's own title"
+    );
+    assert!(
+        !app.get("/sections")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(title)
+    );
+
+    // Changed again: rebuilt. Without a token: 401; an unknown page of the preview: 404.
+    let again = "Previewed twice";
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &format!("/sections/teaser?changeset={edited}"),
+            Some("*"),
+            Some(&serde_json::json!({"title": again})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        get(edited, Some(app.editor.clone()))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(again)
+    );
+    assert_eq!(get(edited, None).await.status(), 401);
+    let missing = app
+        .with_token(
+            Method::GET,
+            &format!("/preview/{edited}/no/such/page/"),
+            Some(&app.editor),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}

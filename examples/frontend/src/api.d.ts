@@ -571,6 +571,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/preview/{id}/{url}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview a change set as the real site
+         * @description The page Hugo publishes at `/{url}` (`products/workspaces/`; empty for the home page),
+         *     built from the change set's view of every page with the site's own Hugo checkout (the
+         *     server's `--hugo-site`); its links and assets point into the same preview. A build is
+         *     reused until the change set or the live site changes. Needs the `preview` or `write` scope.
+         *     `404` when the server has no `--hugo-site`.
+         */
+        get: operations["preview_change_set"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sections": {
         parameters: {
             query?: never;
@@ -5482,6 +5506,85 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_change_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change set's id */
+                id: number;
+                /** @description The page's URL path under the site, as Hugo publishes it (`products/workspaces/`) */
+                url: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page (or asset) as Hugo built it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            /** @description The id is not a change set's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `preview` scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No open change set of that id, no such page in the preview, or no `--hugo-site` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Hugo could not build the preview (its first lines of error in `detail`) */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -9,6 +9,7 @@ pub mod frontend;
 pub mod history;
 pub mod ops;
 pub mod pages;
+pub mod preview;
 pub mod sections;
 pub mod webhooks;
 pub mod writes;
@@ -524,6 +525,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     change_sets::configure(cfg);
     webhooks::configure(cfg);
     events::configure(cfg);
+    preview::configure(cfg);
     // Last: its `/pages/{id:.+}` routes would match the other modules' longer paths.
     pages::configure(cfg);
 }
