@@ -169,6 +169,14 @@ async fn the_feed_resumes_after_the_last_event_without_a_gap_or_a_repeat_across_
             .is_err(),
         "nothing more: no repeat"
     );
+    // An empty Last-Event-ID is no last event: the stream starts now.
+    let empty = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}/events"))
+        .header("Last-Event-ID", "")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 200);
     server.0.kill().unwrap();
     server.0.wait().unwrap();
 }
@@ -224,6 +232,7 @@ async fn streams_are_limited_kept_alive_and_counted() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(Stream::open(port, Some(-1)).await.status(), 400);
+
     server.0.kill().unwrap();
     server.0.wait().unwrap();
 }

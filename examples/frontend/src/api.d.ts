@@ -2506,7 +2506,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `id` of the last event received: the stream starts after it. */
+                /** @description The `id` of the last event received: the stream starts after it (empty: as if absent). */
                 "Last-Event-ID"?: string;
             };
             path?: never;

@@ -71,7 +71,12 @@ impl Drop for Open {
 )]
 #[get("/events")]
 async fn stream_events(req: HttpRequest, app: App) -> Result<HttpResponse> {
-    let after = match req.headers().get("last-event-id") {
+    // An empty Last-Event-ID means no last event, as the SSE specification has it.
+    let header = req
+        .headers()
+        .get("last-event-id")
+        .filter(|v| !v.as_bytes().iter().all(u8::is_ascii_whitespace));
+    let after = match header {
         None => None,
         Some(value) => Some(
             value
@@ -219,8 +224,8 @@ fn event(row: &FeedRow) -> Vec<u8> {
 #[into_params(parameter_in = Header)]
 #[allow(dead_code, non_snake_case)]
 struct EventHeaders {
-    /// The `id` of the last event received: the stream starts after it.
-    #[param(rename = "Last-Event-ID", nullable = false)]
+    /// The `id` of the last event received: the stream starts after it (empty: as if absent).
+    #[param(rename = "Last-Event-ID", nullable = false, pattern = "^[0-9]{0,18}$")]
     last_event_id: Option<String>,
 }
 
