@@ -16,6 +16,17 @@ use crate::model::Pointer;
 /// The body as JSON, if it is of media type `accept`, at most `http.max_body` bytes, and all
 /// there within `http.request_timeout`. 413 over the limit, 415 for another media type, 408
 /// for a body that trickles in too slowly, 400 for anything that is not JSON.
+/// A JSON body as `T` (its fields named by the type: unknown ones refused): `422` at the root,
+/// saying it is not `what`, when it is JSON of another shape.
+pub fn typed<T: serde::de::DeserializeOwned>(body: Value, what: &str) -> Result<T> {
+    serde_json::from_value(body).map_err(|e| {
+        crate::http::error::ApiError::InvalidFields(vec![crate::model::FieldError {
+            pointer: String::new(),
+            detail: format!("is not {what}: {e}"),
+        }])
+    })
+}
+
 pub async fn read_json(
     req: &HttpRequest,
     payload: web::Payload,

@@ -16,7 +16,7 @@ use crate::content::change_set::{ChangeSet, State};
 use crate::content::write::Writer;
 use crate::http::auth::{Editor, Previewer};
 use crate::http::error::{ApiError, Result};
-use crate::http::routes::body::read_json;
+use crate::http::routes::body::{read_json, typed};
 use crate::http::routes::writes::located;
 use crate::http::state::App;
 use crate::model::merge::{self, FieldChange};
@@ -168,12 +168,7 @@ async fn create_change_set(
     app: App,
 ) -> Result<HttpResponse> {
     let body = read_json(&req, body, "application/json", &app.http).await?;
-    let input: NewChangeSet = serde_json::from_value(body).map_err(|e| {
-        ApiError::InvalidFields(vec![FieldError {
-            pointer: String::new(),
-            detail: format!("is not a new change set: {e}"),
-        }])
-    })?;
+    let input: NewChangeSet = typed(body, "a new change set")?;
     let name = input.name.as_str();
     if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(ApiError::InvalidFields(vec![FieldError {
@@ -348,12 +343,7 @@ async fn schedule_change_set(
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
     let body = read_json(&req, body, "application/json", &app.http).await?;
-    let input: Schedule = serde_json::from_value(body).map_err(|e| {
-        ApiError::InvalidFields(vec![FieldError {
-            pointer: String::new(),
-            detail: format!("is not a schedule: {e}"),
-        }])
-    })?;
+    let input: Schedule = typed(body, "a schedule")?;
     let invalid = |detail: &str| {
         ApiError::InvalidFields(vec![FieldError {
             pointer: "/publish_at".to_owned(),
@@ -520,6 +510,18 @@ fn json_response(description: &str, schema: &str) -> RefOr<Response> {
         .into()
 }
 
+/// An operation's answers: `ok` with `status`, and the problems it can answer with (`pairs`
+/// and those of every authenticated request).
+fn answers(
+    pairs: &[(&str, &str)],
+    status: &str,
+    ok: RefOr<Response>,
+) -> BTreeMap<String, RefOr<Response>> {
+    let mut responses = problems_of(pairs);
+    responses.insert(status.to_owned(), ok);
+    responses
+}
+
 fn problems_of(pairs: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
     let mut all = vec![
         ("401", super::UNAUTHORIZED),
@@ -561,15 +563,14 @@ struct ListResponses;
 
 impl IntoResponses for ListResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems_of(&[
-            ("400", "A query parameter is malformed or out of range"),
-            ("403", "The token lacks the `preview` scope"),
-        ]);
-        responses.insert(
-            "200".to_owned(),
+        answers(
+            &[
+                ("400", "A query parameter is malformed or out of range"),
+                ("403", "The token lacks the `preview` scope"),
+            ],
+            "200",
             json_response("Change sets, newest first", "ChangeSetList"),
-        );
-        responses
+        )
     }
 }
 
@@ -577,16 +578,15 @@ struct ReadResponses;
 
 impl IntoResponses for ReadResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems_of(&[
-            ("400", "The id is not a change set's"),
-            ("403", "The token lacks the `preview` scope"),
-            ("404", "There is no such change set"),
-        ]);
-        responses.insert(
-            "200".to_owned(),
+        answers(
+            &[
+                ("400", "The id is not a change set's"),
+                ("403", "The token lacks the `preview` scope"),
+                ("404", "There is no such change set"),
+            ],
+            "200",
             json_response("The change set", "ChangeSetDocument"),
-        );
-        responses
+        )
     }
 }
 
@@ -594,30 +594,29 @@ struct PublishResponses;
 
 impl IntoResponses for PublishResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems_of(&[
-            ("400", "The id is not a change set's"),
-            ("403", "The token lacks the `write` scope"),
-            ("404", "There is no such change set"),
-            (
-                "409",
-                "Fields both the change set and live changed (`conflicts`: one entry each, with \
+        answers(
+            &[
+                ("400", "The id is not a change set's"),
+                ("403", "The token lacks the `write` scope"),
+                ("404", "There is no such change set"),
+                (
+                    "409",
+                    "Fields both the change set and live changed (`conflicts`: one entry each, with \
                  the page, section, JSON Pointer and the three values), or the change set was \
                  published or discarded already",
-            ),
-            (
-                "422",
-                "A page it would publish is not valid, or would make a body ask for what no \
+                ),
+                (
+                    "422",
+                    "A page it would publish is not valid, or would make a body ask for what no \
                  longer exists (`errors`, pointers under `/pages/{id}`)",
-            ),
-        ]);
-        responses.insert(
-            "200".to_owned(),
+                ),
+            ],
+            "200",
             json_response(
                 "Published: the change set, with the page revision each page became",
                 "ChangeSetDocument",
             ),
-        );
-        responses
+        )
     }
 }
 
@@ -625,28 +624,27 @@ struct ScheduleResponses;
 
 impl IntoResponses for ScheduleResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems_of(&[
-            (
-                "400",
-                "The body is not JSON, or the id is not a change set's",
-            ),
-            ("403", "The token lacks the `write` scope"),
-            ("404", "There is no such change set"),
-            ("408", "The body did not arrive within the request timeout"),
-            ("409", "The change set was published or discarded already"),
-            ("413", "The body is over the size limit"),
-            ("415", "The body is not `application/json`"),
-            (
-                "422",
-                "`publish_at` is missing, not an RFC 3339 time with an offset, or not in the \
+        answers(
+            &[
+                (
+                    "400",
+                    "The body is not JSON, or the id is not a change set's",
+                ),
+                ("403", "The token lacks the `write` scope"),
+                ("404", "There is no such change set"),
+                ("408", "The body did not arrive within the request timeout"),
+                ("409", "The change set was published or discarded already"),
+                ("413", "The body is over the size limit"),
+                ("415", "The body is not `application/json`"),
+                (
+                    "422",
+                    "`publish_at` is missing, not an RFC 3339 time with an offset, or not in the \
                  future",
-            ),
-        ]);
-        responses.insert(
-            "200".to_owned(),
+                ),
+            ],
+            "200",
             json_response("Scheduled: the change set", "ChangeSetDocument"),
-        );
-        responses
+        )
     }
 }
 
@@ -654,17 +652,16 @@ struct UnscheduleResponses;
 
 impl IntoResponses for UnscheduleResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems_of(&[
-            ("400", "The id is not a change set's"),
-            ("403", "The token lacks the `write` scope"),
-            ("404", "There is no such change set"),
-            ("409", "The change set was published or discarded already"),
-        ]);
-        responses.insert(
-            "200".to_owned(),
+        answers(
+            &[
+                ("400", "The id is not a change set's"),
+                ("403", "The token lacks the `write` scope"),
+                ("404", "There is no such change set"),
+                ("409", "The change set was published or discarded already"),
+            ],
+            "200",
             json_response("Unscheduled: the change set", "ChangeSetDocument"),
-        );
-        responses
+        )
     }
 }
 
@@ -672,20 +669,19 @@ struct DiscardResponses;
 
 impl IntoResponses for DiscardResponses {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems_of(&[
-            ("400", "The id is not a change set's"),
-            ("403", "The token lacks the `write` scope"),
-            ("404", "There is no such change set"),
-            ("409", "The change set was published or discarded already"),
-        ]);
-        responses.insert(
-            "204".to_owned(),
+        answers(
+            &[
+                ("400", "The id is not a change set's"),
+                ("403", "The token lacks the `write` scope"),
+                ("404", "There is no such change set"),
+                ("409", "The change set was published or discarded already"),
+            ],
+            "204",
             ResponseBuilder::new()
                 .description("Discarded: nothing of it was published")
                 .build()
                 .into(),
-        );
-        responses
+        )
     }
 }
 

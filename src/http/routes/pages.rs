@@ -22,7 +22,7 @@ use crate::content::store::Stored;
 use crate::content::write::{Target, WriteError};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result, excerpt};
-use crate::http::routes::body::{read_json, read_text};
+use crate::http::routes::body::{read_json, read_text, typed};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::state::App;
@@ -470,12 +470,7 @@ async fn create_page(
     app: App,
 ) -> Result<HttpResponse> {
     let body = read_json(&req, body, "application/json", &app.http).await?;
-    let input: NewPage = serde_json::from_value(body).map_err(|e| {
-        ApiError::InvalidFields(vec![FieldError {
-            pointer: String::new(),
-            detail: format!("is not a new page: {e}"),
-        }])
-    })?;
+    let input: NewPage = typed(body, "a new page")?;
     let id = page_id_of(&input.path).map_err(|detail| {
         ApiError::InvalidFields(vec![FieldError {
             pointer: "/path".to_owned(),
