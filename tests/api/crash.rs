@@ -68,8 +68,9 @@ async fn writer(
 
 static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-/// Reads the database file directly, as a new process would after the crash.
-async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<String, i64> {
+/// The database file opened as a new process would after the crash, once SQLite's integrity
+/// and foreign-key checks pass on it.
+async fn checked(database: &Path) -> sqlx::SqlitePool {
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(gen3_content::storage::db::connect_options(
@@ -88,6 +89,12 @@ async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<Stri
         .await
         .unwrap();
     assert!(broken.is_empty(), "foreign keys: {broken:?}");
+    pool
+}
+
+/// Reads the database file directly, as a new process would after the crash.
+async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<String, i64> {
+    let pool = checked(database).await;
 
     let mut current = BTreeMap::new();
     let model = gen3_content::model::Model::built_in();
@@ -305,24 +312,7 @@ async fn publisher(
 /// it whose sections hold each of its texts; any other left no page revision and no section
 /// revision with its text. Every answered publish is published. Returns (published, not).
 async fn verify_publishes(database: &Path, answered: &[Published]) -> (usize, usize) {
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(gen3_content::storage::db::connect_options(
-            database,
-            Default::default(),
-        ))
-        .await
-        .unwrap();
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(integrity, "ok");
-    let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    assert!(broken.is_empty(), "foreign keys: {broken:?}");
+    let pool = checked(database).await;
     let sets: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, state, name FROM change_sets WHERE live = 0 ORDER BY id")
             .fetch_all(&pool)

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use crate::helpers::{gen3, outputs, start_binary};
+use crate::helpers::{database_with_token, start_binary};
 
 /// An open stream: its events as they arrive (comments kept apart).
 struct Stream {
@@ -86,16 +86,6 @@ impl Stream {
     }
 }
 
-fn database(dir: &std::path::Path) -> (std::path::PathBuf, String) {
-    let database = dir.join("events.db");
-    let out = gen3(
-        &database,
-        &["token", "create", "--name", "events", "--scope", "write"],
-    );
-    assert!(out.status.success());
-    (database, outputs(&out).0.trim().to_owned())
-}
-
 async fn edit(port: u16, token: &str, section: &str, field: &str, text: &str) -> String {
     let r = reqwest::Client::new()
         .patch(format!("http://127.0.0.1:{port}/sections/{section}"))
@@ -113,7 +103,7 @@ async fn edit(port: u16, token: &str, section: &str, field: &str, text: &str) ->
 #[tokio::test]
 async fn the_feed_resumes_after_the_last_event_without_a_gap_or_a_repeat_across_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let (database, token) = database(dir.path());
+    let (database, token) = database_with_token(dir.path(), "events");
     let (mut server, port) = start_binary(&database, &[]);
     let mut stream = Stream::new(port, None).await;
     let mut tags = Vec::new();
@@ -184,7 +174,7 @@ async fn the_feed_resumes_after_the_last_event_without_a_gap_or_a_repeat_across_
 #[tokio::test]
 async fn streams_are_limited_kept_alive_and_counted() {
     let dir = tempfile::tempdir().unwrap();
-    let (database, _) = database(dir.path());
+    let (database, _) = database_with_token(dir.path(), "events");
     let (mut server, port) = start_binary(
         &database,
         &["--max-event-streams", "2", "--event-heartbeat-ms", "200"],

@@ -83,6 +83,19 @@ pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
 /// Makes token names unique across restarts on one database.
 static TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
 
+/// A new database file `name` in `dir` with a `write` token made by `gen3-content token
+/// create`, for tests that run the binary: the file and the token.
+pub fn database_with_token(dir: &Path, name: &str) -> (PathBuf, String) {
+    let database = dir.join(format!("{name}.db"));
+    let out = gen3(
+        &database,
+        &["token", "create", "--name", name, "--scope", "write"],
+    );
+    let (stdout, stderr) = outputs(&out);
+    assert!(out.status.success(), "{stderr}");
+    (database, stdout.trim().to_owned())
+}
+
 /// Creates a token as `gen3-content token create` does; returns its secret.
 pub async fn create_token(pool: &SqlitePool, name: &str, scope: Scope) -> String {
     admin::create(pool, name, scope, None)

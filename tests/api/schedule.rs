@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, gen3, outputs, settings, spawn_with, start_binary};
+use crate::helpers::{TestApp, database_with_token, settings, spawn_with, start_binary};
 
 /// An RFC 3339 time `seconds` from now, written with the offset `offset` (`+01:00`, `Z`).
 fn in_seconds(seconds: i64, offset: time::UtcOffset) -> String {
@@ -274,29 +274,10 @@ async fn a_refused_scheduled_publish_clears_the_schedule_and_says_why() {
     assert_eq!(app.get_json("/sections/vision").await["quote"], "From live");
 }
 
-/// A database with a `write` token; the token.
-fn database_with_token(dir: &std::path::Path) -> (std::path::PathBuf, String) {
-    let database = dir.join("schedule.db");
-    let out = gen3(
-        &database,
-        &[
-            "token",
-            "create",
-            "--name",
-            "scheduler-test",
-            "--scope",
-            "write",
-        ],
-    );
-    let (stdout, stderr) = outputs(&out);
-    assert!(out.status.success(), "{stderr}");
-    (database, stdout.trim().to_owned())
-}
-
 #[tokio::test]
 async fn a_time_missed_while_no_server_ran_is_published_within_10_s_of_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
-    let (database, token) = database_with_token(dir.path());
+    let (database, token) = database_with_token(dir.path(), "schedule");
     let client = reqwest::Client::new();
     let (mut server, port) = start_binary(&database, &[]);
     let base = format!("http://127.0.0.1:{port}");
@@ -358,7 +339,7 @@ async fn a_time_missed_while_no_server_ran_is_published_within_10_s_of_the_next_
 #[tokio::test]
 async fn two_servers_on_one_database_publish_each_scheduled_change_set_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
-    let (database, token) = database_with_token(dir.path());
+    let (database, token) = database_with_token(dir.path(), "schedule");
     let client = reqwest::Client::new();
     let fast = ["--schedule-interval-ms", "20"];
     let (mut first, first_port) = start_binary(&database, &fast);

@@ -10,7 +10,7 @@ use base64::Engine;
 use hmac::{KeyInit, Mac};
 use serde_json::{Value, json};
 
-use crate::helpers::{gen3, outputs, start_binary};
+use crate::helpers::{database_with_token, gen3, outputs, start_binary};
 
 /// A request the receiver got: its webhook headers and body.
 #[derive(Debug, Clone)]
@@ -99,13 +99,7 @@ fn verifies(secret: &str, got: &Received) -> bool {
 
 /// A database with a write token and a webhook to `url`: (database, token, secret).
 fn database_with_webhook(dir: &std::path::Path, url: &str) -> (std::path::PathBuf, String, String) {
-    let database = dir.join("hooks.db");
-    let out = gen3(
-        &database,
-        &["token", "create", "--name", "hooks", "--scope", "write"],
-    );
-    assert!(out.status.success());
-    let token = outputs(&out).0.trim().to_owned();
+    let (database, token) = database_with_token(dir, "hooks");
     let out = gen3(&database, &["webhook", "add", "--url", url]);
     let (stdout, stderr) = outputs(&out);
     assert!(out.status.success(), "{stderr}");
