@@ -139,6 +139,12 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(100..=120_000))]
     pub webhook_timeout_ms: u64,
 
+    /// How long a published change set waits for a build's report, or for the next report
+    /// after one that is not final (queued, building), before it shows `unknown` (milliseconds).
+    #[arg(long, env = "GEN3_CONTENT_DEPLOY_REPORT_TIMEOUT_MS", default_value_t = 1_800_000,
+          value_parser = clap::value_parser!(u64).range(1000..=604_800_000))]
+    pub deploy_report_timeout_ms: u64,
+
     /// The most `GET /events` streams open at once; more get 503.
     #[arg(long, env = "GEN3_CONTENT_MAX_EVENT_STREAMS", default_value_t = 256,
           value_parser = clap::value_parser!(u64).range(1..=100_000))]
@@ -266,6 +272,7 @@ pub struct Settings {
     pub cache_control: HeaderValue,
     pub reload_interval: Duration,
     pub schedule_interval: Duration,
+    pub deploy_report_timeout: Duration,
     pub deliveries: crate::webhooks::deliver::DeliverySettings,
     pub max_event_streams: usize,
     pub event_heartbeat: Duration,
@@ -296,6 +303,7 @@ impl Settings {
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
             schedule_interval: Duration::from_millis(args.schedule_interval_ms),
+            deploy_report_timeout: Duration::from_millis(args.deploy_report_timeout_ms),
             max_event_streams: args.max_event_streams as usize,
             event_heartbeat: Duration::from_millis(args.event_heartbeat_ms),
             hugo_site: args

@@ -86,6 +86,7 @@ impl Application {
                 settings.max_event_streams,
                 settings.event_heartbeat,
             ),
+            deploy_report_timeout: settings.deploy_report_timeout,
             previews: settings
                 .hugo_site
                 .clone()

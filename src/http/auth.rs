@@ -37,6 +37,20 @@ impl FromRequest for Previewer {
     }
 }
 
+/// A request made with a `deploy` token: a build of the site reporting on itself.
+#[derive(Debug)]
+pub struct Deployer(pub Principal);
+
+impl FromRequest for Deployer {
+    type Error = ApiError;
+    type Future = Authorizing<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let presented = Presented::of(req);
+        Box::pin(async move { presented?.authorize(Scope::Deploy).await.map(Self) })
+    }
+}
+
 /// The future of an extractor that looks the token up.
 type Authorizing<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 

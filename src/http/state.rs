@@ -27,6 +27,8 @@ pub struct AppState {
     pub cors: Cors,
     /// `GET /events`: the streams open, and their limit.
     pub events: crate::http::routes::events::Streams,
+    /// How long a published change set waits for a build's report before it shows `unknown`.
+    pub deploy_report_timeout: std::time::Duration,
     /// Change sets' previews built with the site's Hugo checkout (`--hugo-site`), if any.
     pub previews: Option<crate::content::preview::Previews>,
 }

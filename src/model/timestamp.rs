@@ -61,6 +61,11 @@ pub fn stamp(at: SystemTime) -> String {
     )
 }
 
+/// The time a [`stamp`] (or any RFC 3339 time) names.
+pub fn unstamp(text: &str) -> Result<SystemTime, time::error::Parse> {
+    OffsetDateTime::parse(text, &Rfc3339).map(SystemTime::from)
+}
+
 impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_rfc3339())

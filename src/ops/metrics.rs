@@ -53,6 +53,7 @@ pub struct Metrics {
     writes: IntCounterVec,
     reloads: IntCounterVec,
     scheduled: IntCounterVec,
+    deploy_reports: IntCounterVec,
     event_streams: IntGauge,
     events_sent: IntCounter,
     pool: IntGaugeVec,
@@ -125,6 +126,15 @@ impl Metrics {
             &["outcome"],
         )
         .expect("valid metric");
+        let deploy_reports = IntCounterVec::new(
+            Opts::new(
+                "deploy_reports_total",
+                "Reports from builds of the site on the change sets they deploy, by the state \
+                 reported (`queued`, `building`, `live`, `failed`)",
+            ),
+            &["state"],
+        )
+        .expect("valid metric");
         let event_streams =
             IntGauge::new("event_streams", "`GET /events` streams open now").expect("valid metric");
         let events_sent = IntCounter::new(
@@ -157,6 +167,7 @@ impl Metrics {
             Box::new(writes.clone()),
             Box::new(reloads.clone()),
             Box::new(scheduled.clone()),
+            Box::new(deploy_reports.clone()),
             Box::new(event_streams.clone()),
             Box::new(events_sent.clone()),
             Box::new(pool.clone()),
@@ -175,6 +186,7 @@ impl Metrics {
             writes,
             reloads,
             scheduled,
+            deploy_reports,
             event_streams,
             events_sent,
             pool,
@@ -190,6 +202,11 @@ impl Metrics {
     /// Counts an event written to a stream.
     pub fn event_sent(&self) {
         self.events_sent.inc();
+    }
+
+    /// Counts a build's report on a change set, by the state it reported.
+    pub fn deploy_report(&self, state: &str) {
+        self.deploy_reports.with_label_values(&[state]).inc();
     }
 
     /// Counts a scheduled publish, by outcome.

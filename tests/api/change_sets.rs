@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use gen3_content::auth::Scope;
 
-use crate::helpers::{TestApp, create_token, gen3, outputs, settings, spawn_with};
+use crate::helpers::{TestApp, gen3, json_of, outputs, settings, spawn_with, token};
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
 const PAGE: &str = "/pages/products%2Fworkspaces";
@@ -27,13 +27,6 @@ async fn spawn_site() -> TestApp {
     spawn_with(Some(dir), settings).await
 }
 
-async fn token(app: &TestApp, name: &str, scope: Scope) -> String {
-    let pool = app.other_process().await;
-    let token = create_token(&pool, name, scope).await;
-    pool.close().await;
-    token
-}
-
 /// A request as `token`, with a JSON (or, for PATCH, merge patch) body and `If-Match`.
 async fn send(
     app: &TestApp,
@@ -44,13 +37,6 @@ async fn send(
     body: Option<&Value>,
 ) -> reqwest::Response {
     app.send_as(token, method, path, if_match, body).await
-}
-
-async fn json_of(response: reqwest::Response, status: u16, what: &str) -> Value {
-    let got = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{what}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 async fn create_change_set(app: &TestApp, name: &str) -> i64 {

@@ -96,6 +96,22 @@ pub fn database_with_token(dir: &Path, name: &str) -> (PathBuf, String) {
     (database, stdout.trim().to_owned())
 }
 
+/// A token `name` of `scope` for `app`'s database, made as another process would; its secret.
+pub async fn token(app: &TestApp, name: &str, scope: Scope) -> String {
+    let pool = app.other_process().await;
+    let token = create_token(&pool, name, scope).await;
+    pool.close().await;
+    token
+}
+
+/// The JSON of `response`, which must have status `status` (`what` names it if not).
+pub async fn json_of(response: Response, status: u16, what: &str) -> Value {
+    let got = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(got, status, "{what}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
 /// Creates a token as `gen3-content token create` does; returns its secret.
 pub async fn create_token(pool: &SqlitePool, name: &str, scope: Scope) -> String {
     admin::create(pool, name, scope, None)

@@ -6,6 +6,7 @@ mod change_sets;
 mod cli;
 mod concurrency;
 mod crash;
+mod deploys;
 mod errors;
 mod events;
 mod export;

@@ -26,6 +26,8 @@ trap cleanup EXIT
 
 database="$work/fuzz.db"
 token=$("$binary" --database "$database" token create --name schemathesis --scope write)
+SCHEMATHESIS_DEPLOY_TOKEN=$("$binary" --database "$database" token create --name schemathesis-ci --scope deploy)
+export SCHEMATHESIS_DEPLOY_TOKEN
 # The fuzzer sends bad tokens on purpose (its ignored_auth check) and expects 401 for each;
 # the per-address limit on failed authentication (429) is tested in tests/api/limits.rs.
 "$binary" --database "$database" --bind 127.0.0.1:0 --log-format json --log info \
@@ -38,6 +40,14 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$port" ] || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+
+# Change set 1, published: the one a deploy report can be accepted on (schemathesis.toml).
+base="http://127.0.0.1:$port"
+set=$(curl -sf -X POST "$base/changesets" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d '{"name": "fuzzing"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -sf -o /dev/null -X PATCH "$base/sections/teaser?changeset=$set" -H "Authorization: Bearer $token" \
+     -H 'If-Match: *' -H 'Content-Type: application/merge-patch+json' -d '{"title": "Fuzzed"}'
+curl -sf -o /dev/null -X POST "$base/changesets/$set/publish" -H "Authorization: Bearer $token"
 
 status=0
 st --config-file tests/schemathesis/schemathesis.toml run "http://127.0.0.1:$port/openapi.json" \

@@ -90,6 +90,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/changesets/{id}/deploys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report on a deploy
+         * @description For the build of the site a webhook delivery triggered (a CI job): it reports on each change
+         *     set the delivery announced (`data.publishes[].change_set`) as it goes, `queued`, `building`,
+         *     then `live` or `failed`, with a link to its log. The change set shows the newest report in
+         *     `deploy` (a rerun's reports simply follow); if no report follows its publish, or one that is
+         *     not final, within the server's `--deploy-report-timeout-ms` (30 minutes by default), it shows
+         *     `unknown`, never `live`. Needs the `deploy` scope (and only a `deploy` token has it).
+         */
+        post: operations["report_deploy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/changesets/{id}/discard": {
         parameters: {
             query?: never;
@@ -862,6 +887,11 @@ export interface components {
              */
             status?: number | null;
         };
+        /**
+         * @description Where the deploy of a published change set stands, as far as anyone can tell.
+         * @enum {string}
+         */
+        BuildState: "pending" | "queued" | "building" | "live" | "failed" | "unknown";
         /** @description A call to action. */
         Button: {
             caption: components["schemas"]["Title"];
@@ -872,6 +902,12 @@ export interface components {
         ChangeSetDocument: {
             created_at: components["schemas"]["Timestamp"];
             created_by: string;
+            /**
+             * @description Once published: whether a build of the site with it is live, as builds reported it
+             *     (`POST /changesets/{id}/deploys`); `unknown` if none did in time, never `live` unless one
+             *     said so.
+             */
+            deploy?: components["schemas"]["DeployStatus"];
             /** Format: int64 */
             id: number;
             name: string;
@@ -932,6 +968,8 @@ export interface components {
         ChangeSetSummary: {
             created_at: components["schemas"]["Timestamp"];
             created_by: string;
+            /** @description Once published: where its deploy stands (`deploy.state` of the change set). */
+            deploy_state?: components["schemas"]["BuildState"];
             /** Format: int64 */
             id: number;
             name: string;
@@ -1043,6 +1081,41 @@ export interface components {
         };
         DeliveryList: {
             deliveries: components["schemas"]["Delivery"][];
+        };
+        /** @description A report as a change set shows it. */
+        DeployReport: {
+            build?: string;
+            detail?: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: uri */
+            log_url?: string;
+            /**
+             * Format: date-time
+             * @description When it arrived (RFC 3339, UTC, milliseconds).
+             */
+            reported_at: string;
+            /** @description The name of the token it came with. */
+            reported_by: string;
+            state: components["schemas"]["Reported"];
+        };
+        /** @description Where the deploy of a published change set stands, and what builds said about it. */
+        DeployStatus: {
+            /**
+             * Format: int64
+             * @description How many reports builds sent about it.
+             */
+            report_count: number;
+            /** @description The newest of them (up to 20), newest first: the first is what `state` follows. */
+            reports: components["schemas"]["DeployReport"][];
+            state: components["schemas"]["BuildState"];
+            /**
+             * Format: date-time
+             * @description While it is `pending`, `queued` or `building`: when it turns `unknown` unless a report
+             *     comes first (the server's `--deploy-report-timeout-ms` after the publish, or after the
+             *     newest report).
+             */
+            unknown_after?: string;
         };
         /** @description Plain text, stored and served raw (escaping is the renderer's job); not blank, at most 2,000 characters. */
         Detail: string;
@@ -1225,6 +1298,27 @@ export interface components {
              *     `type`).
              */
             sections?: Record<string, never>[];
+        };
+        /** @description A report as a build sends it (`POST /changesets/{id}/deploys`). */
+        NewReport: {
+            /**
+             * @description The build's own name for itself (a CI run's id), so that reports of several builds of
+             *     one change set can be told apart: 1 to 200 characters, no control characters.
+             * @example gen3-site/actions/runs/12345
+             */
+            build?: string | null;
+            /**
+             * @description What the build has to say (why it failed): at most 2000 characters, no control
+             *     characters but line breaks and tabs.
+             */
+            detail?: string | null;
+            /**
+             * @description Where its log is: an `http(s)` URL with a host name or IP address and no credentials,
+             *     at most 2000 characters.
+             * @example https://github.com/uc-cdis/gen3-site/actions/runs/12345
+             */
+            log_url?: string | null;
+            state: components["schemas"]["Reported"];
         };
         /**
          * @description A section to add: the section as `GET` returns it (with `id` and `type`), and where.
@@ -1409,6 +1503,11 @@ export interface components {
              */
             type: string;
         };
+        /**
+         * @description What a build reports about itself.
+         * @enum {string}
+         */
+        Reported: "queued" | "building" | "live" | "failed";
         /** @description Documentation by role, each with lists of links. */
         Resources: {
             items: {
@@ -2001,6 +2100,151 @@ export interface operations {
             };
             /** @description There is no such change set */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests with a bad token from this address: every request with a token is refused until `Retry-After` seconds have passed */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the `request_id` it carries) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_deploy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change set's id, as `POST /changesets` answered it */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReport"];
+            };
+        };
+        responses: {
+            /** @description Reported: where the change set's deploy stands now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployStatus"];
+                };
+            };
+            /** @description The body is not JSON, or the id is not a change set's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a bad, expired or revoked one */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content"`, with `error="invalid_token"` when a token was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `deploy` scope */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description There is no such change set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change set is not published (open or discarded): no build can deploy it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    /** @description The media type this operation takes */
+                    Accept?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `state` is missing or not one of `queued`, `building`, `live`, `failed`, or `build`, `log_url` or `detail` is invalid (`errors`, one per field) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

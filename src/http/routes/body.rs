@@ -19,12 +19,43 @@ use crate::model::Pointer;
 /// A JSON body as `T` (its fields named by the type: unknown ones refused): `422` at the root,
 /// saying it is not `what`, when it is JSON of another shape.
 pub fn typed<T: serde::de::DeserializeOwned>(body: Value, what: &str) -> Result<T> {
-    serde_json::from_value(body).map_err(|e| {
+    if !body.is_object() {
+        // serde would take a struct from an array of its fields in order, too: not what the
+        // OpenAPI document describes.
+        return Err(crate::http::error::ApiError::InvalidFields(vec![
+            crate::model::FieldError {
+                pointer: String::new(),
+                detail: format!("is not {what}: it must be a JSON object"),
+            },
+        ]));
+    }
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let detail = if pointer.is_empty() {
+            format!("is not {what}: {}", e.inner())
+        } else {
+            e.inner().to_string()
+        };
         crate::http::error::ApiError::InvalidFields(vec![crate::model::FieldError {
-            pointer: String::new(),
-            detail: format!("is not {what}: {e}"),
+            pointer,
+            detail,
         }])
     })
+}
+
+/// The RFC 6901 JSON Pointer of where deserializing stopped (`""`: the document itself, as
+/// for a missing field, which serde reports on the object that lacks it).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = Pointer::root();
+    for segment in path.iter() {
+        pointer = match segment {
+            Segment::Seq { index } => pointer.child(index),
+            Segment::Map { key } | Segment::Enum { variant: key } => pointer.child(key),
+            Segment::Unknown => break,
+        };
+    }
+    pointer.as_str().to_owned()
 }
 
 pub async fn read_json(
@@ -182,5 +213,52 @@ impl<'de> Visitor<'de> for UniqueMembers<'_> {
             members.insert(name, value);
         }
         Ok(Value::Object(members))
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use serde_json::json;
+
+    use super::typed;
+    use crate::http::error::ApiError;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        state: Kind,
+        items: Option<Vec<u8>>,
+        #[serde(rename = "a/b")]
+        odd: Option<u8>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Live,
+    }
+
+    fn pointer(body: serde_json::Value) -> String {
+        match typed::<Body>(body, "a body") {
+            Err(ApiError::InvalidFields(errors)) => {
+                assert_eq!(errors.len(), 1);
+                errors[0].pointer.clone()
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_field_that_does_not_deserialize_is_pointed_at() {
+        assert_eq!(pointer(json!({"state": "done"})), "/state");
+        assert_eq!(
+            pointer(json!({"state": "live", "items": [1, "x"]})),
+            "/items/1"
+        );
+        assert_eq!(pointer(json!({"state": "live", "a/b": -1})), "/a~1b");
+        assert_eq!(pointer(json!({"items": []})), "");
+        assert_eq!(pointer(json!({"state": "live", "extra": 1})), "/extra");
+        assert_eq!(pointer(json!(["live"])), "");
     }
 }

@@ -13,8 +13,9 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use crate::content::change_set::{ChangeSet, State};
+use crate::content::deploy::{self, BuildState, DeployStatus, NewReport};
 use crate::content::write::Writer;
-use crate::http::auth::{Editor, Previewer};
+use crate::http::auth::{Deployer, Editor, Previewer};
 use crate::http::error::{ApiError, Result};
 use crate::http::routes::body::{read_json, typed};
 use crate::http::routes::writes::located;
@@ -107,6 +108,12 @@ pub struct ChangeSetDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     schedule_error: Option<String>,
+    /// Once published: whether a build of the site with it is live, as builds reported it
+    /// (`POST /changesets/{id}/deploys`); `unknown` if none did in time, never `live` unless one
+    /// said so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    deploy: Option<DeployStatus>,
     /// The pages it touches, by id.
     pages: Vec<ChangeSetPage>,
 }
@@ -126,6 +133,10 @@ pub struct ChangeSetSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     published_at: Option<Timestamp>,
+    /// Once published: where its deploy stands (`deploy.state` of the change set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    deploy_state: Option<BuildState>,
 }
 
 /// Change sets, newest first.
@@ -178,7 +189,7 @@ async fn create_change_set(
         }]));
     }
     let set = writer(&app).create_change_set(name, &editor.0.name).await?;
-    let document = document(&app, &set, &[])?;
+    let document = document(&app, &set, &[], None)?;
     let response = HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(document);
@@ -232,10 +243,18 @@ async fn list_change_sets(
         ));
     }
     let time = |t: &str| Timestamp::parse(t).map_err(|e| ApiError::Internal(e.into()));
+    let published = rows
+        .iter()
+        .filter(|row| row.state == "published")
+        .filter_map(|row| Some((row.id, row.published_at.as_deref()?)))
+        .map(|(id, at)| Ok((id, time(at)?.to_system_time())))
+        .collect::<Result<Vec<_>>>()?;
+    let deploys = deploy::states(conn, &published, app.deploy_report_timeout).await?;
     let change_sets = rows
         .into_iter()
         .map(|row| {
             let summary = ChangeSetSummary {
+                deploy_state: deploys.iter().find(|d| d.0 == row.id).map(|d| d.1),
                 id: row.id,
                 name: row.name,
                 state: State::parse(&row.state)?,
@@ -276,14 +295,16 @@ async fn answer(app: &App, id: i64, cache_control: &'static str) -> Result<HttpR
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("there is no change set {id}")))?,
     };
-    let revisions = if set.state == State::Published {
-        storage::page::published_by(conn, id).await?
-    } else {
-        Vec::new()
+    let (revisions, deploy) = match (set.state, set.published_at) {
+        (State::Published, Some(at)) => (
+            storage::page::published_by(conn, id).await?,
+            Some(deploy::status(conn, id, at.to_system_time(), app.deploy_report_timeout).await?),
+        ),
+        _ => (Vec::new(), None),
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, cache_control))
-        .json(document(app, &set, &revisions)?))
+        .json(document(app, &set, &revisions, deploy)?))
 }
 
 /// Publish a change set
@@ -402,6 +423,48 @@ async fn discard_change_set(editor: Editor, id: web::Path<i64>, app: App) -> Res
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Report on a deploy
+///
+/// For the build of the site a webhook delivery triggered (a CI job): it reports on each change
+/// set the delivery announced (`data.publishes[].change_set`) as it goes, `queued`, `building`,
+/// then `live` or `failed`, with a link to its log. The change set shows the newest report in
+/// `deploy` (a rerun's reports simply follow); if no report follows its publish, or one that is
+/// not final, within the server's `--deploy-report-timeout-ms` (30 minutes by default), it shows
+/// `unknown`, never `live`. Needs the `deploy` scope (and only a `deploy` token has it).
+#[utoipa::path(
+    tag = "change sets",
+    operation_id = "report_deploy",
+    params(("id" = i64, Path, description = CHANGE_SET_ID, minimum = 1)),
+    request_body(content = NewReport, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(DeployResponses),
+)]
+#[post("/changesets/{id}/deploys")]
+async fn report_deploy(
+    build: Deployer,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Payload,
+    app: App,
+) -> Result<HttpResponse> {
+    let body = read_json(&req, body, "application/json", &app.http).await?;
+    let report = typed::<NewReport>(body, "a deploy report")?
+        .validate()
+        .map_err(ApiError::InvalidFields)?;
+    let status = deploy::report(
+        &app.pool,
+        &app.metrics,
+        id.into_inner(),
+        report,
+        &build.0.name,
+        app.deploy_report_timeout,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(status))
+}
+
 /// A writer for change sets themselves (not into one).
 fn writer(app: &App) -> Writer<'_> {
     Writer {
@@ -418,6 +481,7 @@ fn document(
     app: &App,
     set: &ChangeSet,
     revisions: &[storage::page::PublishedRow],
+    deploy: Option<DeployStatus>,
 ) -> Result<ChangeSetDocument> {
     let site = app.read.load();
     let mut pages: Vec<ChangeSetPage> = set
@@ -493,6 +557,7 @@ fn document(
         scheduled_by: set.scheduled_by.clone(),
         published_late_ms: set.published_late_ms,
         schedule_error: set.schedule_error.clone(),
+        deploy,
         pages,
     })
 }
@@ -665,6 +730,40 @@ impl IntoResponses for UnscheduleResponses {
     }
 }
 
+struct DeployResponses;
+
+impl IntoResponses for DeployResponses {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        answers(
+            &[
+                (
+                    "400",
+                    "The body is not JSON, or the id is not a change set's",
+                ),
+                ("403", "The token lacks the `deploy` scope"),
+                ("404", "There is no such change set"),
+                ("408", "The body did not arrive within the request timeout"),
+                (
+                    "409",
+                    "The change set is not published (open or discarded): no build can deploy it",
+                ),
+                ("413", "The body is over the size limit"),
+                ("415", "The body is not `application/json`"),
+                (
+                    "422",
+                    "`state` is missing or not one of `queued`, `building`, `live`, `failed`, or \
+                 `build`, `log_url` or `detail` is invalid (`errors`, one per field)",
+                ),
+            ],
+            "200",
+            json_response(
+                "Reported: where the change set's deploy stands now",
+                "DeployStatus",
+            ),
+        )
+    }
+}
+
 struct DiscardResponses;
 
 impl IntoResponses for DiscardResponses {
@@ -692,5 +791,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(publish_change_set)
         .service(schedule_change_set)
         .service(unschedule_change_set)
-        .service(discard_change_set);
+        .service(discard_change_set)
+        .service(report_deploy);
 }
