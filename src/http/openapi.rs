@@ -110,6 +110,7 @@ fn document_change_sets(api: &mut utoipa::openapi::OpenApi) {
         ))
         .build();
     let added = crate::http::routes::change_set_problems();
+    let closed = crate::http::routes::closed_change_set_problem();
     for (path, item) in api.paths.paths.iter_mut() {
         let content = ["/sections", "/pages", "/export", "/site.tar"]
             .iter()
@@ -126,9 +127,31 @@ fn document_change_sets(api: &mut utoipa::openapi::OpenApi) {
             delete,
             ..
         } = item;
-        let reads = get.iter_mut().filter(|_| !history);
-        let writes = [put, patch, post, delete].into_iter().flatten();
-        for operation in reads.chain(writes) {
+        let reads = get.iter_mut().filter(|_| !history).map(|op| (op, false));
+        let writes = [put, patch, post, delete]
+            .into_iter()
+            .flatten()
+            .map(|op| (op, true));
+        for (operation, write) in reads.chain(writes) {
+            if write {
+                // A write that has conflicts of its own names this one too.
+                match operation.responses.responses.get_mut("409") {
+                    Some(RefOr::T(conflict)) => {
+                        conflict.description = format!(
+                            "{}; or `changeset` names a change set that was published or \
+                             discarded",
+                            conflict.description.trim_end_matches('.')
+                        );
+                    }
+                    Some(RefOr::Ref(_)) => {}
+                    None => {
+                        operation
+                            .responses
+                            .responses
+                            .insert("409".to_owned(), closed.clone());
+                    }
+                }
+            }
             operation
                 .parameters
                 .get_or_insert_with(Vec::new)

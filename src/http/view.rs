@@ -80,12 +80,10 @@ impl FromRequest for SiteView {
         Either::Right(Box::pin(async move {
             presented?.authorize(Scope::Preview).await?;
             let live = app.read.load_full();
-            let view = app
-                .read
-                .change_sets
-                .view(id, &live)?
-                .ok_or_else(|| no_change_set(id))?;
-            Ok(Self::ChangeSet(id, view))
+            match app.read.change_sets.view(id, &live)? {
+                Some(view) => Ok(Self::ChangeSet(id, view)),
+                None => Err(not_open(&app, id, false).await),
+            }
         }))
     }
 }
@@ -132,4 +130,36 @@ pub fn no_change_set(id: i64) -> ApiError {
     ApiError::NotFound(format!(
         "there is no open change set {id} (it may have been published or discarded)"
     ))
+}
+
+/// Why change set `id` has no view: it was published or discarded (a write into it is a
+/// `409`, as it is for the change set's own operations; a read a `404` that says so), or there
+/// is none (`404`). Asks the database, but only on this path, never for a view that exists.
+pub async fn not_open(app: &App, id: i64, write: bool) -> ApiError {
+    let row = match app.pool.acquire().await {
+        Ok(mut conn) => crate::storage::change_sets::get(&mut conn, id).await,
+        Err(e) => Err(e),
+    };
+    match row {
+        Ok(Some(row)) if row.state != "open" => {
+            if write {
+                ApiError::Conflict(format!(
+                    "change set {id} is {}: nothing more can be written into it",
+                    row.state
+                ))
+            } else {
+                ApiError::NotFound(format!(
+                    "change set {id} is {}: it has no view of the site any more{}",
+                    row.state,
+                    if row.state == "published" {
+                        " (its changes are live: read without ?changeset=)"
+                    } else {
+                        ""
+                    }
+                ))
+            }
+        }
+        Ok(_) => no_change_set(id),
+        Err(e) => ApiError::from(e),
+    }
 }

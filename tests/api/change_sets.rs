@@ -361,7 +361,11 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
         Some(&json!({"title": "x"})),
     )
     .await;
-    assert_eq!(r.status(), 404, "a write into a published change set");
+    let refused = json_of(r, 409, "a write into a published change set").await;
+    assert!(
+        refused["detail"].as_str().unwrap().contains("is published"),
+        "{refused}"
+    );
     let r = send(
         &app,
         &app.editor,
@@ -989,7 +993,12 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
         Some(&json!({"title": "x"})),
     )
     .await;
-    assert_eq!(r.status(), 404);
+    // Gone from view, but not unknown: a write into it is a conflict, and says why.
+    let refused = json_of(r, 409, "a write into a discarded change set").await;
+    assert!(
+        refused["detail"].as_str().unwrap().contains("is discarded"),
+        "{refused}"
+    );
     let r = send(
         &app,
         &app.editor,

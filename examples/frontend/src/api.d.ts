@@ -2879,7 +2879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such page or section, or `changeset` names no open change set */
+            /** @description No such page or section, or `changeset` names no open change set (a read of one that was published or discarded says so) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3073,7 +3073,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such page or section, or `changeset` names no open change set */
+            /** @description No such page or section, or `changeset` names no open change set (a read of one that was published or discarded says so) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3168,7 +3168,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such page or section, or `changeset` names no open change set */
+            /** @description No such page or section, or `changeset` names no open change set (a read of one that was published or discarded says so) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3186,7 +3186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The page exists, or its file is another page's */
+            /** @description The page exists, or its file is another page's; or `changeset` names a change set that was published or discarded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3443,7 +3443,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The landing page cannot be deleted */
+            /** @description `DELETE /pages/_index`: the landing page cannot be deleted; or `changeset` names a change set that was published or discarded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3597,6 +3597,15 @@ export interface operations {
             };
             /** @description The body did not arrive within the request timeout; the connection is closed */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3891,6 +3900,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` names no current version: reload, reapply, retry */
             412: {
                 headers: {
@@ -4177,6 +4195,15 @@ export interface operations {
             };
             /** @description The body did not arrive within the request timeout; the connection is closed */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4533,6 +4560,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` names no current version: reload, reapply, retry */
             412: {
                 headers: {
@@ -4707,7 +4743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The page already has this section */
+            /** @description The page already has this section; or `changeset` names a change set that was published or discarded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5007,6 +5043,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` names no current version: reload, reapply, retry */
             412: {
                 headers: {
@@ -5160,7 +5205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The landing page cannot be deleted */
+            /** @description `DELETE /pages/_index`: the landing page cannot be deleted; or `changeset` names a change set that was published or discarded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5316,6 +5361,15 @@ export interface operations {
             };
             /** @description The body did not arrive within the request timeout; the connection is closed */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5678,6 +5732,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` names no current version: reload, reapply, retry */
             412: {
                 headers: {
@@ -5918,7 +5981,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such page or section, or `changeset` names no open change set */
+            /** @description No such page or section, or `changeset` names no open change set (a read of one that was published or discarded says so) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6156,6 +6219,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` names no current version: reload, reapply, retry */
             412: {
                 headers: {
@@ -6321,6 +6393,15 @@ export interface operations {
             };
             /** @description The body did not arrive within the request timeout; the connection is closed */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6677,6 +6758,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `changeset` names a change set that was published or discarded: nothing more can be written into it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` names no current version: reload, reapply, retry */
             412: {
                 headers: {
@@ -6838,7 +6928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such page or section, or `changeset` names no open change set */
+            /** @description No such page or section, or `changeset` names no open change set (a read of one that was published or discarded says so) */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -237,7 +237,7 @@ async fn restore_section(
     }
     // Revisions never change once written, so this read needs no transaction with the write.
     let content = section_revision(&app, page, id, revision).await?.content;
-    let precondition = precondition(&req, &app, page, target)?;
+    let precondition = precondition(&req, &app, page, target).await?;
     let snapshot = writer(&app, &req)?
         .write(page, target, &precondition, &editor.0.name, |_, stored| {
             let mut next = stored.page.clone();
@@ -574,7 +574,7 @@ async fn restore_page_revision(
         .collect();
     let page = Page::new(revision.page, revision.body, sections);
     let snapshot = if live {
-        let precondition = precondition(&req, &app, &id, Target::Page)?;
+        let precondition = precondition(&req, &app, &id, Target::Page).await?;
         writer(&app, &req)?
             .write(&id, Target::Page, &precondition, &editor.0.name, |_, _| {
                 Ok::<_, ApiError>(page)

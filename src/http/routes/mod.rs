@@ -425,7 +425,10 @@ impl IntoResponses for DeleteResponses {
         responses.retain(|status, _| !["400", "408", "413", "415"].contains(&status.as_str()));
         responses.insert(
             "409".to_owned(),
-            problem("409", "The landing page cannot be deleted"),
+            problem(
+                "409",
+                "`DELETE /pages/_index`: the landing page cannot be deleted",
+            ),
         );
         responses.insert(
             "204".to_owned(),
@@ -493,10 +496,22 @@ pub fn change_set_problems() -> BTreeMap<String, RefOr<Response>> {
         ),
         (
             "404",
-            "No such page or section, or `changeset` names no open change set",
+            "No such page or section, or `changeset` names no open change set (a read of one \
+             that was published or discarded says so)",
         ),
         ("429", TOO_MANY_FAILURES),
     ])
+}
+
+/// The problem of a write into a change set that is no longer open.
+pub fn closed_change_set_problem() -> RefOr<Response> {
+    problems(&[(
+        "409",
+        "`changeset` names a change set that was published or discarded: nothing more can be \
+         written into it",
+    )])
+    .remove("409")
+    .expect("the problem just made")
 }
 
 /// The problems a history read can answer with.

@@ -261,7 +261,7 @@ async fn put_page_body(
     body: web::Payload,
     app: App,
 ) -> Result<HttpResponse> {
-    let precondition = precondition(&req, &app, &id, Target::Body)?;
+    let precondition = precondition(&req, &app, &id, Target::Body).await?;
     let text = read_text(&req, body, &app.http).await?;
     if text.contains('\0') {
         return Err(ApiError::InvalidFields(vec![FieldError {
@@ -312,7 +312,7 @@ async fn patch_page(
     body: web::Payload,
     app: App,
 ) -> Result<HttpResponse> {
-    let precondition = precondition(&req, &app, &id, Target::Page)?;
+    let precondition = precondition(&req, &app, &id, Target::Page).await?;
     let patch = read_json(&req, body, MERGE_PATCH_JSON, &app.http).await?;
     if !patch.is_object() {
         return Err(ApiError::InvalidFields(vec![FieldError {
@@ -530,7 +530,7 @@ async fn delete_page(
     id: web::Path<String>,
     app: App,
 ) -> Result<HttpResponse> {
-    let precondition = precondition(&req, &app, &id, Target::Page)?;
+    let precondition = precondition(&req, &app, &id, Target::Page).await?;
     writer(&app, &req)?
         .delete(&id, &precondition, &editor.0.name)
         .await?;
@@ -563,7 +563,7 @@ async fn add_page_section(
     body: web::Payload,
     app: App,
 ) -> Result<HttpResponse> {
-    let precondition = precondition(&req, &app, &id, Target::Page)?;
+    let precondition = precondition(&req, &app, &id, Target::Page).await?;
     let body = read_json(&req, body, "application/json", &app.http).await?;
     let mut added = String::new();
     let snapshot = writer(&app, &req)?
@@ -637,7 +637,7 @@ async fn remove_page_section(
 ) -> Result<HttpResponse> {
     let (id, section) = path.into_inner();
     let target = Target::Section(&section);
-    let precondition = precondition(&req, &app, &id, target)?;
+    let precondition = precondition(&req, &app, &id, target).await?;
     writer(&app, &req)?
         .write(&id, target, &precondition, &editor.0.name, |_, stored| {
             let mut next = stored.page.clone();
@@ -668,7 +668,7 @@ async fn reorder_page_sections(
     body: web::Payload,
     app: App,
 ) -> Result<HttpResponse> {
-    let precondition = precondition(&req, &app, &id, Target::Page)?;
+    let precondition = precondition(&req, &app, &id, Target::Page).await?;
     let body = read_json(&req, body, "application/json", &app.http).await?;
     let snapshot = writer(&app, &req)?
         .write(

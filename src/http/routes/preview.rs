@@ -9,7 +9,7 @@ use crate::content::preview::PreviewError;
 use crate::http::auth::Previewer;
 use crate::http::error::{ApiError, Result};
 use crate::http::state::App;
-use crate::http::view::no_change_set;
+use crate::http::view::not_open;
 
 /// Preview a change set as the real site
 ///
@@ -49,11 +49,9 @@ async fn preview_change_set(
         ));
     };
     let live = app.read.load_full();
-    let view = app
-        .read
-        .change_sets
-        .view(id, &live)?
-        .ok_or_else(|| no_change_set(id))?;
+    let Some(view) = app.read.change_sets.view(id, &live)? else {
+        return Err(not_open(&app, id, false).await);
+    };
     let file = previews.file(id, &view, &url).await.map_err(|e| match e {
         PreviewError::Build(detail) => ApiError::PreviewFailed(detail),
         PreviewError::Io(e) => ApiError::Internal(e.into()),

@@ -43,30 +43,29 @@ pub fn writer<'a>(app: &'a App, req: &HttpRequest) -> Result<Writer<'a>> {
     })
 }
 
-/// The site a write goes to as readers see it now: live, or the change set's view (`404` if
-/// the change set is not open).
-pub fn written_site(req: &HttpRequest, app: &App) -> Result<Arc<Site>> {
+/// The site a write goes to as readers see it now: live, or the change set's view (`409` if
+/// the change set was published or discarded, `404` if there is none).
+pub async fn written_site(req: &HttpRequest, app: &App) -> Result<Arc<Site>> {
     let live = app.read.load_full();
     match view::destination(req)? {
         Destination::Live => Ok(live),
-        Destination::ChangeSet(id) => app
-            .read
-            .change_sets
-            .view(id, &live)?
-            .ok_or_else(|| view::no_change_set(id)),
+        Destination::ChangeSet(id) => match app.read.change_sets.view(id, &live)? {
+            Some(view) => Ok(view),
+            None => Err(view::not_open(app, id, true).await),
+        },
     }
 }
 
 /// The `If-Match` a write needs, checked against what readers are served now (live, or in the
 /// change set written into): `428` without one, `404` for an unknown page or section, `412` if
 /// it is stale. The write checks it again inside its transaction.
-pub fn precondition(
+pub async fn precondition(
     req: &HttpRequest,
     app: &App,
     page: &str,
     target: Target<'_>,
 ) -> Result<IfMatch> {
-    let site = written_site(req, app)?;
+    let site = written_site(req, app).await?;
     let snapshot = live_page(&site, page)?;
     if let Target::Section(id) = target
         && snapshot.section(id).is_none()
@@ -269,7 +268,7 @@ impl<'a> Edit<'a> {
     ) -> Result<HttpResponse> {
         let (page, id) = (self.page, self.id);
         let target = Target::Section(id);
-        let precondition = precondition(&req, &app, page, target)?;
+        let precondition = precondition(&req, &app, page, target).await?;
         let body = read_json(&req, body, self.media_type, &app.http).await?;
         let document = self.document;
         let change = |model: &Model, stored: &crate::content::store::Stored| {
