@@ -18,6 +18,7 @@ use arc_swap::Guard;
 use futures_util::future::Either;
 
 use crate::auth::Scope;
+use crate::content::change_set::State;
 use crate::content::snapshot::Site;
 use crate::content::write::Destination;
 use crate::http::auth::Presented;
@@ -140,26 +141,27 @@ pub async fn not_open(app: &App, id: i64, write: bool) -> ApiError {
         Ok(mut conn) => crate::storage::change_sets::get(&mut conn, id).await,
         Err(e) => Err(e),
     };
-    match row {
-        Ok(Some(row)) if row.state != "open" => {
-            if write {
-                ApiError::Conflict(format!(
-                    "change set {id} is {}: nothing more can be written into it",
-                    row.state
-                ))
-            } else {
-                ApiError::NotFound(format!(
-                    "change set {id} is {}: it has no view of the site any more{}",
-                    row.state,
-                    if row.state == "published" {
-                        " (its changes are live: read without ?changeset=)"
-                    } else {
-                        ""
-                    }
-                ))
-            }
-        }
-        Ok(_) => no_change_set(id),
-        Err(e) => ApiError::from(e),
+    let state = match row.map(|row| row.map(|row| State::parse(&row.state))) {
+        Ok(Some(Ok(state))) => state,
+        Ok(Some(Err(e))) => return ApiError::Internal(e),
+        Ok(None) => return no_change_set(id),
+        Err(e) => return ApiError::from(e),
+    };
+    let (name, hint) = match state {
+        State::Open => return no_change_set(id),
+        State::Published => (
+            "published",
+            " (its changes are live: read without ?changeset=)",
+        ),
+        State::Discarded => ("discarded", ""),
+    };
+    if write {
+        ApiError::Conflict(format!(
+            "change set {id} is {name}: nothing more can be written into it"
+        ))
+    } else {
+        ApiError::NotFound(format!(
+            "change set {id} is {name}: it has no view of the site any more{hint}"
+        ))
     }
 }

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use gen3_content::auth::Scope;
 
-use crate::helpers::{TestApp, gen3, json_of, outputs, settings, spawn_with, token};
+use crate::helpers::{
+    TestApp, change_set_document, gen3, json_of, outputs, settings, spawn_with, token,
+};
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
 const PAGE: &str = "/pages/products%2Fworkspaces";
@@ -522,20 +524,7 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
     .await;
     assert_eq!(r.status(), 428);
     // Nothing went in.
-    let doc = json_of(
-        send(
-            &app,
-            &app.editor,
-            Method::GET,
-            &format!("/changesets/{set}"),
-            None,
-            None,
-        )
-        .await,
-        200,
-        "GET",
-    )
-    .await;
+    let doc = change_set_document(&app, set).await;
     assert_eq!(doc["pages"], json!([]));
 }
 
@@ -629,20 +618,7 @@ async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_
         before,
         "nothing changed"
     );
-    let doc = json_of(
-        send(
-            &app,
-            &app.editor,
-            Method::GET,
-            &format!("/changesets/{set}"),
-            None,
-            None,
-        )
-        .await,
-        200,
-        "GET",
-    )
-    .await;
+    let doc = change_set_document(&app, set).await;
     assert_eq!(doc["state"], "open");
     assert_eq!(doc["pages"][0]["conflicts"].as_array().unwrap().len(), 2);
 
@@ -699,20 +675,7 @@ async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
     let set = history["revisions"][0]["change_set"]
         .as_i64()
         .expect("the revision names a change set");
-    let doc = json_of(
-        send(
-            &app,
-            &app.editor,
-            Method::GET,
-            &format!("/changesets/{set}"),
-            None,
-            None,
-        )
-        .await,
-        200,
-        "its change set",
-    )
-    .await;
+    let doc = change_set_document(&app, set).await;
     assert_eq!(doc["state"], "published");
     assert_eq!(doc["pages"][0]["id"], "products/workspaces");
     assert_eq!(
@@ -961,20 +924,7 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
     )
     .await;
     assert_eq!(r.status(), 204);
-    let doc = json_of(
-        send(
-            &app,
-            &app.editor,
-            Method::GET,
-            &format!("/changesets/{set}"),
-            None,
-            None,
-        )
-        .await,
-        200,
-        "GET",
-    )
-    .await;
+    let doc = change_set_document(&app, set).await;
     assert_eq!(doc["state"], "discarded");
     assert_eq!(
         app.with_token(Method::GET, &within(&section, set), Some(&app.editor))

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use gen3_content::auth::Scope;
 
-use crate::helpers::{TestApp, json_of, settings, spawn_with, token};
+use crate::helpers::{TestApp, change_set_document, json_of, settings, spawn_with, token};
 
 async fn spawn(timeout: Duration) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
@@ -63,11 +63,7 @@ async fn report(app: &TestApp, token: &str, id: i64, body: &Value) -> reqwest::R
 
 /// The change set's `deploy`, as an editor sees it.
 async fn deploy_of(app: &TestApp, id: i64) -> Value {
-    let path = format!("/changesets/{id}");
-    let r = app
-        .send_as(&app.editor, Method::GET, &path, None, None)
-        .await;
-    json_of(r, 200, "the change set").await["deploy"].clone()
+    change_set_document(app, id).await["deploy"].clone()
 }
 
 #[tokio::test]

@@ -112,6 +112,15 @@ pub async fn json_of(response: Response, status: u16, what: &str) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
+/// `GET /changesets/{id}` as `app`'s editor, which must answer 200.
+pub async fn change_set_document(app: &TestApp, id: i64) -> Value {
+    let path = format!("/changesets/{id}");
+    let response = app
+        .send_as(&app.editor, Method::GET, &path, None, None)
+        .await;
+    json_of(response, 200, &path).await
+}
+
 /// Creates a token as `gen3-content token create` does; returns its secret.
 pub async fn create_token(pool: &SqlitePool, name: &str, scope: Scope) -> String {
     admin::create(pool, name, scope, None)

@@ -217,10 +217,7 @@ async fn list_change_sets(
     query: web::Query<ChangeSetListQuery>,
     app: App,
 ) -> Result<HttpResponse> {
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::BadRequest("limit must be 1 to 100".to_owned()));
-    }
+    let limit = super::limit(query.limit, 20, 100)?;
     if query.before.is_some_and(|before| before < 1) {
         return Err(ApiError::BadRequest(
             "before must be a change set's id (1 or more)".to_owned(),

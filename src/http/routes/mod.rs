@@ -503,6 +503,19 @@ pub fn change_set_problems() -> BTreeMap<String, RefOr<Response>> {
     ])
 }
 
+/// A list's `limit` query parameter: `default` if absent, `400` unless it is 1 to `max`.
+pub fn limit<N>(given: Option<N>, default: N, max: N) -> Result<N, ApiError>
+where
+    N: Copy + PartialOrd + From<u8> + std::fmt::Display,
+{
+    let limit = given.unwrap_or(default);
+    if (N::from(1)..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::BadRequest(format!("limit must be 1 to {max}")))
+    }
+}
+
 /// The problem of a write into a change set that is no longer open.
 pub fn closed_change_set_problem() -> RefOr<Response> {
     problems(&[(

@@ -102,12 +102,7 @@ async fn list_pages(
     site: SiteView,
     app: App,
 ) -> Result<HttpResponse> {
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=MAX_LISTING).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be 1 to {MAX_LISTING}"
-        )));
-    }
+    let limit = super::limit(query.limit, 100, MAX_LISTING)?;
     let listing = site.listing(query.cursor.as_deref(), limit);
     let mut response = listing
         .representation

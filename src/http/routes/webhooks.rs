@@ -118,10 +118,7 @@ async fn list_deliveries(
     query: web::Query<DeliveryQuery>,
     app: App,
 ) -> Result<HttpResponse> {
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::BadRequest("limit must be 1 to 100".to_owned()));
-    }
+    let limit = super::limit(query.limit, 20, 100)?;
     let id = id.into_inner();
     if crate::storage::webhooks::get(&mut *app.pool.acquire().await?, id)
         .await?
