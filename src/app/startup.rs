@@ -27,7 +27,7 @@ use crate::http::state::AppState;
 use crate::http::{openapi, security};
 use crate::model::Timestamp;
 use crate::ops::metrics::Metrics;
-use crate::storage::db;
+use crate::storage::{db, health};
 
 pub struct Application {
     port: u16,
@@ -43,6 +43,15 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let seed_page = seed::load(settings.seed.as_ref())?;
         let pool = db::connect(&settings.database, settings.synchronous).await?;
+        // A file this process may only read opens all the same (SQLite falls back to read-only),
+        // and would answer every write with an error: refused here, in one line, instead.
+        if let Err(e) = health::probe(&mut *pool.acquire().await?).await {
+            let why = health::fault(&e).map_or("it refused a write", health::Fault::describe);
+            anyhow::bail!(
+                "cannot write the database {}: {why} ({e})",
+                settings.database.display()
+            );
+        }
         if seed::seed_if_empty(&pool, &seed_page).await? {
             tracing::info!(database = %settings.database.display(), "seeded an empty database");
         }
@@ -87,6 +96,7 @@ impl Application {
                 settings.event_heartbeat,
             ),
             deploy_report_timeout: settings.deploy_report_timeout,
+            health: Default::default(),
             previews: settings
                 .hugo_site
                 .clone()

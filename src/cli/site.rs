@@ -33,6 +33,10 @@ fn read_site(model: &Model, pages: &[SitePage], strict: bool) -> (Vec<PageInput>
         None => format!("{file}: {}: {}", finding.path, finding.detail),
     };
     for page in pages {
+        if let Err(rule) = hugo::path::page_id(&page.file) {
+            found.errors.push(format!("{}: path: {rule}", page.file));
+            continue;
+        }
         let read = match hugo::site::read_page(model, page) {
             Err(errors) => {
                 found
@@ -74,7 +78,29 @@ fn read_site(model: &Model, pages: &[SitePage], strict: bool) -> (Vec<PageInput>
             });
         }
     }
+    found.errors.extend(shared_urls(&inputs));
     (inputs, found)
+}
+
+/// Pages that Hugo would publish at a URL an earlier page (by file) has: one of them would
+/// silently win on the site.
+fn shared_urls(pages: &[PageInput]) -> Vec<String> {
+    let mut first: std::collections::HashMap<String, &str> = Default::default();
+    let mut found = Vec::new();
+    for page in pages {
+        let url = hugo::url::published(&page.file, &page.page.meta);
+        match first.get(&url) {
+            Some(other) => found.push(format!(
+                "{}: url: Hugo publishes it at {url}, as it does {other}: two pages cannot share \
+                 a URL (rename one, or give it another `url` or `slug`)",
+                page.file
+            )),
+            None => {
+                first.insert(url, &page.file);
+            }
+        }
+    }
+    found
 }
 
 fn print(found: &Findings, skipped: &[String]) -> anyhow::Result<()> {

@@ -21,6 +21,9 @@ use crate::model::merge::{self, FieldChange};
 use crate::model::{Model, Page, Timestamp};
 use crate::storage;
 
+/// The longest name a change set may have, in characters (the database holds it to this too).
+pub const NAME_MAX: usize = 200;
+
 /// Where a change set is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

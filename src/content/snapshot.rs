@@ -246,11 +246,19 @@ fn section_representation(stored: &Stored, at: usize) -> Representation {
 pub struct Pages {
     ordered: imbl::OrdMap<Arc<str>, Arc<PageSnapshot>>,
     by_id: imbl::HashMap<Arc<str>, Arc<PageSnapshot>>,
+    /// The page Hugo publishes at each URL: two pages cannot share one, and a write that would
+    /// make them is refused by finding the URL here, whatever the size of the site.
+    by_url: imbl::HashMap<Arc<str>, Arc<str>>,
 }
 
 impl Pages {
     pub fn get(&self, id: &str) -> Option<&Arc<PageSnapshot>> {
         self.by_id.get(id)
+    }
+
+    /// The id of the page published at `url`.
+    pub fn at_url(&self, url: &str) -> Option<&Arc<str>> {
+        self.by_url.get(url)
     }
 
     pub fn len(&self) -> usize {
@@ -263,17 +271,26 @@ impl Pages {
 
     /// These pages with page `id` as `page` (`None`: without it).
     pub fn with(&self, id: &str, page: Option<Arc<PageSnapshot>>) -> Self {
+        let mut by_url = self.by_url.clone();
+        if let Some(old) = self.by_id.get(id)
+            && by_url.get(old.url()).is_some_and(|owner| &**owner == id)
+        {
+            by_url.remove(old.url());
+        }
         match page {
             Some(page) => {
                 let id: Arc<str> = Arc::from(id);
+                by_url.insert(Arc::from(page.url()), id.clone());
                 Self {
                     ordered: self.ordered.update(id.clone(), page.clone()),
                     by_id: self.by_id.update(id, page),
+                    by_url,
                 }
             }
             None => Self {
                 ordered: self.ordered.without(id),
                 by_id: self.by_id.without(id),
+                by_url,
             },
         }
     }
@@ -304,7 +321,15 @@ impl FromIterator<(Arc<str>, Arc<PageSnapshot>)> for Pages {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        Self { ordered, by_id }
+        let by_url = ordered
+            .iter()
+            .map(|(k, v)| (Arc::from(v.url()), k.clone()))
+            .collect();
+        Self {
+            ordered,
+            by_id,
+            by_url,
+        }
     }
 }
 

@@ -88,6 +88,15 @@ impl Target<'_> {
     }
 }
 
+/// The name of the change set of one change that a live write is: the page id in it can be
+/// longer than a change set's name may be, so it is cut (the revision keeps the whole id).
+fn live_name(what: &str) -> String {
+    format!("live write: {what}")
+        .chars()
+        .take(change_set::NAME_MAX)
+        .collect()
+}
+
 /// Whether `precondition` holds for `target` on `page`.
 pub fn check(
     page: &PageSnapshot,
@@ -192,13 +201,41 @@ impl Writer<'_> {
             return Ok(current);
         }
         validate(&model, stored, &next, target)?;
-        let name = format!("live write: {}", target.name(id));
+        if hugo::url::published(&stored.file, &next.meta) != current.url() {
+            self.url_free(set.as_ref(), id, &stored.file, &next.meta)?;
+        }
+        let name = live_name(&target.name(id));
         let snapshot = self
             .put(tx, set, id, &stored.file, Some(next), author, &name, &lock)
             .await?
             .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
         self.metrics.write(label, true);
         Ok(snapshot)
+    }
+
+    /// `409` if Hugo would publish page `id` (from `file`, with metadata `meta`) at a URL that
+    /// another page has where this writer writes (live, or in change set `set`'s view).
+    fn url_free(
+        &self,
+        set: Option<&ChangeSet>,
+        id: &str,
+        file: &str,
+        meta: &serde_json::Map<String, Value>,
+    ) -> Result<(), WriteError> {
+        let live = self.read.load_full();
+        let site = match set {
+            Some(set) => ChangeSets::view_of(set, &live)?,
+            None => live,
+        };
+        let url = hugo::url::published(file, meta);
+        match site.pages().at_url(&url) {
+            Some(other) if **other != *id => Err(WriteError::Conflict(format!(
+                "Hugo would publish this page at {url}, where page {:?} is published: give it \
+                 another path, or another `url` or `slug`",
+                &**other
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Page `id` where this writer writes (live, or in its change set's view), with the change
@@ -490,6 +527,7 @@ impl Writer<'_> {
         }
         let site = self.read.load_full();
         let model = site.model().clone();
+        self.url_free(set.as_ref(), id, file, &page.meta)?;
         let mut errors = Errors::default();
         model.check_metadata(id, &page.meta, &mut errors);
         let mut errors = errors.into_vec();
@@ -503,7 +541,7 @@ impl Writer<'_> {
                 &model, page, None, &dangling,
             )));
         }
-        let name = format!("live write: new page {id}");
+        let name = live_name(&format!("new page {id}"));
         let snapshot = self
             .put(tx, set, id, file, Some(page.clone()), author, &name, &lock)
             .await?

@@ -27,6 +27,7 @@ use crate::http::security::{self, CrossOrigin};
 use crate::http::state::App;
 use crate::ops::metrics::Metrics;
 use crate::ops::telemetry::{self, REQUEST_ID, RequestId};
+use crate::storage::health::{Fault, Health};
 
 /// Wraps the application (`App::wrap(Edge::new(..))`). It holds what it needs itself rather
 /// than finding it in the application's data on every request.
@@ -124,6 +125,7 @@ where
                     res
                 }
             };
+            record_write(&app.health, &method, &res);
             Ok(finish(res, &app.metrics, &id, &method, start))
         })
     }
@@ -157,6 +159,18 @@ fn finish<B: MessageBody>(
         start,
     );
     res
+}
+
+/// Keeps a write's outcome for `/_status`: a storage fault (the disk is full), or a success.
+fn record_write<B>(health: &Health, method: &Method, res: &ServiceResponse<B>) {
+    if method.is_safe() {
+        return;
+    }
+    if let Some(fault) = res.response().extensions().get::<Fault>() {
+        health.failed(*fault);
+    } else if res.status().is_success() {
+        health.succeeded();
+    }
 }
 
 /// Counts the answered request `req` (`None` when it is gone) in the metrics and logs it.

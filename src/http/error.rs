@@ -12,6 +12,7 @@ use crate::auth::{AuthError, Scope};
 use crate::content::write::{PublishError, WriteError};
 use crate::model::merge::FieldChange;
 use crate::model::{FieldError, Pointer};
+use crate::storage::health::{self, Fault};
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -79,6 +80,13 @@ pub enum ApiError {
     InvalidFields(Vec<FieldError>),
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// The database cannot take a write now (a full disk, a file it may not write): nothing was
+    /// stored, and the same request can succeed once an operator has made room.
+    #[error("{}: nothing was stored; try again later", .0.describe())]
+    StorageFault(Fault, #[source] sqlx::Error),
+    /// `/_status` while the last write failed with this fault.
+    #[error("writes fail: {}", .0.describe())]
+    Unwritable(Fault),
     /// Hugo failed to build a change set's preview (its first lines of error).
     #[error("Hugo could not build the preview: {0}")]
     PreviewFailed(String),
@@ -103,8 +111,12 @@ pub fn excerpt(input: &str) -> String {
 
 impl From<sqlx::Error> for ApiError {
     /// A database that stays locked (another process holding the write lock past the busy
-    /// timeout) or a pool with no free connection is a temporary condition, not a bug.
+    /// timeout) or a pool with no free connection is a temporary condition, not a bug; so is a
+    /// full disk or a file that cannot be written.
     fn from(e: sqlx::Error) -> Self {
+        if let Some(fault) = health::fault(&e) {
+            return Self::StorageFault(fault, e);
+        }
         let busy = match &e {
             sqlx::Error::PoolTimedOut => true,
             // SQLITE_BUSY and its extended codes (the low byte is the primary code).
@@ -219,6 +231,8 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) | Self::TooManyStreams(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StorageFault(Fault::Full, _) => StatusCode::INSUFFICIENT_STORAGE,
+            Self::StorageFault(..) | Self::Unwritable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Status(status) => *status,
             Self::Internal(_) | Self::PreviewFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -266,6 +280,10 @@ impl ResponseError for ApiError {
             response.force_close();
         }
         let mut response = response.finish();
+        if let Self::StorageFault(fault, _) = self {
+            // For `edge`, which keeps the last write's outcome for `/_status`.
+            response.extensions_mut().insert(*fault);
+        }
         response.extensions_mut().insert(PendingProblem {
             problem,
             // The cause goes to the log, never to the client.
@@ -340,6 +358,10 @@ impl ApiError {
                 pairs
             }
             Self::Unavailable(_) => vec![(header::RETRY_AFTER, value("1".to_owned()))],
+            // Room is made by a person, not in a second.
+            Self::StorageFault(..) | Self::Unwritable(_) => {
+                vec![(header::RETRY_AFTER, value("30".to_owned()))]
+            }
             Self::TooManyRequests { retry_after } => {
                 vec![(header::RETRY_AFTER, value(retry_after.to_string()))]
             }

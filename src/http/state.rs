@@ -29,6 +29,8 @@ pub struct AppState {
     pub events: crate::http::routes::events::Streams,
     /// How long a published change set waits for a build's report before it shows `unknown`.
     pub deploy_report_timeout: std::time::Duration,
+    /// Whether the database takes writes: the last write's outcome, for `/_status`.
+    pub health: crate::storage::health::Health,
     /// Change sets' previews built with the site's Hugo checkout (`--hugo-site`), if any.
     pub previews: Option<crate::content::preview::Previews>,
 }

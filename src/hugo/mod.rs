@@ -5,6 +5,7 @@
 //! compares the body's shortcodes with the front matter, [`site`] reads a `content/` folder and
 //! [`url`] says where Hugo publishes a page.
 
+pub mod path;
 #[cfg(test)]
 mod properties;
 pub mod read;

@@ -11,9 +11,6 @@ use super::{Finding, HugoError};
 use crate::model::{Model, Page};
 use std::path::Path;
 
-/// The extensions of the files Hugo renders as pages (with front matter).
-const PAGE_EXTENSIONS: [&str; 3] = ["md", "adoc", "html"];
-
 /// A page file: its `id` (its path under `content/` without the extension, `/`-separated) and
 /// its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +43,7 @@ pub fn read_dir(root: &Path) -> std::io::Result<Site> {
             let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
                 continue;
             };
-            if !PAGE_EXTENSIONS.contains(&ext) {
+            if !super::path::EXTENSIONS.contains(&ext) {
                 continue;
             }
             let relative = path.strip_prefix(root).unwrap_or(&path);

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 /// When a commit counts as done: SQLite's `synchronous` pragma, in WAL mode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -42,6 +42,7 @@ async fn open(path: &Path, options: SqliteConnectOptions) -> anyhow::Result<Sqli
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .acquire_timeout(Duration::from_secs(5))
+        .after_release(|conn, _| Box::pin(still_usable(conn)))
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
@@ -50,4 +51,18 @@ async fn open(path: &Path, options: SqliteConnectOptions) -> anyhow::Result<Sqli
         .await
         .map_err(|e| anyhow::anyhow!("cannot migrate the database {}: {e}", path.display()))?;
     Ok(pool)
+}
+
+/// Whether a connection that comes back to the pool may be handed out again. A transaction
+/// dropped without a commit queues its rollback; a commit or rollback that failed (a full disk:
+/// SQLite may have rolled the transaction back itself, so the queued `ROLLBACK` fails too) leaves
+/// the connection counted as inside a transaction, and every `begin` on it would fail from then
+/// on. Such a connection is closed instead, and the pool opens a fresh one when it needs one.
+async fn still_usable(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // Runs after the queued rollback, if there is one.
+    conn.ping().await?;
+    Ok(!conn.is_in_transaction())
 }

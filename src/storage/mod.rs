@@ -5,6 +5,7 @@ pub mod change_sets;
 pub mod changes;
 pub mod db;
 pub mod deploys;
+pub mod health;
 pub mod models;
 pub mod page;
 pub mod revisions;

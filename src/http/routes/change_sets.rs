@@ -12,7 +12,7 @@ use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
-use crate::content::change_set::{ChangeSet, State};
+use crate::content::change_set::{ChangeSet, NAME_MAX, State};
 use crate::content::deploy::{self, BuildState, DeployStatus, NewReport};
 use crate::content::write::Writer;
 use crate::http::auth::{Deployer, Editor, Previewer};
@@ -181,7 +181,10 @@ async fn create_change_set(
     let body = read_json(&req, body, "application/json", &app.http).await?;
     let input: NewChangeSet = typed(body, "a new change set")?;
     let name = input.name.as_str();
-    if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+    if name.trim().is_empty()
+        || name.chars().count() > NAME_MAX
+        || name.chars().any(char::is_control)
+    {
         return Err(ApiError::InvalidFields(vec![FieldError {
             pointer: "/name".to_owned(),
             detail: "must be 1 to 200 characters, not all blank, without control characters"
@@ -590,6 +593,7 @@ fn problems_of(pairs: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
         ("429", super::TOO_MANY_FAILURES),
         ("500", super::UNEXPECTED),
         ("503", super::UNAVAILABLE),
+        ("507", super::FULL),
     ];
     all.extend_from_slice(pairs);
     super::problems(&all)

@@ -101,7 +101,7 @@ fn problem(status: &str, description: &str) -> RefOr<Response> {
             r#"`Bearer realm="gen3-content", error="insufficient_scope", scope="write"`"#,
         )),
         "415" => Some(("Accept", "The media type this operation takes")),
-        "429" | "503" => Some(("Retry-After", "Seconds to wait before retrying")),
+        "429" | "503" | "507" => Some(("Retry-After", "Seconds to wait before retrying")),
         _ => None,
     };
     if let Some((name, description)) = status_header {
@@ -120,8 +120,10 @@ const UNAUTHORIZED: &str = "No token, or a bad, expired or revoked one";
 const TOO_MANY_FAILURES: &str = "Too many requests with a bad token from this address: every \
      request with a token is refused until `Retry-After` seconds have passed";
 const UNEXPECTED: &str = "Unexpected error (logged with the `request_id` it carries)";
-const UNAVAILABLE: &str =
-    "The database stayed locked by another process; retry after `Retry-After`";
+const UNAVAILABLE: &str = "The database stayed locked by another process, or its file cannot \
+     be written now (nothing was stored); retry after `Retry-After`";
+const FULL: &str = "The disk holding the database is full: nothing was stored; retry after \
+     `Retry-After`, once an operator has made room";
 
 /// The answers of a cacheable read: the body, of `media_type`, with its validators and caching
 /// headers (as `Representation::respond` sends them), or `304`.
@@ -476,6 +478,7 @@ fn write_problems() -> BTreeMap<String, RefOr<Response>> {
         ("429", TOO_MANY_FAILURES),
         ("500", UNEXPECTED),
         ("503", UNAVAILABLE),
+        ("507", FULL),
     ])
 }
 

@@ -26,17 +26,23 @@ pub struct VersionInfo {
 
 /// Health check
 ///
-/// `200 {"status": "OK"}` while the database answers; `503` when it does not.
+/// `200 {"status": "OK"}` while the database answers and takes writes; `503` when it does not
+/// answer, or when the last write failed because the disk is full or the file cannot be written
+/// (until a write succeeds again: while such a fault stands, a probe tries one small write at
+/// most once a second).
 #[utoipa::path(
     tag = "operations",
     operation_id = "get_status",
     responses(
         (status = 200, description = "Healthy", body = Status),
-        (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable or cannot be written", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/_status")]
 async fn get_status(app: App) -> Result<HttpResponse> {
+    if let Some(fault) = app.health.check(&app.pool).await {
+        return Err(ApiError::Unwritable(fault));
+    }
     let mut conn = app.pool.acquire().await.map_err(ApiError::Unavailable)?;
     storage::ping(&mut conn)
         .await

@@ -27,6 +27,7 @@ use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::state::App;
 use crate::http::view::SiteView;
+use crate::hugo;
 use crate::model::{Errors, FieldError, Model, Page, PageSection, Pointer};
 
 /// The description of a page id in a path.
@@ -351,8 +352,17 @@ pub struct MetadataPatch(#[allow(dead_code)] Value);
 #[serde(deny_unknown_fields)]
 pub struct NewPage {
     /// Its file under `content/` (`community/news.md`); the page's id is this path without the
-    /// extension. `.md`, `.adoc` or `.html`.
-    #[schema(examples("community/news.md"))]
+    /// extension. `.md`, `.adoc` or `.html`; at most 255 characters, each folder or file name at
+    /// most 255 bytes of UTF-8, none starting with a dot. Hugo must publish it at a URL no other
+    /// page has (`409` names the page that has it: paths that differ only in case, or `a/b.md`
+    /// and `a/b/index.md`, share one).
+    #[schema(
+        examples("community/news.md"),
+        min_length = 4,
+        max_length = 255,
+        // `hugo::path::PATTERN`, which the server checks (a test keeps the two equal).
+        pattern = "^(?:[^/.\\\\%\\u0000-\\u001f\\u007f-\\u009f][^/\\\\%\\u0000-\\u001f\\u007f-\\u009f]*/)*[^/.\\\\%\\u0000-\\u001f\\u007f-\\u009f][^/\\\\%\\u0000-\\u001f\\u007f-\\u009f]*\\.(?:md|adoc|html)$"
+    )]
     path: String,
     /// Its metadata, as the content model has it for this page.
     #[serde(default)]
@@ -366,26 +376,6 @@ pub struct NewPage {
     /// Its body, verbatim.
     #[serde(default)]
     body: String,
-}
-
-/// The page id of a file under `content/`, or what is wrong with the path.
-fn page_id_of(path: &str) -> std::result::Result<&str, &'static str> {
-    let stem = [".md", ".adoc", ".html"]
-        .iter()
-        .find_map(|ext| path.strip_suffix(ext))
-        .ok_or("must end with .md, .adoc or .html")?;
-    let segments_ok = stem.split('/').all(|segment| {
-        !segment.is_empty()
-            && segment != "."
-            && segment != ".."
-            && !segment
-                .chars()
-                .any(|c| c.is_control() || c == '\\' || c == '%')
-    });
-    if !segments_ok || path.starts_with('/') {
-        return Err("must be a relative path under content/ without empty, `.` or `..` segments");
-    }
-    Ok(stem)
 }
 
 /// A section of a request body (with `id` and `type`) as it goes on page `page` under `model`,
@@ -466,7 +456,7 @@ async fn create_page(
 ) -> Result<HttpResponse> {
     let body = read_json(&req, body, "application/json", &app.http).await?;
     let input: NewPage = typed(body, "a new page")?;
-    let id = page_id_of(&input.path).map_err(|detail| {
+    let id = hugo::path::page_id(&input.path).map_err(|detail| {
         ApiError::InvalidFields(vec![FieldError {
             pointer: "/path".to_owned(),
             detail: detail.to_owned(),
@@ -761,4 +751,19 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_page)
         .service(patch_page)
         .service(delete_page);
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    #[test]
+    fn the_document_states_the_path_rule_the_server_checks() {
+        let schema = serde_json::to_value(NewPage::schema()).unwrap();
+        let path = &schema["properties"]["path"];
+        assert_eq!(path["pattern"], hugo::path::PATTERN);
+        assert_eq!(path["maxLength"], hugo::path::PATH_MAX);
+    }
 }

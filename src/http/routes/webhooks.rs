@@ -193,6 +193,7 @@ fn problems() -> BTreeMap<String, RefOr<Response>> {
         ("429", super::TOO_MANY_FAILURES),
         ("500", super::UNEXPECTED),
         ("503", super::UNAVAILABLE),
+        ("507", super::FULL),
     ])
 }
 
