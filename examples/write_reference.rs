@@ -25,7 +25,7 @@ async fn main() -> anyhow::Result<()> {
         Some(other) => anyhow::bail!("synchronous must be full or normal, not {other}"),
     };
     let pool = db::connect(path.as_ref(), synchronous).await?;
-    seed::seed_if_empty(&pool, &seed::load(None)?).await?;
+    seed::seed_if_empty(&pool, &seed::load(seed::Source::Bundled)?).await?;
 
     // The two bodies the benchmark's PUTs alternate between, so every write stores a revision.
     let model = Model::built_in();

@@ -36,7 +36,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let _log = telemetry::init(&log, format, !matches!(command, Command::Serve(_)))?;
     match command {
         Command::Serve(args) => {
-            let app = Application::build(Settings::new(database, args)?).await?;
+            let app = Application::build(Settings::new(database, *args)?).await?;
             tracing::info!(port = app.port(), "serving");
             app.run_until_stopped().await?;
             Ok(())

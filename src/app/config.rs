@@ -18,7 +18,7 @@ use crate::storage::db::Synchronous;
 #[command(
     name = "gen3-content",
     version,
-    about = "The Gen3 landing page as a typed JSON content API"
+    about = "Every page of the Gen3 website as a typed JSON content API, edited safely and exported back to Hugo"
 )]
 pub struct Cli {
     /// The SQLite database file (created, migrated and seeded on first start).
@@ -49,7 +49,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate, seed an empty database and serve the API (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Replace the page from a Hugo page file, in one transaction (a new revision per changed
     /// section). Prints the same warnings as `check`; on any error, nothing is written.
     Import(ImportArgs),
@@ -99,9 +99,15 @@ pub struct ServeArgs {
     #[arg(long, env = "GEN3_CONTENT_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
 
-    /// Hugo page to seed an empty database from, instead of the built-in seed/about.md.
-    #[arg(long, env = "GEN3_CONTENT_SEED")]
+    /// One Hugo page (the landing page) to seed an empty database with, instead of the
+    /// bundled Gen3 site.
+    #[arg(long, env = "GEN3_CONTENT_SEED", conflicts_with = "seed_site")]
     pub seed: Option<PathBuf>,
+
+    /// A Hugo `content/` folder to seed an empty database with, instead of the bundled Gen3
+    /// site (read as `import --site` reads it).
+    #[arg(long, env = "GEN3_CONTENT_SEED_SITE")]
+    pub seed_site: Option<PathBuf>,
 
     /// `Cache-Control` of the public reads.
     #[arg(
@@ -149,6 +155,12 @@ pub struct ServeArgs {
     #[arg(long, env = "GEN3_CONTENT_MAX_EVENT_STREAMS", default_value_t = 256,
           value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub max_event_streams: u64,
+
+    /// The most `GET /events` streams one client address may have open at once; more get 429.
+    /// Behind a reverse proxy every client has the proxy's address: raise it to the total.
+    #[arg(long, env = "GEN3_CONTENT_MAX_EVENT_STREAMS_PER_CLIENT", default_value_t = 32,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_event_streams_per_client: u64,
 
     /// How often an idle `GET /events` stream gets a comment, so that proxies keep it open
     /// (milliseconds).
@@ -259,7 +271,7 @@ impl Cli {
 
     /// The subcommand; none means `serve`, with the serve flags given at the top level.
     pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Serve(self.serve))
+        self.command.unwrap_or(Command::Serve(Box::new(self.serve)))
     }
 }
 
@@ -269,12 +281,14 @@ pub struct Settings {
     pub database: PathBuf,
     pub bind: String,
     pub seed: Option<PathBuf>,
+    pub seed_site: Option<PathBuf>,
     pub cache_control: HeaderValue,
     pub reload_interval: Duration,
     pub schedule_interval: Duration,
     pub deploy_report_timeout: Duration,
     pub deliveries: crate::webhooks::deliver::DeliverySettings,
     pub max_event_streams: usize,
+    pub max_event_streams_per_client: usize,
     pub event_heartbeat: Duration,
     pub hugo_site: Option<crate::content::preview::HugoSite>,
     pub max_body: usize,
@@ -300,11 +314,13 @@ impl Settings {
             database,
             bind: args.bind,
             seed: args.seed,
+            seed_site: args.seed_site,
             cache_control,
             reload_interval: Duration::from_millis(args.reload_interval_ms),
             schedule_interval: Duration::from_millis(args.schedule_interval_ms),
             deploy_report_timeout: Duration::from_millis(args.deploy_report_timeout_ms),
             max_event_streams: args.max_event_streams as usize,
+            max_event_streams_per_client: args.max_event_streams_per_client as usize,
             event_heartbeat: Duration::from_millis(args.event_heartbeat_ms),
             hugo_site: args
                 .hugo_site

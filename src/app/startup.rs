@@ -41,7 +41,11 @@ impl Application {
     /// Checks the seed, opens, migrates and (if empty) seeds the database, loads the read model
     /// and binds the listener. Nothing is written if the seed is invalid.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let seed_page = seed::load(settings.seed.as_ref())?;
+        let seed = seed::load(match (&settings.seed, &settings.seed_site) {
+            (Some(page), _) => seed::Source::Page(page),
+            (None, Some(site)) => seed::Source::Site(site),
+            (None, None) => seed::Source::Bundled,
+        })?;
         let pool = db::connect(&settings.database, settings.synchronous).await?;
         // A file this process may only read opens all the same (SQLite falls back to read-only),
         // and would answer every write with an error: refused here, in one line, instead.
@@ -52,8 +56,13 @@ impl Application {
                 settings.database.display()
             );
         }
-        if seed::seed_if_empty(&pool, &seed_page).await? {
-            tracing::info!(database = %settings.database.display(), "seeded an empty database");
+        let seeded = seed::seed_if_empty(&pool, &seed).await?;
+        if seeded > 0 {
+            tracing::info!(
+                database = %settings.database.display(),
+                pages = seeded,
+                "seeded an empty database"
+            );
         }
         // The watcher's connection exists before the page is loaded, so that a commit racing this
         // start-up changes its `data_version`; the load tells from which change to follow.
@@ -93,6 +102,7 @@ impl Application {
             cors: security::Cors::new(&settings.cors_origins),
             events: routes::events::Streams::new(
                 settings.max_event_streams,
+                settings.max_event_streams_per_client,
                 settings.event_heartbeat,
             ),
             deploy_report_timeout: settings.deploy_report_timeout,

@@ -53,13 +53,16 @@ impl Throttle {
         }
     }
 
-    /// Counts a failed authentication from `client`.
-    pub fn failed(&self, client: IpAddr, now: Instant) {
+    /// Counts a failed authentication from `client`, in the same step as it checks the limit:
+    /// `Err(wait)` when this failure is over it. Requests that were looked up side by side
+    /// are counted one by one here, so that of any number sent at once no more than the limit
+    /// are answered as anything but "too many".
+    pub fn failed(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
         let mut clients = self.clients.lock().expect("the lock is never poisoned");
         if clients.len() >= MAX_CLIENTS && !clients.contains_key(&client) {
             clients.retain(|_, w| now < w.started + self.window);
             if clients.len() >= MAX_CLIENTS {
-                return; // a flood of addresses: forget none of the counted ones
+                return Ok(()); // a flood of addresses: forget none of the counted ones
             }
         }
         let window = clients.entry(client).or_insert(Window {
@@ -73,6 +76,11 @@ impl Throttle {
             };
         }
         window.failures = window.failures.saturating_add(1);
+        if window.failures > self.limit {
+            Err(window.started + self.window - now)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -87,8 +95,13 @@ mod tests {
         let t0 = Instant::now();
         for _ in 0..3 {
             assert!(throttle.check(a, t0).is_ok());
-            throttle.failed(a, t0);
+            assert!(throttle.failed(a, t0).is_ok());
         }
+        assert_eq!(
+            throttle.failed(a, t0),
+            Err(Duration::from_secs(60)),
+            "a fourth failure looked up side by side with the third is over the limit"
+        );
         let later = t0 + Duration::from_secs(20);
         assert_eq!(throttle.check(a, later), Err(Duration::from_secs(40)));
         assert!(
@@ -100,7 +113,7 @@ mod tests {
             throttle.check(a, after).is_ok(),
             "a new window starts clean"
         );
-        throttle.failed(a, after);
+        assert!(throttle.failed(a, after).is_ok());
         assert!(throttle.check(a, after).is_ok());
     }
 }

@@ -10,98 +10,11 @@ use anyhow::{Context, bail};
 use sqlx::Connection;
 
 use super::page_file::{AUTHOR, counted, write_atomically};
-use crate::content::site::{self, ActiveModel, Imported, PageInput};
+use crate::content::site::{self, ActiveModel, Findings, Imported, read_site};
 use crate::content::store::LANDING;
-use crate::hugo::site::{SitePage, read_dir};
-use crate::hugo::{self, Finding};
+use crate::hugo::site::read_dir;
 use crate::model::definition::Model;
 use crate::storage::db;
-
-/// What a check of one page found, as printable lines.
-#[derive(Default)]
-struct Findings {
-    errors: Vec<String>,
-    warnings: Vec<String>,
-}
-
-/// Every page of the folder read under `model`: the pages ready to store, and what was found.
-fn read_site(model: &Model, pages: &[SitePage], strict: bool) -> (Vec<PageInput>, Findings) {
-    let mut inputs = Vec::new();
-    let mut found = Findings::default();
-    let line = |file: &str, finding: &Finding| match finding.line {
-        Some(line) => format!("{file}:{line}: {}: {}", finding.path, finding.detail),
-        None => format!("{file}: {}: {}", finding.path, finding.detail),
-    };
-    for page in pages {
-        if let Err(rule) = hugo::path::page_id(&page.file) {
-            found.errors.push(format!("{}: path: {rule}", page.file));
-            continue;
-        }
-        let read = match hugo::site::read_page(model, page) {
-            Err(errors) => {
-                found
-                    .errors
-                    .extend(errors.iter().map(|f| line(&page.file, f)));
-                None
-            }
-            Ok(read) => Some(read),
-        };
-        match hugo::site::dangling(page) {
-            Err(e) => found
-                .errors
-                .push(format!("{}:{}: {}", page.file, e.line, e.message)),
-            Ok(dangling) => {
-                for d in dangling {
-                    let what = match d.shortcode.as_str() {
-                        "param" => "referenced by the body, missing from the front matter",
-                        _ => "a list the body loops over, missing from the front matter",
-                    };
-                    let text = format!(
-                        "{}:{}: {}: {what} ({})",
-                        page.file, d.line, d.key, d.shortcode
-                    );
-                    if strict {
-                        &mut found.errors
-                    } else {
-                        &mut found.warnings
-                    }
-                    .push(text);
-                }
-            }
-        }
-        if let Some(read) = read {
-            inputs.push(PageInput {
-                id: page.id.clone(),
-                file: page.file.clone(),
-                source: Some(page.text.clone()),
-                page: read,
-            });
-        }
-    }
-    found.errors.extend(shared_urls(&inputs));
-    (inputs, found)
-}
-
-/// Pages that Hugo would publish at a URL an earlier page (by file) has: one of them would
-/// silently win on the site.
-fn shared_urls(pages: &[PageInput]) -> Vec<String> {
-    let mut first: std::collections::HashMap<String, &str> = Default::default();
-    let mut found = Vec::new();
-    for page in pages {
-        let url = hugo::url::published(&page.file, &page.page.meta);
-        match first.get(&url) {
-            Some(other) => found.push(format!(
-                "{}: url: Hugo publishes it at {url}, as it does {other}: two pages cannot share \
-                 a URL (rename one, or give it another `url` or `slug`)",
-                page.file
-            )),
-            None => {
-                first.insert(url, &page.file);
-            }
-        }
-    }
-    found
-}
 
 fn print(found: &Findings, skipped: &[String]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

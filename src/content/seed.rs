@@ -1,64 +1,120 @@
-//! The seed page: `seed/about.md`, built into the binary, or a file named by `--seed`.
-//! It is read and checked before the database is touched, and stored only into an empty one.
+//! What a new database starts with: the bundled Gen3 site (every page of
+//! `site/gen3.org-d819f2a/content`, built into the binary), a `content/` folder named by
+//! `--seed-site`, or one landing page named by `--seed`. It is read and checked under the
+//! built-in model before the database is touched, by the code `import --site` runs, and stored
+//! only into an empty database.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use sqlx::SqlitePool;
 
-use crate::content::{site, store};
+use crate::content::site::{self, PageInput, read_site};
+use crate::content::store;
 use crate::hugo;
-use crate::model::{Model, Page};
+use crate::model::Model;
 
-/// The project's copy of the Gen3 landing page.
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled_site.rs"));
+}
+
+/// The project's copy of the Gen3 landing page (`_index.md` of the bundled site).
 pub const BUILT_IN: &str = include_str!("../../seed/about.md");
 
 /// The author of seeded revisions.
 pub const AUTHOR: &str = "seed";
 
-/// The seed: the page, and the file it was read from (which the export starts from).
+/// Where the seed comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// The site built into the binary.
+    Bundled,
+    /// A Hugo `content/` folder.
+    Site(&'a Path),
+    /// One page file, the landing page.
+    Page(&'a Path),
+}
+
+/// The seed's pages, read and checked, ready to store.
 pub struct Seed {
-    pub page: Page,
-    pub text: String,
+    pub pages: Vec<PageInput>,
 }
 
-/// Reads and parses the seed page; errors name the file, the YAML path and the line.
-pub fn load(path: Option<&PathBuf>) -> anyhow::Result<Seed> {
-    let (name, text) = match path {
-        Some(path) => (
-            path.display().to_string(),
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the seed {}", path.display()))?,
+/// Reads and checks the seed under the built-in model; errors name the file, the path in its
+/// front matter and the line, as `import --site` does.
+pub fn load(source: Source<'_>) -> anyhow::Result<Seed> {
+    let model = Model::built_in();
+    let (name, folder) = match source {
+        Source::Bundled => (
+            "the bundled site".to_owned(),
+            hugo::site::from_files(
+                bundled::FILES
+                    .iter()
+                    .map(|(file, text)| ((*file).to_owned(), (*text).to_owned())),
+            ),
         ),
-        None => ("the built-in seed".to_owned(), BUILT_IN.to_owned()),
+        Source::Site(root) => (
+            root.display().to_string(),
+            hugo::site::read_dir(root)
+                .with_context(|| format!("cannot read the seed site {}", root.display()))?,
+        ),
+        Source::Page(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the seed {}", path.display()))?;
+            let page = hugo::parse_page(&text, &model, store::LANDING)
+                .with_context(|| format!("{} is not a valid page", path.display()))?;
+            return Ok(Seed {
+                pages: vec![PageInput {
+                    id: store::LANDING.to_owned(),
+                    file: store::LANDING_FILE.to_owned(),
+                    source: Some(text),
+                    page,
+                }],
+            });
+        }
     };
-    // Only a new database is seeded, and it starts with the built-in model.
-    let page = hugo::parse_page(&text, &Model::built_in(), store::LANDING)
-        .with_context(|| format!("{name} is not a valid page"))?;
-    Ok(Seed { page, text })
+    let (pages, found) = read_site(&model, &folder.pages, false);
+    if let Some(first) = found.errors.first() {
+        bail!(
+            "{name} cannot seed a database: {} error(s), the first: {first}",
+            found.errors.len()
+        );
+    }
+    if !pages.iter().any(|page| page.id == store::LANDING) {
+        bail!("{name} has no _index.md, the landing page: it cannot seed a database");
+    }
+    Ok(Seed { pages })
 }
 
-/// Stores `page` if, and only if, the database holds nothing yet, and the built-in content
-/// model if it holds none (a new database, or one from a release before the model); one
-/// transaction. Returns whether it seeded the page.
-pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<bool> {
+/// Stores the seed's pages if, and only if, the database holds nothing yet, and the built-in
+/// content model if it holds none (a new database, or one from a release before the model);
+/// one transaction. Returns how many pages it seeded.
+pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<usize> {
     // IMMEDIATE: two servers starting on one new file must not both seed it.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let empty = store::is_empty(&mut tx).await?;
-    if empty {
-        let (id, file) = (store::LANDING, store::LANDING_FILE);
-        store::store_page(
-            &mut tx,
-            id,
-            file,
-            &seed.page,
-            Some(&seed.text),
-            AUTHOR,
-            None,
-        )
-        .await?;
-    }
     site::active_model(&mut tx).await?;
+    let seeded = if empty {
+        site::import_pages(&mut tx, &seed.pages, AUTHOR, false)
+            .await?
+            .created
+            .len()
+    } else {
+        0
+    };
     tx.commit().await?;
-    Ok(empty)
+    Ok(seeded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_site_is_every_page_of_the_seed_revision() {
+        let seed = load(Source::Bundled).unwrap();
+        assert_eq!(seed.pages.len(), 46);
+        let landing = seed.pages.iter().find(|p| p.id == store::LANDING).unwrap();
+        assert_eq!(landing.source.as_deref(), Some(BUILT_IN));
+    }
 }

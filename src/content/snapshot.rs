@@ -592,7 +592,9 @@ mod tests {
     use crate::content::store::Version;
 
     fn seeded() -> Stored {
-        let page = crate::content::seed::load(None).unwrap().page;
+        let page =
+            crate::hugo::parse_page(crate::content::seed::BUILT_IN, &Model::built_in(), LANDING)
+                .unwrap();
         let version = Version {
             revision: 1,
             updated_at: Timestamp::parse("2026-11-25T12:00:00Z").unwrap(),

@@ -668,6 +668,16 @@ impl Writer<'_> {
         late: Option<i64>,
         lock: &MutexGuard<'_, ()>,
     ) -> Result<Vec<Published>, PublishError> {
+        if set.pages.is_empty() {
+            // Published, it would announce a change to webhooks and the feed that changed
+            // nothing, and close a change set an editor may still mean to fill.
+            return Err(WriteError::Conflict(format!(
+                "change set {} has no changes: there is nothing to publish (write into it \
+                 first, or discard it)",
+                set.id
+            ))
+            .into());
+        }
         let site = self.read.load_full();
         let model = site.model().clone();
         let mut conflicts = Vec::new();

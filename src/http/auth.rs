@@ -86,13 +86,12 @@ impl Presented {
     pub(crate) async fn authorize(self, needed: Scope) -> Result<Principal, ApiError> {
         let header = self.header?;
         let now = Instant::now();
+        let too_many = |wait: std::time::Duration| ApiError::TooManyRequests {
+            retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        };
         let throttle = Some(&self.app.throttle).zip(self.client);
         if let (Some((throttle, client)), Some(_)) = (throttle, &header) {
-            throttle
-                .check(client, now)
-                .map_err(|wait| ApiError::TooManyRequests {
-                    retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-                })?;
+            throttle.check(client, now).map_err(too_many)?;
         }
         let mut conn = self.app.pool.acquire().await?;
         let result = self
@@ -100,14 +99,15 @@ impl Presented {
             .tokens
             .authorize(&mut conn, header.as_deref(), needed)
             .await;
-        if let (
-            Some((throttle, client)),
-            Err(AuthError::Unauthorized {
-                token_sent: true, ..
-            }),
-        ) = (throttle, &result)
-        {
-            throttle.failed(client, now);
+        if let (Some((throttle, client)), Some(_)) = (throttle, &header) {
+            match &result {
+                Err(AuthError::Unauthorized {
+                    token_sent: true, ..
+                }) => throttle.failed(client, now).map_err(too_many)?,
+                // Looked up while other requests of this client went over the limit: refused
+                // all the same, so that no guess past the limit is ever confirmed.
+                _ => throttle.check(client, now).map_err(too_many)?,
+            }
         }
         Ok(result?)
     }

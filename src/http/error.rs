@@ -76,7 +76,7 @@ pub enum ApiError {
     /// `accept` is the one media type this request may carry.
     #[error("the body must be {accept}")]
     UnsupportedMediaType { accept: &'static str },
-    #[error("{} field(s) are invalid", .0.len())]
+    #[error("{}", invalid_count(.0))]
     InvalidFields(Vec<FieldError>),
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -93,11 +93,26 @@ pub enum ApiError {
     /// `GET /events` with as many streams open as allowed.
     #[error("{0} event streams are open, as many as this server allows: try again shortly")]
     TooManyStreams(usize),
+    /// `GET /events` from an address with as many streams open as one may have.
+    #[error(
+        "{0} event streams are open from this address, as many as one address may have: close one, or try again shortly"
+    )]
+    TooManyStreamsFromClient(usize),
     /// Any other status, for errors that arise outside our handlers (see `problem_fallback`).
     #[error("{}", .0.canonical_reason().unwrap_or("error"))]
     Status(StatusCode),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// The detail of a 422: how many fields are invalid, or that there are more than are listed.
+fn invalid_count(errors: &[FieldError]) -> String {
+    use crate::model::parse::MAX_LISTED;
+    if errors.len() > MAX_LISTED {
+        format!("more than {MAX_LISTED} fields are invalid; the first {MAX_LISTED} are listed")
+    } else {
+        format!("{} field(s) are invalid", errors.len())
+    }
 }
 
 /// Client input quoted in an error detail, cut short: an error must not echo a 40 kB path.
@@ -224,7 +239,9 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::Conflict(_) | Self::Conflicts(_) => StatusCode::CONFLICT,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } | Self::TooManyStreamsFromClient(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -243,7 +260,10 @@ impl ResponseError for ApiError {
         let status = self.status_code();
         let server_error = status.is_server_error();
         let (problem_type, errors) = match self {
-            Self::InvalidFields(errors) => (INVALID_FIELDS_TYPE, errors.clone()),
+            Self::InvalidFields(errors) => (
+                INVALID_FIELDS_TYPE,
+                crate::model::parse::listed(errors.clone(), 0),
+            ),
             Self::DuplicateMember(at) => (
                 "about:blank",
                 vec![FieldError {
@@ -328,7 +348,9 @@ impl ApiError {
         let value = |v: String| HeaderValue::from_str(&v).ok();
         let pairs = match self {
             Self::MethodNotAllowed { allow, .. } => vec![(header::ALLOW, value(allow.clone()))],
-            Self::TooManyStreams(_) => vec![(header::RETRY_AFTER, value("5".to_owned()))],
+            Self::TooManyStreams(_) | Self::TooManyStreamsFromClient(_) => {
+                vec![(header::RETRY_AFTER, value("5".to_owned()))]
+            }
             Self::Unauthorized { token_sent, .. } => {
                 let error = if *token_sent {
                     r#", error="invalid_token""#

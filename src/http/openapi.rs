@@ -17,16 +17,20 @@ use crate::model::{FieldError, Model};
 #[openapi(
     info(
         title = "gen3-content",
-        description = "The Gen3 data-platform landing page as typed sections, typed by the \
-                       active content model (`gen3-content model show`). Reads are public and \
-                       cacheable (strong ETags, 304, gzip and br). Every error is an RFC 9457 \
-                       `application/problem+json` document."
+        description = "Every page of the Gen3 data-platform website (a Hugo site) as typed \
+                       resources: each page's metadata, its sections (typed by the active content \
+                       model, `GET /model`) and its body; `/sections` is the landing page's. \
+                       Reads are public and cacheable (strong ETags, 304, gzip and br); edits \
+                       need a token and `If-Match`, keep every revision, and can be grouped in \
+                       change sets, previewed with Hugo and published together. Every error is \
+                       an RFC 9457 `application/problem+json` document."
     ),
     tags(
-        (name = "sections", description = "The landing page's sections"),
-        (name = "editing", description = "Changing sections: a `write` token and `If-Match` on every write"),
-        (name = "history", description = "Every revision of every section; restoring one is a new revision"),
-        (name = "export", description = "The page as a Hugo page file, for building the site"),
+        (name = "pages", description = "Every page of the site: the list, each page with its metadata and sections, its body, and the content model that types them"),
+        (name = "sections", description = "The landing page's sections (`/sections`), the same resources as `/pages/_index/sections`"),
+        (name = "editing", description = "Changing pages (metadata, sections, body) and creating or deleting them: a `write` token and `If-Match` on every write"),
+        (name = "history", description = "Every revision of every page and section, with author and time; restoring one is a new revision"),
+        (name = "export", description = "Pages as Hugo page files, one or the whole `content/` folder, for building the site"),
         (name = "events", description = "Published changes as they happen (Server-Sent Events)"),
         (name = "webhooks", description = "The delivery log of the rebuild hooks every publish is sent to (added with `gen3-content webhook add`)"),
         (name = "change sets", description = "Edits kept apart from what is live, previewed and published together: `?changeset={id}` on any read or write of content"),

@@ -31,7 +31,7 @@ pub struct Site {
 
 /// Reads every page file under `root`.
 pub fn read_dir(root: &Path) -> std::io::Result<Site> {
-    let mut site = Site::default();
+    let mut files = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir)? {
@@ -53,17 +53,30 @@ pub fn read_dir(root: &Path) -> std::io::Result<Site> {
                 .collect::<Vec<_>>()
                 .join("/");
             let text = std::fs::read_to_string(&path)?;
-            if super::split(&text).is_err() {
-                site.skipped.push(file);
-                continue;
-            }
-            let id = file[..file.len() - ext.len() - 1].to_owned();
-            site.pages.push(SitePage { id, file, text });
+            files.push((file, text));
         }
+    }
+    Ok(from_files(files))
+}
+
+/// The site of these files (`/`-separated paths under `content/` with a page extension, and
+/// their text): a folder read from disk, or one built into the binary.
+pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Site {
+    let mut site = Site::default();
+    for (file, text) in files {
+        if super::split(&text).is_err() {
+            site.skipped.push(file);
+            continue;
+        }
+        let id = file
+            .rsplit_once('.')
+            .map_or(&*file, |(stem, _)| stem)
+            .to_owned();
+        site.pages.push(SitePage { id, file, text });
     }
     site.pages.sort_by(|a, b| a.file.cmp(&b.file));
     site.skipped.sort();
-    Ok(site)
+    site
 }
 
 /// A page file read under a content model, or every problem, each with its YAML path and its

@@ -54,8 +54,32 @@ impl Pointer {
 #[derive(Debug, Default)]
 pub struct Errors {
     found: Vec<FieldError>,
+    /// How many more were found than are listed (see [`MAX_LISTED`]).
+    more: usize,
     /// Set for rows this server stored: see [`Errors::for_stored`].
     stored: bool,
+}
+
+/// The most errors one answer lists: a body of 700,000 unknown keys gets the first of them and
+/// a count of the rest, not a problem document of 38 MB.
+pub const MAX_LISTED: usize = 100;
+
+/// `errors` cut to [`MAX_LISTED`], with one more entry at the whole document (`""`) that says how
+/// many were left out (`more` of them were never listed). A list already cut (one entry over
+/// the limit) is left as it is.
+pub fn listed(mut errors: Vec<FieldError>, more: usize) -> Vec<FieldError> {
+    if more == 0 && errors.len() <= MAX_LISTED + 1 {
+        return errors;
+    }
+    let left_out = errors.len().saturating_sub(MAX_LISTED) + more;
+    errors.truncate(MAX_LISTED);
+    errors.push(FieldError {
+        pointer: String::new(),
+        detail: format!(
+            "and {left_out} more invalid field(s), left out: only the first {MAX_LISTED} are listed"
+        ),
+    });
+    errors
 }
 
 impl Errors {
@@ -65,6 +89,7 @@ impl Errors {
     pub fn for_stored() -> Self {
         Self {
             found: Vec::new(),
+            more: 0,
             stored: true,
         }
     }
@@ -75,6 +100,10 @@ impl Errors {
     }
 
     pub fn push(&mut self, at: &Pointer, detail: impl Into<String>) {
+        if self.found.len() >= MAX_LISTED {
+            self.more += 1;
+            return;
+        }
         self.found.push(FieldError {
             pointer: at.as_str().to_owned(),
             detail: detail.into(),
@@ -85,12 +114,19 @@ impl Errors {
         self.found.is_empty()
     }
 
+    /// How many were found (listed or not).
     pub fn len(&self) -> usize {
-        self.found.len()
+        self.found.len() + self.more
     }
 
+    /// Whether as many were found as are listed: a check with nothing else to learn may stop.
+    pub fn is_full(&self) -> bool {
+        self.found.len() >= MAX_LISTED
+    }
+
+    /// The errors found, at most [`MAX_LISTED`] and a count of the rest.
     pub fn into_vec(self) -> Vec<FieldError> {
-        self.found
+        listed(self.found, self.more)
     }
 }
 

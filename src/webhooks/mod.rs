@@ -46,7 +46,12 @@ pub async fn run(database: &Path, command: WebhookCommand) -> anyhow::Result<()>
                 let state = hook
                     .removed_at
                     .map_or("active".to_owned(), |at| format!("removed {at}"));
-                println!("{}  {}  {}  {state}", hook.id, hook.url, hook.created_at);
+                println!(
+                    "{}  {}  {}  {state}",
+                    hook.id,
+                    shown(&hook.url),
+                    hook.created_at
+                );
             }
         }),
         WebhookCommand::Remove { id } => remove(&pool, id).await,
@@ -76,12 +81,30 @@ pub async fn run(database: &Path, command: WebhookCommand) -> anyhow::Result<()>
     result
 }
 
+/// `url` as it may be shown: a password in it (stored by a release that accepted one) masked.
+pub fn shown(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Adds a webhook for `url` (`http://` or `https://` with a host); returns its id and secret.
 pub async fn add(pool: &SqlitePool, url: &str) -> anyhow::Result<(i64, String)> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| anyhow::anyhow!("{url:?} is not a URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         anyhow::bail!("{url:?} is not an http(s) URL with a host");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        anyhow::bail!(
+            "the URL carries a user name or password, which `webhook list` and `GET /webhooks` \
+             would show to every editor: leave them out (each request is signed with the \
+             webhook's secret for the receiver to check)"
+        );
     }
     let secret = sign::new_secret()?;
     let now = crate::model::Timestamp::now().to_rfc3339();

@@ -961,3 +961,19 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
     assert_eq!(r.status(), 409);
     assert!(!app.get(&section).await.text().await.unwrap().contains(MARK));
 }
+
+#[tokio::test]
+async fn a_change_set_with_no_changes_has_nothing_to_publish() {
+    let app = crate::helpers::spawn_app().await;
+    let id = create_change_set(&app, "empty").await;
+    let path = format!("/changesets/{id}/publish");
+    let r = send(&app, &app.editor, Method::POST, &path, None, None).await;
+    let problem = json_of(r, 409, "publishing an empty change set").await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("no changes"),
+        "{problem}"
+    );
+    let set = change_set_document(&app, id).await;
+    assert_eq!(set["state"], "open", "it stays open, to be written into");
+    app.stop().await;
+}

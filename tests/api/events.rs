@@ -226,3 +226,34 @@ async fn streams_are_limited_kept_alive_and_counted() {
     server.0.kill().unwrap();
     server.0.wait().unwrap();
 }
+
+#[tokio::test]
+async fn one_address_cannot_hold_every_stream_and_a_closed_one_is_free_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, _) = database_with_token(dir.path(), "events");
+    // The default heartbeat (15 s): a closed stream must not wait for it to be counted out.
+    let (mut server, port) = start_binary(&database, &["--max-event-streams-per-client", "2"]);
+    let first = Stream::new(port, None).await;
+    let _second = Stream::new(port, None).await;
+    let refused = Stream::open(port, None).await;
+    assert_eq!(refused.status(), 429, "a third from one address");
+    assert_eq!(refused.headers()["retry-after"], "5");
+    drop(first);
+    let closed = tokio::time::Instant::now();
+    loop {
+        if Stream::open(port, None).await.status() == 200 {
+            break;
+        }
+        assert!(
+            closed.elapsed() < Duration::from_secs(4),
+            "the slot of a closed stream was not free within 4 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "a closed stream's slot was free after {:?}",
+        closed.elapsed()
+    );
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+}

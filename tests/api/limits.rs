@@ -158,6 +158,27 @@ async fn connections_beyond_the_limit_wait_until_one_closes() {
 }
 
 #[tokio::test]
+async fn bad_tokens_sent_at_once_get_no_more_answers_than_the_limit() {
+    let app = spawn(|s| s.auth_failure_limit = 10).await;
+    let client = reqwest::Client::new();
+    let guesses = (0..50).map(|n| {
+        client
+            .get(format!("{}/sections/vision/revisions", app.address))
+            .bearer_auth(format!("g3c_guess{n}"))
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    let tried = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((tried, throttled), (10, 40), "{statuses:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn repeated_bad_tokens_from_one_address_get_429_with_retry_after() {
     let app = spawn(|s| s.auth_failure_limit = 3).await;
     let history = |client: &reqwest::Client, token: &str| {

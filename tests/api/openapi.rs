@@ -250,7 +250,7 @@ fn writes_and_history_need_the_bearer_scheme_and_document_every_status() {
             .collect();
         for status in [
             "200", "400", "401", "403", "404", "408", "412", "413", "415", "422", "428", "429",
-            "500",
+            "500", "503", "507",
         ] {
             assert!(statuses.contains(&status), "{method} {path} lacks {status}");
         }

@@ -293,3 +293,21 @@ async fn publishes_within_the_window_are_one_delivery() {
     server.0.wait().unwrap();
     receiver.stop(false).await;
 }
+
+#[test]
+fn a_webhook_url_with_credentials_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, _) = database_with_token(dir.path(), "hooks");
+    for url in [
+        "https://user:secret@ci.example.org/hook",
+        "https://token@ci.example.org/hook",
+    ] {
+        let out = gen3(&database, &["webhook", "add", "--url", url]);
+        let (_, stderr) = outputs(&out);
+        assert!(!out.status.success(), "{url}");
+        assert!(stderr.contains("user name or password"), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    let listed = outputs(&gen3(&database, &["webhook", "list"])).0;
+    assert!(!listed.contains("secret"), "{listed}");
+}

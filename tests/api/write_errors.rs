@@ -420,3 +420,36 @@ async fn a_member_name_sent_twice_is_400_naming_it() {
         .await;
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn thousands_of_bad_fields_list_the_first_hundred_and_count_the_rest() {
+    let app = spawn_app().await;
+    let patch: serde_json::Map<String, Value> =
+        (0..5000).map(|n| (format!("k{n}"), json!(1))).collect();
+    for path in ["/sections/vision", "/pages/_index"] {
+        let r = app
+            .send_as(
+                &app.editor,
+                Method::PATCH,
+                path,
+                Some("*"),
+                Some(&Value::Object(patch.clone())),
+            )
+            .await;
+        assert_eq!(r.status(), 422, "{path}");
+        let problem: Value = r.json().await.unwrap();
+        let errors = problem["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 101, "{path}");
+        assert_eq!(errors[0]["pointer"], "/k0");
+        assert_eq!(errors[100]["pointer"], "");
+        assert!(
+            errors[100]["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("and 4900 more"),
+            "{path}: {}",
+            errors[100]
+        );
+    }
+    app.stop().await;
+}

@@ -50,7 +50,10 @@ curl -sf -o /dev/null -X PATCH "$base/sections/teaser?changeset=$set" -H "Author
 curl -sf -o /dev/null -X POST "$base/changesets/$set/publish" -H "Authorization: Bearer $token"
 
 status=0
-st --config-file tests/schemathesis/schemathesis.toml run "http://127.0.0.1:$port/openapi.json" \
+# Run from the scratch folder: schemathesis keeps a cache of crashes in `.schemathesis/` under the
+# working directory, which belongs to no checkout.
+config="$PWD/tests/schemathesis/schemathesis.toml"
+(cd "$work" && st --config-file "$config" run "http://127.0.0.1:$port/openapi.json" \
   --header "Authorization: Bearer $token" \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
@@ -60,7 +63,7 @@ st --config-file tests/schemathesis/schemathesis.toml run "http://127.0.0.1:$por
   --request-timeout 10 \
   --no-color \
   --output-truncate false \
-  --generation-database none \
+  --generation-database none) \
   || status=$?
 
 # What the server answered, by method and status: shows that the stateful phase really chained

@@ -313,8 +313,8 @@ async fn answer(app: &App, id: i64, cache_control: &'static str) -> Result<HttpR
 /// changed live since it took its copy (fields only one side changed take that side's value),
 /// each as a page revision that names the change set. Fields both changed to different values
 /// refuse the publish (`409`, `conflicts` has one entry per field, with the three values); so
-/// do pages that would not be valid (`422`). Nothing changes unless everything does. Needs the
-/// `write` scope.
+/// do pages that would not be valid (`422`), and a change set with no changes (`409`: there is
+/// nothing to publish). Nothing changes unless everything does. Needs the `write` scope.
 #[utoipa::path(
     tag = "change sets",
     operation_id = "publish_change_set",
@@ -668,8 +668,8 @@ impl IntoResponses for PublishResponses {
                 (
                     "409",
                     "Fields both the change set and live changed (`conflicts`: one entry each, with \
-                 the page, section, JSON Pointer and the three values), or the change set was \
-                 published or discarded already",
+                 the page, section, JSON Pointer and the three values), the change set has no \
+                 changes, or it was published or discarded already",
                 ),
                 (
                     "422",

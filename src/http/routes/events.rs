@@ -5,8 +5,9 @@
 //! the database, across reconnects and server restarts; then the live ones. Comments keep idle
 //! connections open through proxies. Public, like the content it announces.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -24,35 +25,82 @@ use crate::ops::metrics::Metrics;
 use crate::storage;
 use crate::storage::webhooks::FeedRow;
 
-/// The open streams, and how they are kept.
+/// The open streams, in all and by client address, and how they are kept.
 pub struct Streams {
-    open: Arc<AtomicUsize>,
+    open: Arc<Mutex<Open>>,
     pub max: usize,
+    pub max_per_client: usize,
     pub heartbeat: Duration,
 }
 
+#[derive(Default)]
+struct Open {
+    all: usize,
+    by_client: HashMap<Option<IpAddr>, usize>,
+}
+
 impl Streams {
-    pub fn new(max: usize, heartbeat: Duration) -> Self {
+    pub fn new(max: usize, max_per_client: usize, heartbeat: Duration) -> Self {
         Self {
             open: Arc::default(),
             max,
+            max_per_client,
             heartbeat,
         }
     }
+
+    /// Counts a stream of `client` as open, unless that is one too many in all (`503`) or for
+    /// the one address (`429`: one client cannot hold every slot).
+    fn open(&self, client: Option<IpAddr>, metrics: &Arc<Metrics>) -> Result<Slot> {
+        let mut open = lock(&self.open);
+        if open.all >= self.max {
+            return Err(ApiError::TooManyStreams(self.max));
+        }
+        let mine = open.by_client.entry(client).or_default();
+        if *mine >= self.max_per_client {
+            return Err(ApiError::TooManyStreamsFromClient(self.max_per_client));
+        }
+        *mine += 1;
+        open.all += 1;
+        metrics.event_stream(1);
+        Ok(Slot {
+            open: self.open.clone(),
+            client,
+            metrics: metrics.clone(),
+        })
+    }
 }
 
-/// Counts a stream as open until dropped.
-struct Open {
-    open: Arc<AtomicUsize>,
+fn lock(open: &Mutex<Open>) -> std::sync::MutexGuard<'_, Open> {
+    // Counts only: a panic elsewhere cannot leave them half-changed.
+    open.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A stream counted as open until dropped.
+struct Slot {
+    open: Arc<Mutex<Open>>,
+    client: Option<IpAddr>,
     metrics: Arc<Metrics>,
 }
 
-impl Drop for Open {
+impl Drop for Slot {
     fn drop(&mut self) {
-        self.open.fetch_sub(1, Ordering::Relaxed);
+        let mut open = lock(&self.open);
+        open.all -= 1;
+        if let Some(mine) = open.by_client.get_mut(&self.client) {
+            *mine -= 1;
+            if *mine == 0 {
+                open.by_client.remove(&self.client);
+            }
+        }
         self.metrics.event_stream(-1);
     }
 }
+
+/// How often a stream writes a byte to learn whether its client is still there: a client that
+/// closes its connection is noticed by the second write after it, so its slot is free within
+/// about two of these (the HTTP server does not tell a handler that the client went).
+const PROBE: Duration = Duration::from_secs(1);
 
 /// Stream published changes
 ///
@@ -62,7 +110,8 @@ impl Drop for Open {
 /// `at`) and its `id` the change's number. Send `Last-Event-ID` (browsers' `EventSource` does
 /// on reconnecting) to get every change after that one first, without a gap or a repeat;
 /// without it the stream starts with the next change. A comment every 15 s keeps it open.
-/// `503` with `Retry-After` when the server has as many streams open as it allows.
+/// `503` with `Retry-After` when the server has as many streams open as it allows, `429` when
+/// the client's address has as many as one address may.
 #[utoipa::path(
     tag = "events",
     operation_id = "stream_events",
@@ -93,15 +142,7 @@ async fn stream_events(req: HttpRequest, app: App) -> Result<HttpResponse> {
         ),
     };
     let streams = &app.events;
-    if streams.open.fetch_add(1, Ordering::Relaxed) >= streams.max {
-        streams.open.fetch_sub(1, Ordering::Relaxed);
-        return Err(ApiError::TooManyStreams(streams.max));
-    }
-    app.metrics.event_stream(1);
-    let open = Open {
-        open: streams.open.clone(),
-        metrics: app.metrics.clone(),
-    };
+    let slot = streams.open(req.peer_addr().map(|a| a.ip()), &app.metrics)?;
     // Subscribed before the database is read: nothing committed meanwhile is missed.
     let live = app.read.feed.subscribe();
     let after = match after {
@@ -115,7 +156,7 @@ async fn stream_events(req: HttpRequest, app: App) -> Result<HttpResponse> {
         after,
         sender,
         streams.heartbeat,
-        open,
+        slot,
         app.metrics.clone(),
     ));
     let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
@@ -143,7 +184,7 @@ async fn stream(
     mut after: i64,
     out: mpsc::Sender<Bytes>,
     heartbeat: Duration,
-    _open: Open,
+    _slot: Slot,
     metrics: Arc<Metrics>,
 ) {
     let send = |bytes: Vec<u8>| {
@@ -157,6 +198,8 @@ async fn stream(
     let mut catch_up = true;
     let mut ticker = tokio::time::interval(heartbeat);
     ticker.tick().await;
+    let mut probe = tokio::time::interval(PROBE.min(heartbeat));
+    probe.tick().await;
     loop {
         if catch_up {
             let Ok(mut conn) = pool.acquire().await else {
@@ -200,6 +243,12 @@ async fn stream(
                     return;
                 }
             }
+            // An empty comment line, which clients ignore.
+            _ = probe.tick() => {
+                if !send(b":\n".to_vec()).await {
+                    return;
+                }
+            }
             // The client went away: the stream is counted out at once, not at the next write.
             () = out.closed() => return,
         }
@@ -235,6 +284,10 @@ impl IntoResponses for EventResponses {
     fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
         let mut responses = super::problems(&[
             ("400", "`Last-Event-ID` is not a number"),
+            (
+                "429",
+                "This client address has as many streams open as one address may (`Retry-After`)",
+            ),
             ("500", super::UNEXPECTED),
             (
                 "503",

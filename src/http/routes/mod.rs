@@ -538,6 +538,10 @@ impl IntoResponses for HistoryProblems {
         problems(&[
             ("400", "A query parameter is malformed or out of range"),
             ("401", UNAUTHORIZED),
+            (
+                "403",
+                "A `deploy` token: it may report builds and nothing else, history included",
+            ),
             ("404", "No such page, section or revision"),
             ("429", TOO_MANY_FAILURES),
             ("500", UNEXPECTED),

@@ -92,7 +92,7 @@ async fn list_webhooks(_editor: Editor, app: App) -> Result<HttpResponse> {
         .into_iter()
         .map(|w| Webhook {
             id: w.id,
-            url: w.url,
+            url: crate::webhooks::shown(&w.url),
             created_at: w.created_at,
             removed_at: w.removed_at,
         })
