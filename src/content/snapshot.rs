@@ -16,7 +16,7 @@ use crate::content::documents::Section;
 use crate::content::feed::Feed;
 use crate::content::representation::Representation;
 use crate::content::store::{LANDING, Stored};
-use crate::hugo::{export_page, url};
+use crate::hugo::{Format, export_page, url};
 use crate::model::{Model, Timestamp};
 
 const JSON: &str = "application/json";
@@ -51,13 +51,14 @@ struct Summary<'a> {
     id: &'a str,
     path: &'a str,
     url: &'a str,
+    format: Format,
     title: Option<&'a serde_json::Value>,
     sections: Vec<&'a str>,
     updated_at: Timestamp,
 }
 
 /// The system fields of a page, ahead of its metadata in `page`.
-const PAGE_FIELDS: [&str; 3] = ["id", "path", "url"];
+pub const PAGE_FIELDS: [&str; 4] = ["id", "path", "url", "format"];
 
 impl PageSnapshot {
     pub fn build(model: Arc<Model>, stored: Stored) -> Self {
@@ -94,6 +95,11 @@ impl PageSnapshot {
         page.insert("id".into(), stored.id.as_ref().into());
         page.insert("path".into(), stored.file.as_ref().into());
         page.insert("url".into(), url.as_str().into());
+        let format = stored.source.as_deref().map(Format::of).unwrap_or_default();
+        page.insert(
+            "format".into(),
+            serde_json::to_value(format).expect("a name"),
+        );
         // A metadata key spelled like a system field (a front-matter `url`) is not repeated:
         // the system field already says where the page is.
         for (key, value) in &stored.page.meta {
@@ -106,6 +112,7 @@ impl PageSnapshot {
             id: &stored.id,
             path: &stored.file,
             url: &url,
+            format,
             title: stored.page.meta.get("title"),
             sections: stored
                 .page
@@ -664,8 +671,8 @@ mod tests {
         let document: serde_json::Value =
             serde_json::from_slice(snapshot.document().body()).unwrap();
         let page = document["page"].as_object().unwrap();
-        let keys: Vec<&str> = page.keys().map(String::as_str).take(4).collect();
-        assert_eq!(keys, ["id", "path", "url", "identifier"]);
+        let keys: Vec<&str> = page.keys().map(String::as_str).take(5).collect();
+        assert_eq!(keys, ["id", "path", "url", "format", "identifier"]);
         assert_eq!(page["url"], "/");
         assert_eq!(
             document["sections"],

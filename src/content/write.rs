@@ -206,7 +206,15 @@ impl Writer<'_> {
         }
         let name = live_name(&target.name(id));
         let snapshot = self
-            .put(tx, set, id, &stored.file, Some(next), author, &name, &lock)
+            .put(
+                tx,
+                set,
+                (id, &stored.file, None),
+                Some(next),
+                author,
+                &name,
+                &lock,
+            )
             .await?
             .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
         self.metrics.write(label, true);
@@ -270,14 +278,15 @@ impl Writer<'_> {
     /// Makes page `id` `page` (`None`: deleted) where this writer writes, inside `tx`, and
     /// commits: live, as a change set of one change (named `name`) published at once; into a
     /// change set, as what the change set makes of the page (the write's changes onto what it
-    /// had). Returns the page as it now is there.
+    /// had). `at` is the page's id, its file, and (for a page created in a format of its own)
+    /// the file's text to keep, which only a live write stores. Returns the page as it now is
+    /// there.
     #[allow(clippy::too_many_arguments)]
     async fn put(
         &self,
         mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
         set: Option<ChangeSet>,
-        id: &str,
-        file: &str,
+        (id, file, source): (&str, &str, Option<&str>),
         page: Option<Page>,
         author: &str,
         name: &str,
@@ -291,7 +300,12 @@ impl Writer<'_> {
                     &mut tx,
                     (set, name),
                     author,
-                    vec![(id.to_owned(), file.to_owned(), page)],
+                    vec![(
+                        id.to_owned(),
+                        file.to_owned(),
+                        page,
+                        source.map(str::to_owned),
+                    )],
                 )
                 .await?;
             tx.commit().await?;
@@ -367,7 +381,7 @@ impl Writer<'_> {
         tx: &mut SqliteConnection,
         set: (i64, &str),
         author: &str,
-        pages: Vec<(String, String, Option<Page>)>,
+        pages: Vec<(String, String, Option<Page>, Option<String>)>,
     ) -> Result<Vec<Published>, WriteError> {
         let site = self.read.load_full();
         let model = site.model().clone();
@@ -387,7 +401,7 @@ impl Writer<'_> {
                 created_at: now.clone(),
             });
         };
-        for (id, file, page) in pages {
+        for (id, file, page, source) in pages {
             let Some(page) = page else {
                 store::delete_page(tx, &id, author, Some(set.0)).await?;
                 let revision = storage::page::get(tx, &id).await?.map_or(0, |p| p.revision);
@@ -399,8 +413,16 @@ impl Writer<'_> {
                 published.push((id, None));
                 continue;
             };
-            let replaced =
-                store::store_page(tx, &id, &file, &page, None, author, Some(set.0)).await?;
+            let replaced = store::store_page(
+                tx,
+                &id,
+                &file,
+                &page,
+                source.as_deref(),
+                author,
+                Some(set.0),
+            )
+            .await?;
             let written = store::load_page(tx, &model, &id)
                 .await?
                 .ok_or_else(|| WriteError::NoPage(id.clone()))?;
@@ -502,12 +524,15 @@ impl Writer<'_> {
     }
 
     /// Creates page `id` from file `file` (its path under `content/`), or brings a deleted page
-    /// back as `page`, where this writer writes; `409` if it is part of the site there.
+    /// back as `page`, where this writer writes; `409` if it is part of the site there. With
+    /// `format`, the page's file is written afresh in it and kept, so that exports keep it
+    /// (live only: a change set keeps pages as data, and publishes them as YAML).
     pub async fn create(
         &self,
         id: &str,
         file: &str,
         page: &Page,
+        format: Option<hugo::Format>,
         author: &str,
     ) -> Result<Arc<PageSnapshot>, WriteError> {
         let lock = self.read.lock().await;
@@ -542,8 +567,19 @@ impl Writer<'_> {
             )));
         }
         let name = live_name(&format!("new page {id}"));
+        let source =
+            format.map(|format| hugo::write_file(format, &model.front_matter(page), &page.body));
+        let source = source.as_deref();
         let snapshot = self
-            .put(tx, set, id, file, Some(page.clone()), author, &name, &lock)
+            .put(
+                tx,
+                set,
+                (id, file, source),
+                Some(page.clone()),
+                author,
+                &name,
+                &lock,
+            )
             .await?
             .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
         self.metrics.write("page", true);
@@ -578,7 +614,7 @@ impl Writer<'_> {
         }
         let file = current.stored().file.to_string();
         let name = format!("live write: deleted page {id}");
-        self.put(tx, set, id, &file, None, author, &name, &lock)
+        self.put(tx, set, (id, &file, None), None, author, &name, &lock)
             .await?;
         self.metrics.write("page", true);
         Ok(())
@@ -717,7 +753,7 @@ impl Writer<'_> {
                 .as_ref()
                 .map_or(draft.file.clone(), |p| p.stored().file.to_string());
             if page.is_some() || live.is_some() {
-                pages.push((draft.page.clone(), file, page));
+                pages.push((draft.page.clone(), file, page, None));
             }
         }
         if !conflicts.is_empty() {

@@ -161,6 +161,8 @@ pub fn add_content_schemas(api: &mut OpenApi, model: &Model) {
         .named
         .push((SECTIONS_DOCUMENT.to_owned(), document.into()));
     builder.named.extend(page_schemas());
+    let writes = page_write_schemas(&mut builder);
+    builder.named.extend(writes);
     // The object types that fields name, each once.
     while let Some(name) = builder.wanted.pop_first() {
         if builder.named.iter().any(|(n, _)| *n == pascal(&name)) {
@@ -191,6 +193,132 @@ pub fn add_content_schemas(api: &mut OpenApi, model: &Model) {
     for (name, schema) in leaves.into_iter().chain(builder.named) {
         components.schemas.insert(name, schema);
     }
+    // A new page's metadata and sections, as the model has them.
+    if let Some(RefOr::T(Schema::Object(new_page))) = components.schemas.get_mut("NewPage") {
+        new_page
+            .properties
+            .insert("page".to_owned(), by_name(NEW_PAGE_META));
+        if !new_page.required.iter().any(|r| r == "page") {
+            new_page.required.push("page".to_owned());
+        }
+        new_page.properties.insert(
+            "sections".to_owned(),
+            ArrayBuilder::new()
+                .items(by_name(NEW_SECTION))
+                .description(Some(
+                    "Its sections in page order, each as `POST /pages/{id}/sections` takes it \
+                     (with `id` and `type`); an id at most once",
+                ))
+                .into(),
+        );
+    }
+}
+
+const NEW_PAGE_META: &str = "NewPageMeta";
+const NEW_SECTION: &str = "NewSection";
+const METADATA_PATCH: &str = "MetadataPatch";
+
+/// The bodies of the writes that create a page, add a section and patch a page's metadata, as
+/// the content model has them: what the server always requires is `required`, and every key
+/// it always refuses is refused (`additionalProperties: false`). Rules that only some pages have
+/// (the landing page's required `identifier`) are the server's to check.
+fn page_write_schemas(builder: &mut Builder<'_>) -> Vec<(String, RefOr<Schema>)> {
+    let model = builder.model;
+    // Every metadata key of any page: the site's rules, and pages' own keys as optional.
+    let mut metadata: indexmap::IndexMap<String, Field> = model.metadata.clone();
+    for page in model.pages.values() {
+        for (key, field) in &page.metadata {
+            if !metadata.contains_key(key) {
+                let mut field = field.clone();
+                field.optional = true;
+                metadata.insert(key.clone(), field);
+            }
+        }
+    }
+    let shape = |fields| Shape {
+        fields,
+        items: None,
+        open: false,
+    };
+    let new_meta = builder.object(
+        shape(&metadata),
+        Some(
+            "A new page's metadata: the site's metadata keys, those without which no page is \
+             valid required",
+        ),
+    );
+    // A merge patch: any key may be left out; `null` removes an optional one.
+    let patchable: indexmap::IndexMap<String, Field> = metadata
+        .iter()
+        .map(|(key, field)| {
+            let mut field = field.clone();
+            field.nullable |= field.optional;
+            field.optional = true;
+            (key.clone(), field)
+        })
+        .collect();
+    let mut patch = builder.object(
+        shape(&patchable),
+        Some(
+            "A JSON Merge Patch (RFC 7396) of a page's metadata: each key a metadata key of the \
+             content model (`null` removes an optional one); the page's system fields (`id`, \
+             `path`, `url`, `format`), sent back as read, are ignored",
+        ),
+    );
+    if let RefOr::T(Schema::Object(object)) = &mut patch {
+        for system in crate::content::snapshot::PAGE_FIELDS {
+            object.properties.insert(
+                system.to_owned(),
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::AnyValue)
+                    .description(Some("A system field: ignored"))
+                    .into(),
+            );
+        }
+        object.example = Some(serde_json::json!({"title": "Gen3 Workspaces"}));
+    }
+    // A section: one of the (id, type) pairs the model's rules give, site-wide or on a page.
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for rule in model
+        .sections
+        .values()
+        .chain(model.pages.values().flat_map(|p| p.sections.values()))
+    {
+        let pair = (rule.id.as_str(), rule.type_name.as_str());
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    let mut section = OneOfBuilder::new().description(Some(
+        "A section to add: its `id` (one the content model has for the page), its `type` and \
+         content as `GET` returns them, and optionally its 1-based `position` (default: last).",
+    ));
+    for (id, type_name) in pairs {
+        let head = ObjectBuilder::new()
+            .property(
+                "id",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([id])),
+            )
+            .required("id")
+            .property(
+                "position",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1)),
+            );
+        section = section.item(
+            AllOfBuilder::new()
+                .item(head)
+                .item(by_name(&pascal(type_name))),
+        );
+    }
+    vec![
+        (NEW_PAGE_META.to_owned(), new_meta),
+        (METADATA_PATCH.to_owned(), patch),
+        (NEW_SECTION.to_owned(), section.into()),
+    ]
 }
 
 /// The system fields of every section.
@@ -407,6 +535,17 @@ fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
         .into()
 }
 
+/// A page file's front-matter format.
+fn format_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["yaml", "toml", "json"]))
+        .description(Some(
+            "The format of its front matter, kept through every edit: `yaml` (between `---` \
+             lines), `toml` (between `+++` lines) or `json` (an object that starts the file)",
+        ))
+}
+
 /// The documents of the whole site: a page (`GET /pages/{id}`), the list of pages, the model.
 fn page_schemas() -> Vec<(String, RefOr<Schema>)> {
     let text = |description: &str| {
@@ -432,7 +571,10 @@ fn page_schemas() -> Vec<(String, RefOr<Schema>)> {
     for (name, description) in system {
         page = page.property(name, text(description)).required(name);
     }
-    let page = page.additional_properties(Some(AdditionalProperties::FreeForm(true)));
+    let page = page
+        .property("format", format_schema())
+        .required("format")
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)));
     let document = ObjectBuilder::new()
         .description(Some(
             "A page: its system fields and metadata, and its sections in page order.",
@@ -449,6 +591,8 @@ fn page_schemas() -> Vec<(String, RefOr<Schema>)> {
         summary = summary.property(name, text(description)).required(name);
     }
     let summary = summary
+        .property("format", format_schema())
+        .required("format")
         .property(
             "title",
             ObjectBuilder::new()

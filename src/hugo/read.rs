@@ -1,4 +1,5 @@
-//! Reading a Hugo page (YAML front matter, then the body) into a [`Page`] under the content model.
+//! Reading a Hugo page (front matter in any of Hugo's formats, then the body) into a [`Page`]
+//! under the content model.
 //!
 //! The front matter keeps numbered maps (`f1`..`f6`) and bare strings (`g3Company`) where the
 //! API has `items` arrays and objects; the model's engine reshapes each section into the API's
@@ -7,13 +8,14 @@
 
 use serde_json::Value;
 
-use super::{Finding, HugoError, source, split};
+use super::{Finding, Format, HugoError, split};
 use crate::model::{FieldError, Model, Page};
 
-/// A page file split into its parts, its front matter parsed as YAML but not yet checked.
+/// A page file split into its parts, its front matter parsed but not yet checked.
 #[derive(Debug, Clone)]
 pub struct PageFile<'a> {
-    /// The front matter's text, without the `---` lines.
+    pub format: Format,
+    /// The front matter's text, without its delimiter lines (for JSON, the object).
     pub front: &'a str,
     /// The front matter as data.
     pub data: Value,
@@ -22,15 +24,17 @@ pub struct PageFile<'a> {
 }
 
 impl<'a> PageFile<'a> {
-    /// Splits `text` and parses its front matter as YAML.
+    /// Splits `text` and parses its front matter in its format.
     pub fn read(text: &'a str) -> Result<Self, HugoError> {
         let (front, body) = split(text)?;
-        let data = serde_yaml::from_str(front).map_err(|e| HugoError::Syntax {
-            // libyaml counts lines from 1; +1 for the opening `---` line.
-            line: e.location().map_or(1, |l| l.line() + 1),
-            message: e.to_string(),
-        })?;
-        Ok(Self { front, data, body })
+        let format = Format::of(text);
+        let data = format.parse(front)?;
+        Ok(Self {
+            format,
+            front,
+            data,
+            body,
+        })
     }
 
     /// Page `id` under `model`, or every problem with it at its YAML path and line.
@@ -40,7 +44,7 @@ impl<'a> PageFile<'a> {
             .map_err(|errors| errors.into_iter().map(|e| self.finding(e)).collect())
     }
 
-    /// A problem at a JSON Pointer into the front matter, as a finding at its YAML path, with
+    /// A problem at a JSON Pointer into the front matter, as a finding at its dotted path, with
     /// the line of the file where that path is written.
     pub fn finding(&self, error: FieldError) -> Finding {
         let tokens: Vec<String> = error
@@ -50,8 +54,7 @@ impl<'a> PageFile<'a> {
             .map(|t| t.replace("~1", "/").replace("~0", "~"))
             .collect();
         Finding {
-            // +1 for the opening `---` line.
-            line: source::line_of(self.front, &tokens).map(|n| n + 1),
+            line: self.format.line_of(self.front, &tokens),
             path: tokens.join("."),
             detail: error.detail,
         }
@@ -199,7 +202,7 @@ mod tests {
         ));
         assert!(matches!(
             parse_page("---\ntitle: x\n"),
-            Err(HugoError::Unclosed)
+            Err(HugoError::Unclosed(Format::Yaml))
         ));
     }
 }

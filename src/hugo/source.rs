@@ -398,10 +398,27 @@ pub fn rewrite(yaml: &str, new: &serde_json::Value) -> Option<String> {
     (back == *new).then_some(text)
 }
 
+/// `value` written as YAML, in the quoting of the value it replaces where that can hold it: a
+/// single-quoted string stays single-quoted and a double-quoted one double-quoted (both read
+/// as the string by every YAML reader), so that an edit keeps the site team's style.
+fn in_style_of(at: &Located, value: &serde_json::Value) -> String {
+    match (at.style, value) {
+        (ScalarStyle::SingleQuoted, serde_json::Value::String(s))
+            if !s.contains(['\n', '\r']) && !s.chars().any(char::is_control) =>
+        {
+            format!("'{}'", s.replace('\'', "''"))
+        }
+        (ScalarStyle::DoubleQuoted, serde_json::Value::String(s)) if !s.contains('\n') => {
+            serde_json::to_string(s).expect("a string serialises")
+        }
+        _ => super::yaml::scalar_value(value),
+    }
+}
+
 /// One change to the text, by path: applied to the text as it is after the ones before.
 enum Edit {
-    /// The scalar at the path becomes this YAML text.
-    Replace(Vec<Step>, String),
+    /// The scalar at the path becomes this value.
+    Replace(Vec<Step>, serde_json::Value),
     Remove(Vec<Step>),
     InsertAfter {
         after: Vec<Step>,
@@ -455,10 +472,7 @@ fn plan(
         (Value::Array(old), Value::Array(new)) => plan_list(old, new, path, edits),
         (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => None,
         (_, scalar) => {
-            edits.push(Edit::Replace(
-                path.clone(),
-                super::yaml::scalar_value(scalar),
-            ));
+            edits.push(Edit::Replace(path.clone(), scalar.clone()));
             Some(())
         }
     }
@@ -539,7 +553,7 @@ fn apply(text: &str, edit: &Edit) -> Option<String> {
             let values = locate(text).ok()?;
             // A key given twice: readers take the last.
             let at = values.iter().rev().find(|v| v.path == *path)?;
-            Some(put(text, at, value.clone()))
+            Some(put(text, at, in_style_of(at, value)))
         }
         Edit::Remove(path) => {
             let all = entries(text).ok()?;

@@ -9,11 +9,12 @@
 
 use serde_json::Value;
 
+use super::Format;
 use crate::model::{Model, Page};
 
-/// The page as a Hugo page file, written afresh.
+/// The page as a Hugo page file with YAML front matter, written afresh.
 pub fn write_page(page: &Page, model: &Model) -> String {
-    write_file(&model.front_matter(page), &page.body)
+    write_file(Format::Yaml, &model.front_matter(page), &page.body)
 }
 
 /// The page as a Hugo page file, starting from `source` (the file it was seeded or imported
@@ -22,28 +23,43 @@ pub fn export_page(page: &Page, source: Option<&str>, model: &Model) -> String {
     export_file(&model.front_matter(page), &page.body, source)
 }
 
-/// A page file with this front matter (a mapping) and body, written afresh.
-pub fn write_file(front_matter: &Value, body: &str) -> String {
-    let yaml = match front_matter {
-        Value::Object(top) => super::yaml::mapping(top),
-        _ => String::new(),
+/// A page file with this front matter (a mapping) in `format` and this body, written afresh.
+pub fn write_file(format: Format, front_matter: &Value, body: &str) -> String {
+    let (open, front, close) = match format {
+        Format::Yaml => (
+            "---\n",
+            match front_matter {
+                Value::Object(top) => super::yaml::mapping(top),
+                _ => String::new(),
+            },
+            "---\n",
+        ),
+        Format::Toml => ("+++\n", super::toml::write(front_matter), "+++\n"),
+        Format::Json => ("", super::json::write(front_matter), "\n"),
     };
-    let mut text = String::with_capacity(yaml.len() + body.len() + 8);
-    text.push_str("---\n");
-    text.push_str(&yaml);
-    text.push_str("---\n");
+    let mut text = String::with_capacity(front.len() + body.len() + 8);
+    text.push_str(open);
+    text.push_str(&front);
+    text.push_str(close);
     text.push_str(body);
     text
 }
 
 /// A page file with this front matter and body, starting from `source` (the file as last
-/// imported) when there is one: only the lines of values that differ from it change, and an
-/// unchanged page is exported byte for byte. Written afresh by [`write_file`] when the change
-/// cannot be made as line edits of the source (see [`super::source::rewrite`]).
+/// imported) when there is one: only the lines of values that differ from it change, in its
+/// own format, and an unchanged page is exported byte for byte. Written afresh in the source's
+/// format (YAML without one) by [`write_file`] when the change cannot be made as edits of the
+/// source (see [`super::source::rewrite`], [`super::toml::rewrite`], [`super::json::rewrite`]).
 pub fn export_file(front_matter: &Value, body: &str, source: Option<&str>) -> String {
     source
         .and_then(|source| edit_source(front_matter, body, source))
-        .unwrap_or_else(|| write_file(front_matter, body))
+        .unwrap_or_else(|| {
+            write_file(
+                source.map(Format::of).unwrap_or_default(),
+                front_matter,
+                body,
+            )
+        })
 }
 
 fn edit_source(front_matter: &Value, body: &str, source: &str) -> Option<String> {
@@ -51,7 +67,11 @@ fn edit_source(front_matter: &Value, body: &str, source: &str) -> Option<String>
     // `split` hands back parts of `source`: their offsets place the delimiters around them.
     let front_at = front.as_ptr() as usize - source.as_ptr() as usize;
     let body_at = source.len() - old_body.len();
-    let edited = super::source::rewrite(front, front_matter)?;
+    let edited = match Format::of(source) {
+        Format::Yaml => super::source::rewrite(front, front_matter)?,
+        Format::Toml => super::toml::rewrite(front, front_matter)?,
+        Format::Json => super::json::rewrite(front, front_matter)?,
+    };
     let mut text = String::with_capacity(source.len() + body.len());
     text.push_str(&source[..front_at]);
     text.push_str(&edited);

@@ -11,6 +11,7 @@ mod errors;
 mod events;
 mod export;
 mod faults;
+mod formats;
 mod frontend;
 mod helpers;
 mod history;

@@ -595,7 +595,7 @@ async fn restore_page_revision(
             .ok_or_else(|| no_page(&id))?
             .file;
         writer(&app, &req)?
-            .create(&id, &file, &page, &editor.0.name)
+            .create(&id, &file, &page, None, &editor.0.name)
             .await?
     };
     let response = snapshot.document().respond_to_write(&req);

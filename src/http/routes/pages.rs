@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::content::documents::Section;
-use crate::content::snapshot::{MAX_LISTING, PageSnapshot, Site};
+use crate::content::snapshot::{MAX_LISTING, PAGE_FIELDS, PageSnapshot, Site};
 use crate::content::store::Stored;
 use crate::content::write::{Target, WriteError};
 use crate::http::auth::Editor;
@@ -327,7 +327,7 @@ async fn patch_page(
                 let mut patch = patch;
                 // The page's system fields are not metadata: sent back as read, they are ignored.
                 if let Value::Object(members) = &mut patch {
-                    members.retain(|key, _| !["id", "path", "url"].contains(&key.as_str()));
+                    members.retain(|key, _| !PAGE_FIELDS.contains(&key.as_str()));
                 }
                 json_patch::merge(&mut merged, &patch);
                 let mut next = stored.page.clone();
@@ -376,6 +376,11 @@ pub struct NewPage {
     /// Its body, verbatim.
     #[serde(default)]
     body: String,
+    /// The format its front matter is written in, and kept in through every edit: `yaml`
+    /// (the default), `toml` or `json`. A page created in a change set is YAML.
+    #[serde(default)]
+    #[schema(nullable = false)]
+    format: Option<hugo::Format>,
 }
 
 /// A section of a request body (with `id` and `type`) as it goes on page `page` under `model`,
@@ -487,8 +492,19 @@ async fn create_page(
         return Err(ApiError::InvalidFields(errors));
     }
     let page = Page::new(input.page, input.body, sections);
-    let snapshot = writer(&app, &req)?
-        .create(id, &input.path, &page, &editor.0.name)
+    let writer = writer(&app, &req)?;
+    if input.format.is_some_and(|f| f != hugo::Format::Yaml)
+        && writer.into != crate::content::write::Destination::Live
+    {
+        return Err(ApiError::InvalidFields(vec![FieldError {
+            pointer: "/format".to_owned(),
+            detail: "a page created in a change set is written as YAML: leave `format` out, or \
+                     create the page live"
+                .to_owned(),
+        }]));
+    }
+    let snapshot = writer
+        .create(id, &input.path, &page, input.format, &editor.0.name)
         .await?;
     let mut response = page_written(&req, &snapshot);
     *response.status_mut() = actix_web::http::StatusCode::CREATED;
