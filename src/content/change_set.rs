@@ -61,6 +61,8 @@ pub struct Draft {
     pub draft: Option<Value>,
     pub updated_by: String,
     pub updated_at: Timestamp,
+    /// The file's text, for a page it creates in a front-matter format of its own.
+    pub source: Option<String>,
 }
 
 /// A change set as stored, with what it makes of each page it touches (by page id).
@@ -134,6 +136,7 @@ impl ChangeSet {
                     draft: json(p.draft)?,
                     updated_by: p.updated_by,
                     updated_at: time(&p.updated_at)?,
+                    source: p.source,
                 })
             })
             .collect::<anyhow::Result<_>>()
@@ -249,7 +252,7 @@ pub fn view_snapshot(
                     revision: 1,
                     page_updated_at: draft.updated_at,
                     versions,
-                    source: None,
+                    source: draft.source.as_deref().map(|s| Arc::from(crate::hugo::head(s))),
                 },
             ))
         }

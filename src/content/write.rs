@@ -279,8 +279,7 @@ impl Writer<'_> {
     /// commits: live, as a change set of one change (named `name`) published at once; into a
     /// change set, as what the change set makes of the page (the write's changes onto what it
     /// had). `at` is the page's id, its file, and (for a page created in a format of its own)
-    /// the file's text to keep, which only a live write stores. Returns the page as it now is
-    /// there.
+    /// the file's text to keep. Returns the page as it now is there.
     #[allow(clippy::too_many_arguments)]
     async fn put(
         &self,
@@ -345,6 +344,9 @@ impl Writer<'_> {
                 draft: json(&draft),
                 updated_by: author.to_owned(),
                 updated_at: now.to_rfc3339(),
+                source: source
+                    .map(str::to_owned)
+                    .or_else(|| set.draft(id).and_then(|d| d.source.clone())),
             },
         )
         .await?;
@@ -753,7 +755,9 @@ impl Writer<'_> {
                 .as_ref()
                 .map_or(draft.file.clone(), |p| p.stored().file.to_string());
             if page.is_some() || live.is_some() {
-                pages.push((draft.page.clone(), file, page, None));
+                // Only a page the change set creates takes its file's text from it.
+                let source = draft.source.clone().filter(|_| live.is_none());
+                pages.push((draft.page.clone(), file, page, source));
             }
         }
         if !conflicts.is_empty() {

@@ -294,25 +294,33 @@ fn page_write_schemas(builder: &mut Builder<'_>) -> Vec<(String, RefOr<Schema>)>
          content as `GET` returns them, and optionally its 1-based `position` (default: last).",
     ));
     for (id, type_name) in pairs {
-        let head = ObjectBuilder::new()
-            .property(
-                "id",
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .enum_values(Some([id])),
-            )
-            .required("id")
-            .property(
-                "position",
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .minimum(Some(1)),
-            );
-        section = section.item(
-            AllOfBuilder::new()
-                .item(head)
-                .item(by_name(&pascal(type_name))),
+        // The type's content schema with `id` and `position` beside its fields, and nothing
+        // else: the server refuses unknown fields.
+        let content = builder
+            .named
+            .iter()
+            .find(|(name, _)| *name == pascal(type_name))
+            .map(|(_, schema)| schema.clone());
+        let Some(RefOr::T(Schema::Object(mut object))) = content else {
+            continue;
+        };
+        object.properties.insert(
+            "id".to_owned(),
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([id]))
+                .into(),
         );
+        object.required.insert(0, "id".to_owned());
+        object.properties.insert(
+            "position".to_owned(),
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .into(),
+        );
+        object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        section = section.item(Schema::Object(object));
     }
     vec![
         (NEW_PAGE_META.to_owned(), new_meta),

@@ -135,6 +135,24 @@ macro_rules! no_link_char {
         r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
     };
 }
+/// An IPv6 address as a URL's host writes it between brackets (RFC 4291's forms, the compressed
+/// `::` ones included; an embedded IPv4 tail is not accepted): what browsers and other URL
+/// parsers take, so that `http://[0]` is not a link.
+macro_rules! ipv6 {
+    () => {
+        concat!(
+            r"(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}",
+            r"|(?:[0-9A-Fa-f]{1,4}:){1,7}:",
+            r"|(?:[0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}",
+            r"|(?:[0-9A-Fa-f]{1,4}:){1,5}(?::[0-9A-Fa-f]{1,4}){1,2}",
+            r"|(?:[0-9A-Fa-f]{1,4}:){1,4}(?::[0-9A-Fa-f]{1,4}){1,3}",
+            r"|(?:[0-9A-Fa-f]{1,4}:){1,3}(?::[0-9A-Fa-f]{1,4}){1,4}",
+            r"|(?:[0-9A-Fa-f]{1,4}:){1,2}(?::[0-9A-Fa-f]{1,4}){1,5}",
+            r"|[0-9A-Fa-f]{1,4}:(?::[0-9A-Fa-f]{1,4}){1,6}",
+            r"|:(?:(?::[0-9A-Fa-f]{1,4}){1,7}|:))",
+        )
+    };
+}
 /// A link without its anchors: http(s) with a host, a site path, a fragment or mailto.
 macro_rules! link_body {
     () => {
@@ -142,7 +160,9 @@ macro_rules! link_body {
             r"[Hh][Tt][Tt][Pp][Ss]?://(?:[^/?#@",
             no_link_char!(),
             r"]*@)?",
-            r"(?:\[[0-9A-Fa-f:.]+\]|[^/?#@\[\]:",
+            r"(?:\[",
+            ipv6!(),
+            r"\]|[^/?#@\[\]:",
             no_link_char!(),
             r"]+)(?::[0-9]*)?",
             r"(?:[/?#][^",
@@ -300,6 +320,9 @@ mod tests {
             "https://gen3.datacommons.io",
             "HTTP://Example.org/a?b#c",
             "https://user@host:8080/x",
+            "http://[::1]:8080/x",
+            "https://[2001:db8::8a2e:370:7334]/",
+            "http://[1:2:3:4:5:6:7:8]",
             "/get-started",
             "#top",
             "mailto:support@gen3.org",
@@ -313,6 +336,9 @@ mod tests {
         for bad in [
             "https://gen3.org/a b",
             "https://[::1/x",
+            "http://[0]",
+            "http://[1:2]/x",
+            "http://[:::]/",
             "/\u{feff}",
             "javascript:alert(1)",
             "data:text/html,x",

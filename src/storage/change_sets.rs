@@ -30,6 +30,8 @@ pub struct PageRow {
     pub draft: Option<String>,
     pub updated_by: String,
     pub updated_at: String,
+    /// The file's text, for a page it creates in a format of its own.
+    pub source: Option<String>,
 }
 
 /// A new change set; returns its id.
@@ -124,7 +126,8 @@ pub async fn open(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ChangeSetRow>
 pub async fn pages(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<PageRow>> {
     sqlx::query_as!(
         PageRow,
-        r#"SELECT change_set, page_id, file, base_revision, base, draft, updated_by, updated_at
+        r#"SELECT change_set, page_id, file, base_revision, base, draft, updated_by, updated_at,
+                  source
            FROM change_set_pages WHERE change_set = ? ORDER BY page_id"#,
         id
     )
@@ -136,11 +139,12 @@ pub async fn pages(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<Pag
 pub async fn put_page(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO change_set_pages
-             (change_set, page_id, file, base_revision, base, draft, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             (change_set, page_id, file, base_revision, base, draft, updated_by, updated_at,
+              source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (change_set, page_id) DO UPDATE SET
              file = excluded.file, draft = excluded.draft, updated_by = excluded.updated_by,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, source = excluded.source",
         row.change_set,
         row.page_id,
         row.file,
@@ -148,7 +152,8 @@ pub async fn put_page(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Resul
         row.base,
         row.draft,
         row.updated_by,
-        row.updated_at
+        row.updated_at,
+        row.source
     )
     .execute(conn)
     .await?;

@@ -377,7 +377,7 @@ pub struct NewPage {
     #[serde(default)]
     body: String,
     /// The format its front matter is written in, and kept in through every edit: `yaml`
-    /// (the default), `toml` or `json`. A page created in a change set is YAML.
+    /// (the default), `toml` or `json`.
     #[serde(default)]
     #[schema(nullable = false)]
     format: Option<hugo::Format>,
@@ -493,16 +493,6 @@ async fn create_page(
     }
     let page = Page::new(input.page, input.body, sections);
     let writer = writer(&app, &req)?;
-    if input.format.is_some_and(|f| f != hugo::Format::Yaml)
-        && writer.into != crate::content::write::Destination::Live
-    {
-        return Err(ApiError::InvalidFields(vec![FieldError {
-            pointer: "/format".to_owned(),
-            detail: "a page created in a change set is written as YAML: leave `format` out, or \
-                     create the page live"
-                .to_owned(),
-        }]));
-    }
     let snapshot = writer
         .create(id, &input.path, &page, input.format, &editor.0.name)
         .await?;
@@ -546,8 +536,8 @@ pub struct NewSection(#[allow(dead_code)] Value);
 /// Add a section to a page
 ///
 /// The body is the section (with `id`, one the content model has for this page, and its
-/// `type`), and optionally `position` (1-based; default: last). `201` with `Location`. Needs the
-/// `write` scope and `If-Match` (the page's `ETag`).
+/// `type`), and optionally `position` (1-based; default, or past the last: last). `201` with
+/// `Location`. Needs the `write` scope and `If-Match` (the page's `ETag`).
 #[utoipa::path(
     tag = "editing",
     operation_id = "add_page_section",
@@ -577,17 +567,20 @@ async fn add_page_section(
                 let mut errors = Vec::new();
                 let section = new_section(model, &id, &body, &Pointer::root(), &mut errors);
                 let count = stored.page.sections().len();
+                // Past the end is the end: where a section goes is the page's to say, so a
+                // position is a request, as its schema can state it (a whole number from 1).
                 let position = match body.get("position") {
                     None => Some(count + 1),
                     Some(p) => p
                         .as_u64()
-                        .map(|p| p as usize)
-                        .filter(|p| (1..=count + 1).contains(p)),
+                        .filter(|p| *p >= 1)
+                        .map(|p| usize::try_from(p).unwrap_or(usize::MAX).min(count + 1)),
                 };
                 let Some(position) = position else {
                     errors.push(FieldError {
                         pointer: "/position".to_owned(),
-                        detail: format!("must be a whole number from 1 to {}", count + 1),
+                        detail: "must be a whole number from 1 (past the last section: last)"
+                            .to_owned(),
                     });
                     return Err(ApiError::InvalidFields(errors));
                 };
