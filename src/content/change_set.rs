@@ -252,7 +252,10 @@ pub fn view_snapshot(
                     revision: 1,
                     page_updated_at: draft.updated_at,
                     versions,
-                    source: draft.source.as_deref().map(|s| Arc::from(crate::hugo::head(s))),
+                    source: draft
+                        .source
+                        .as_deref()
+                        .map(|s| Arc::from(crate::hugo::head(s))),
                 },
             ))
         }

@@ -230,9 +230,11 @@ fn name_section_ids(api: &mut utoipa::openapi::OpenApi, model: &Model) {
 /// example (the one page every database has).
 fn describe_page_ids(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
+    // A page's path is at most PATH_MAX characters with its extension (`.md` the shortest).
     let schema: RefOr<utoipa::openapi::schema::Schema> = ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(1))
+        .max_length(Some(crate::hugo::path::PATH_MAX - ".md".len()))
         .examples(["_index", "products/workspaces"])
         .into();
     for (path, item) in api.paths.paths.iter_mut() {

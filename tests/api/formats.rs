@@ -261,17 +261,33 @@ async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
 
     // In a change set: previewed in its format, and published in it.
     let r = app
-        .send_as(&app.editor, Method::POST, "/changesets", None, Some(&json!({"name": "TOML"})))
+        .send_as(
+            &app.editor,
+            Method::POST,
+            "/changesets",
+            None,
+            Some(&json!({"name": "TOML"})),
+        )
         .await;
     let set = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let page = json!({"path": "news/drafted.md", "format": "toml",
         "page": {"title": "Drafted", "date": "2026-12-07"}});
     let r = app
-        .send_as(&app.editor, Method::POST, &format!("/pages?changeset={set}"), None, Some(&page))
+        .send_as(
+            &app.editor,
+            Method::POST,
+            &format!("/pages?changeset={set}"),
+            None,
+            Some(&page),
+        )
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let preview = app
-        .with_token(Method::GET, &format!("/pages/news/drafted?changeset={set}"), Some(&app.editor))
+        .with_token(
+            Method::GET,
+            &format!("/pages/news/drafted?changeset={set}"),
+            Some(&app.editor),
+        )
         .send()
         .await
         .unwrap()
@@ -280,10 +296,20 @@ async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
         .unwrap();
     assert_eq!(preview["page"]["format"], "toml");
     let r = app
-        .send_as(&app.editor, Method::POST, &format!("/changesets/{set}/publish"), None, None)
+        .send_as(
+            &app.editor,
+            Method::POST,
+            &format!("/changesets/{set}/publish"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(r.status(), 200);
-    assert!(app.export_of("news/drafted").await.starts_with("+++\ntitle = \"Drafted\"\n"));
+    assert!(
+        app.export_of("news/drafted")
+            .await
+            .starts_with("+++\ntitle = \"Drafted\"\n")
+    );
     app.stop().await;
 }
 

@@ -32,8 +32,9 @@ use crate::model::{Errors, FieldError, Model, Page, PageSection, Pointer};
 
 /// The description of a page id in a path.
 pub const PAGE_ID: &str = "The page's id: its path under `content/` without the extension \
-     (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded \
-     (`products%2Fworkspaces`) or as plain segments.";
+     (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the \
+     rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain \
+     segments.";
 
 /// The URL path of page `id`, its id percent-encoded as one segment.
 pub fn page_path(id: &str) -> String {
