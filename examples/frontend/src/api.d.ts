@@ -13,7 +13,10 @@ export interface paths {
         };
         /**
          * Health check
-         * @description `200 {"status": "OK"}` while the database answers; `503` when it does not.
+         * @description `200 {"status": "OK"}` while the database answers and takes writes; `503` when it does not
+         *     answer, or when the last write failed because the disk is full or the file cannot be written
+         *     (until a write succeeds again: while such a fault stands, a probe tries one small write at
+         *     most once a second).
          */
         get: operations["get_status"];
         put?: never;
@@ -151,8 +154,8 @@ export interface paths {
          *     changed live since it took its copy (fields only one side changed take that side's value),
          *     each as a page revision that names the change set. Fields both changed to different values
          *     refuse the publish (`409`, `conflicts` has one entry per field, with the three values); so
-         *     do pages that would not be valid (`422`). Nothing changes unless everything does. Needs the
-         *     `write` scope.
+         *     do pages that would not be valid (`422`), and a change set with no changes (`409`: there is
+         *     nothing to publish). Nothing changes unless everything does. Needs the `write` scope.
          */
         post: operations["publish_change_set"];
         delete?: never;
@@ -204,7 +207,8 @@ export interface paths {
          *     `at`) and its `id` the change's number. Send `Last-Event-ID` (browsers' `EventSource` does
          *     on reconnecting) to get every change after that one first, without a gap or a repeat;
          *     without it the stream starts with the next change. A comment every 15 s keeps it open.
-         *     `503` with `Retry-After` when the server has as many streams open as it allows.
+         *     `503` with `Retry-After` when the server has as many streams open as it allows, `429` when
+         *     the client's address has as many as one address may.
          */
         get: operations["stream_events"];
         put?: never;
@@ -491,8 +495,8 @@ export interface paths {
         /**
          * Add a section to a page
          * @description The body is the section (with `id`, one the content model has for this page, and its
-         *     `type`), and optionally `position` (1-based; default: last). `201` with `Location`. Needs the
-         *     `write` scope and `If-Match` (the page's `ETag`).
+         *     `type`), and optionally `position` (1-based; default, or past the last: last). `201` with
+         *     `Location`. Needs the `write` scope and `If-Match` (the page's `ETag`).
          */
         post: operations["add_page_section"];
         delete?: never;
@@ -1253,16 +1257,48 @@ export interface components {
              */
             type: "figure-features";
         };
+        /**
+         * @description The format of a page file's front matter.
+         * @enum {string}
+         */
+        Format: "yaml" | "toml" | "json";
         /** @description An http:// or https:// URL with a host, a site path starting with a single /, a #fragment, or mailto:, with no white space (encode it as %20). At most 2,048 characters. */
         Link: string;
         /**
-         * @description A merge patch of a page's metadata.
+         * @description A JSON Merge Patch (RFC 7396) of a page's metadata: each key a metadata key of the content model (`null` removes an optional one); the page's system fields (`id`, `path`, `url`, `format`), sent back as read, are ignored
          * @example {
          *       "title": "Gen3 Workspaces"
          *     }
          */
         MetadataPatch: {
-            [key: string]: unknown;
+            aliases?: components["schemas"]["Link"][] | null;
+            categories?: components["schemas"]["Title"][] | null;
+            date?: components["schemas"]["Title"];
+            description?: components["schemas"]["Detail"] | null;
+            draft?: boolean | null;
+            expiryDate?: components["schemas"]["Title"] | null;
+            /** @description A system field: ignored */
+            format?: unknown;
+            /** @description A system field: ignored */
+            id?: unknown;
+            identifier?: components["schemas"]["Title"] | null;
+            keywords?: components["schemas"]["Title"][] | null;
+            lastmod?: components["schemas"]["Title"] | null;
+            layout?: components["schemas"]["Title"] | null;
+            linktitle?: string | null;
+            menuname?: components["schemas"]["Title"] | null;
+            /** @description A system field: ignored */
+            path?: unknown;
+            publishDate?: components["schemas"]["Title"] | null;
+            slug?: components["schemas"]["Title"] | null;
+            summary?: components["schemas"]["Detail"] | null;
+            tags?: components["schemas"]["Title"][] | null;
+            teaser?: components["schemas"]["Fig"] | null;
+            title?: components["schemas"]["Title"];
+            type?: components["schemas"]["Title"] | null;
+            /** @description A system field: ignored */
+            url?: unknown;
+            weight?: number | null;
         };
         /** @description The active content model and its version */
         ModelDocument: {
@@ -1285,19 +1321,47 @@ export interface components {
         NewPage: {
             /** @description Its body, verbatim. */
             body?: string;
-            /** @description Its metadata, as the content model has it for this page. */
-            page?: Record<string, never>;
+            /**
+             * @description The format its front matter is written in, and kept in through every edit: `yaml`
+             *     (the default), `toml` or `json`.
+             */
+            format?: components["schemas"]["Format"];
+            page: components["schemas"]["NewPageMeta"];
             /**
              * @description Its file under `content/` (`community/news.md`); the page's id is this path without the
-             *     extension. `.md`, `.adoc` or `.html`.
+             *     extension. `.md`, `.adoc` or `.html`; at most 255 characters, each folder or file name at
+             *     most 255 bytes of UTF-8, none starting with a dot. Hugo must publish it at a URL no other
+             *     page has (`409` names the page that has it: paths that differ only in case, or `a/b.md`
+             *     and `a/b/index.md`, share one).
              * @example community/news.md
              */
             path: string;
-            /**
-             * @description Its sections in page order, each as a `POST /pages/{id}/sections` body (with `id` and
-             *     `type`).
-             */
-            sections?: Record<string, never>[];
+            /** @description Its sections in page order, each as `POST /pages/{id}/sections` takes it (with `id` and `type`); an id at most once */
+            sections?: components["schemas"]["NewSection"][];
+        };
+        /** @description A new page's metadata: the site's metadata keys, those without which no page is valid required */
+        NewPageMeta: {
+            aliases?: components["schemas"]["Link"][];
+            categories?: components["schemas"]["Title"][];
+            date: components["schemas"]["Title"];
+            description?: components["schemas"]["Detail"];
+            draft?: boolean;
+            expiryDate?: components["schemas"]["Title"];
+            identifier?: components["schemas"]["Title"];
+            keywords?: components["schemas"]["Title"][];
+            lastmod?: components["schemas"]["Title"];
+            layout?: components["schemas"]["Title"];
+            linktitle?: string | null;
+            menuname?: components["schemas"]["Title"];
+            publishDate?: components["schemas"]["Title"];
+            slug?: components["schemas"]["Title"];
+            summary?: components["schemas"]["Detail"];
+            tags?: components["schemas"]["Title"][];
+            teaser?: components["schemas"]["Fig"];
+            title: components["schemas"]["Title"];
+            type?: components["schemas"]["Title"];
+            url?: components["schemas"]["Link"];
+            weight?: number;
         };
         /** @description A report as a build sends it (`POST /changesets/{id}/deploys`). */
         NewReport: {
@@ -1320,22 +1384,279 @@ export interface components {
             log_url?: string | null;
             state: components["schemas"]["Reported"];
         };
-        /**
-         * @description A section to add: the section as `GET` returns it (with `id` and `type`), and where.
-         * @example {
-         *       "id": "teaser",
-         *       "type": "page-teaser",
-         *       "position": 1,
-         *       "title": "…"
-         *     }
-         */
+        /** @description A section to add: its `id` (one the content model has for the page), its `type` and content as `GET` returns them, and optionally its 1-based `position` (default: last). */
         NewSection: {
-            [key: string]: unknown;
+            detail: components["schemas"]["Detail"];
+            fig?: components["schemas"]["Fig"];
+            /** @enum {string} */
+            id: "teaser";
+            para1?: components["schemas"]["Detail"];
+            para2?: components["schemas"]["Detail"];
+            position?: number;
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "page-teaser";
+        } | {
+            /** @enum {string} */
+            id: "features";
+            items: {
+                detail: components["schemas"]["Detail"];
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            /** @enum {string} */
+            type: "features";
+        } | {
+            /** @enum {string} */
+            id: "roles";
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: r and digits (r1, r2, …); unique in its section. */
+                key: string;
+                name: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "roles";
+        } | {
+            /** @enum {string} */
+            id: "vision";
+            position?: number;
+            quote: components["schemas"]["Detail"];
+            /** @enum {string} */
+            type: "vision";
+        } | {
+            button: components["schemas"]["Button"];
+            by: components["schemas"]["Title"];
+            detail: components["schemas"]["Detail"];
+            fig: components["schemas"]["Fig"];
+            /** @enum {string} */
+            id: "users";
+            position?: number;
+            quote: components["schemas"]["Detail"];
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "users";
+        } | {
+            /** @enum {string} */
+            id: "company";
+            position?: number;
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "company";
+        } | {
+            /** @enum {string} */
+            id: "commons";
+            items: {
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: c and digits (c1, c2, …); unique in its section. */
+                key: string;
+                link: components["schemas"]["Link"];
+                title: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            /** @enum {string} */
+            type: "commons";
+        } | {
+            fig: components["schemas"]["Fig"];
+            /** @enum {string} */
+            id: "contributor";
+            link: components["schemas"]["Link"];
+            position?: number;
+            target?: components["schemas"]["Target"];
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "contributor";
+        } | {
+            /** @enum {string} */
+            id: "entrance";
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                /** @description The item's name in the page's front matter: e and digits (e1, e2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            /** @enum {string} */
+            type: "entrance";
+        } | {
+            /** @enum {string} */
+            id: "starts";
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Title"];
+                /** @description The item's name in the page's front matter: s and digits (s1, s2, …); unique in its section. */
+                key: string;
+                name: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "starts";
+        } | {
+            /** @enum {string} */
+            id: "data-features";
+            items: {
+                button: {
+                    link: components["schemas"]["Link"];
+                };
+                contents?: {
+                    items: {
+                        fig: components["schemas"]["Fig"];
+                        /** @description The item's name in the page's front matter: c and digits (c1, c2, …); unique in its section. */
+                        key: string;
+                        name: components["schemas"]["Title"];
+                    }[];
+                };
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                subtitle: components["schemas"]["Detail"];
+                title: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            /** @enum {string} */
+            type: "data-features";
+        } | {
+            /** @enum {string} */
+            id: "resources";
+            items: {
+                button: components["schemas"]["Button"];
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: r and digits (r1, r2, …); unique in its section. */
+                key: string;
+                lists: {
+                    title: components["schemas"]["Title"];
+                    ul: {
+                        link: components["schemas"]["Link"];
+                        name: components["schemas"]["Title"];
+                    }[];
+                }[];
+                name: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "resources";
+        } | {
+            /** @enum {string} */
+            id: "upcoming-events";
+            items: components["schemas"]["Event"][] | null;
+            position?: number;
+            /** @enum {string} */
+            type: "events";
+        } | {
+            /** @enum {string} */
+            id: "past-events";
+            items: components["schemas"]["Event"][] | null;
+            position?: number;
+            /** @enum {string} */
+            type: "events";
+        } | {
+            /** @enum {string} */
+            id: "past-forums";
+            items: components["schemas"]["Event"][] | null;
+            position?: number;
+            /** @enum {string} */
+            type: "events";
+        } | {
+            /** @enum {string} */
+            id: "past-webinars";
+            items: components["schemas"]["Event"][] | null;
+            position?: number;
+            /** @enum {string} */
+            type: "events";
+        } | {
+            /** @enum {string} */
+            id: "previous-webinars";
+            items: components["schemas"]["Event"][] | null;
+            position?: number;
+            /** @enum {string} */
+            type: "events";
+        } | {
+            /** @enum {string} */
+            id: "upcoming-webinars";
+            items: components["schemas"]["Event"][] | null;
+            position?: number;
+            /** @enum {string} */
+            type: "events";
+        } | {
+            dates: components["schemas"]["Title"];
+            detail: components["schemas"]["Detail"];
+            /** @enum {string} */
+            id: "agenda";
+            items: {
+                /** @description The item's name in the page's front matter: time and digits (time1, time2, …); unique in its section. */
+                key: string;
+                value: components["schemas"]["Detail"];
+            }[];
+            position?: number;
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "agenda";
+        } | {
+            /** @enum {string} */
+            id: "agenda-detail";
+            position?: number;
+            text: string | null;
+            /** @enum {string} */
+            type: "agenda-detail";
+        } | {
+            button1: components["schemas"]["Button"];
+            button2: components["schemas"]["Button"];
+            detail: components["schemas"]["Detail"];
+            fig: components["schemas"]["Fig"];
+            /** @enum {string} */
+            id: "teaser";
+            position?: number;
+            title: components["schemas"]["Title"];
+            /** @enum {string} */
+            type: "teaser";
+        } | {
+            /** @enum {string} */
+            id: "features";
+            items: {
+                detail: components["schemas"]["Detail"];
+                fig: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            /** @enum {string} */
+            type: "figure-features";
+        } | {
+            /** @enum {string} */
+            id: "features";
+            items: {
+                detail: components["schemas"]["Detail"];
+                fig1: components["schemas"]["Fig"];
+                fig2: components["schemas"]["Fig"];
+                fig3: components["schemas"]["Fig"];
+                /** @description The item's name in the page's front matter: f and digits (f1, f2, …); unique in its section. */
+                key: string;
+                title: components["schemas"]["Title"];
+            }[];
+            position?: number;
+            /** @enum {string} */
+            type: "three-figure-features";
         };
         /** @description A page: its system fields and metadata, and its sections in page order. */
         PageDocument: {
             /** @description The page's system fields, then its metadata (the front-matter keys that are not sections, as the content model has them for this page) */
             page: {
+                /**
+                 * @description The format of its front matter, kept through every edit: `yaml` (between `---` lines), `toml` (between `+++` lines) or `json` (an object that starts the file)
+                 * @enum {string}
+                 */
+                format: "yaml" | "toml" | "json";
                 /** @description The page's id: its path under `content/` without the extension */
                 id: string;
                 /** @description Its file under `content/` */
@@ -1352,6 +1673,11 @@ export interface components {
             /** @description The `cursor` of the next page; `null` on the last one */
             next: string | null;
             pages: {
+                /**
+                 * @description The format of its front matter, kept through every edit: `yaml` (between `---` lines), `toml` (between `+++` lines) or `json` (an object that starts the file)
+                 * @enum {string}
+                 */
+                format: "yaml" | "toml" | "json";
                 /** @description The page's id: its path under `content/` without the extension */
                 id: string;
                 /** @description Its file under `content/` */
@@ -1802,7 +2128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Status"];
                 };
             };
-            /** @description The database is unreachable */
+            /** @description The database is unreachable or cannot be written */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1907,8 +2233,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2033,8 +2370,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2127,8 +2475,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2272,8 +2631,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2373,8 +2743,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2447,7 +2828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Fields both the change set and live changed (`conflicts`: one entry each, with the page, section, JSON Pointer and the three values), or the change set was published or discarded already */
+            /** @description Fields both the change set and live changed (`conflicts`: one entry each, with the page, section, JSON Pointer and the three values), the change set has no changes, or it was published or discarded already */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2485,8 +2866,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2630,8 +3022,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2733,8 +3136,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -2770,6 +3184,17 @@ export interface operations {
             /** @description `Last-Event-ID` is not a number */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client address has as many streams open as one address may (`Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3244,8 +3669,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -3275,7 +3711,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -3389,7 +3825,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -3499,8 +3935,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -3529,7 +3976,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -3680,8 +4127,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -3711,7 +4169,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -3825,7 +4283,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -3976,8 +4434,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -4007,7 +4476,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -4121,7 +4590,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -4278,8 +4747,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -4301,7 +4781,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -4341,6 +4821,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A `deploy` token: it may report builds and nothing else, history included */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such page, section or revision */
             404: {
                 headers: {
@@ -4370,7 +4861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4388,7 +4879,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The revision's number */
                 revision: number;
@@ -4428,6 +4919,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A `deploy` token: it may report builds and nothing else, history included */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such page, section or revision */
             404: {
                 headers: {
@@ -4457,7 +4959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4487,7 +4989,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The revision to restore */
                 revision: number;
@@ -4636,8 +5138,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -4666,7 +5179,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
             };
             cookie?: never;
@@ -4819,8 +5332,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -4850,7 +5374,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
                 section: string;
@@ -4966,7 +5490,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
                 section: string;
@@ -5119,8 +5643,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -5149,7 +5684,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
                 section: string;
@@ -5261,8 +5796,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -5291,7 +5837,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
                 section: string;
@@ -5444,8 +5990,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -5467,7 +6024,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
                 section: string;
@@ -5509,6 +6066,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A `deploy` token: it may report builds and nothing else, history included */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such page, section or revision */
             404: {
                 headers: {
@@ -5538,7 +6106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5556,7 +6124,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
                 section: string;
@@ -5598,6 +6166,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A `deploy` token: it may report builds and nothing else, history included */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such page, section or revision */
             404: {
                 headers: {
@@ -5627,7 +6206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5657,7 +6236,7 @@ export interface operations {
                 "Accept-Encoding"?: string;
             };
             path: {
-                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
+                /** @description The page's id: its path under `content/` without the extension (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain segments. */
                 id: string;
                 /** @description The section's id on the page, as the content model names it (`teaser`, `features`, …) */
                 section: string;
@@ -5808,8 +6387,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -6295,8 +6885,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -6476,8 +7077,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -6539,6 +7151,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A `deploy` token: it may report builds and nothing else, history included */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such page, section or revision */
             404: {
                 headers: {
@@ -6568,7 +7191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6626,6 +7249,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A `deploy` token: it may report builds and nothing else, history included */
+            403: {
+                headers: {
+                    /** @description `Bearer realm="gen3-content", error="insufficient_scope", scope="write"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such page, section or revision */
             404: {
                 headers: {
@@ -6655,7 +7289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6834,8 +7468,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -7037,8 +7682,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -7120,8 +7776,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
@@ -7217,8 +7884,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database stayed locked by another process; retry after `Retry-After` */
+            /** @description The database stayed locked by another process, or its file cannot be written now (nothing was stored); retry after `Retry-After` */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The disk holding the database is full: nothing was stored; retry after `Retry-After`, once an operator has made room */
+            507: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
