@@ -14,6 +14,8 @@ COPY .cargo ./.cargo
 COPY .sqlx ./.sqlx
 COPY migrations ./migrations
 COPY seed ./seed
+# The bundled site a new database is seeded with (build.rs embeds it).
+COPY site/gen3.org-d819f2a/content ./site/gen3.org-d819f2a/content
 # The content model's JSON Schema, which the binary checks model files against.
 COPY docs/model.schema.json ./docs/model.schema.json
 COPY src ./src

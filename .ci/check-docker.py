@@ -57,6 +57,12 @@ for rs in (root / "src").rglob("*.rs"):
         path = (rs.parent / embedded).resolve().relative_to(root)
         check(any(path == c or c in path.parents for c in map(pathlib.Path, copied)),
               f"{rs.relative_to(root)} embeds {path}, which the Dockerfile does not copy")
+# ... and every folder build.rs embeds (the bundled site).
+for embedded in re.findall(r'const BUNDLED_SITE: &str = "([^"]+)"', (root / "build.rs").read_text()):
+    path = pathlib.Path(embedded)
+    check((root / path).is_dir(), f"build.rs embeds {path}, which does not exist")
+    check(any(path == c or c in path.parents for c in map(pathlib.Path, copied)),
+          f"build.rs embeds {path}, which the Dockerfile does not copy")
 rust = re.search(r"FROM rust:(\d+\.\d+)", dockerfile_text)
 msrv = re.search(r'rust-version = "(\d+\.\d+)"', (root / "Cargo.toml").read_text())
 check(rust and msrv and tuple(map(int, rust[1].split("."))) >= tuple(map(int, msrv[1].split("."))),
