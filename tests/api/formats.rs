@@ -39,7 +39,8 @@ async fn spawn_mixed() -> TestApp {
 }
 
 impl TestApp {
-    async fn patch_json(&self, path: &str, patch: &Value) -> reqwest::Response {
+    /// A merge patch of `path` as the editor, overwriting whatever is current (`If-Match: *`).
+    pub(crate) async fn patch_json(&self, path: &str, patch: &Value) -> reqwest::Response {
         self.send_as(&self.editor, Method::PATCH, path, Some("*"), Some(patch))
             .await
     }

@@ -87,25 +87,12 @@ async fn a_page_at_a_url_another_page_has_is_a_409_naming_it() {
     // A `slug` in the metadata renames the page's URL: onto another page's, refused too.
     let r = app.create_page(&new_page("community/other.md")).await;
     assert_eq!(r.status(), 201);
-    let slug = |slug: &str| json!({ "slug": slug });
     let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            "/pages/community/other",
-            Some("*"),
-            Some(&slug("News")),
-        )
+        .patch_json("/pages/community/other", &json!({"slug": "News"}))
         .await;
     assert_eq!(r.status(), 409, "{}", r.text().await.unwrap());
     let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            "/pages/community/other",
-            Some("*"),
-            Some(&slug("fresh")),
-        )
+        .patch_json("/pages/community/other", &json!({"slug": "fresh"}))
         .await;
     assert_eq!(r.status(), 200, "a free URL");
     let r = app.create_page(&new_page("community/other/index.md")).await;
