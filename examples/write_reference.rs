@@ -1,16 +1,23 @@
-//! The practical limit for a write: the same transaction `PUT` runs (`BEGIN IMMEDIATE`, store the
-//! page with the section replaced as one page revision and a section revision, read the page
-//! back, commit; see `content::write::Writer::write`), on the same pragmas
-//! (`db::connect`), with no HTTP and no read model. `bench/run.sh` runs it beside the server.
+//! The practical limit for a write: the same transaction `PUT` runs (`BEGIN IMMEDIATE`, the page
+//! with the section replaced committed through `content::write::commit` as a live change set of
+//! one change, its revisions, feed and outbox rows in one batch, `COMMIT`; see
+//! `content::write::Writer::write`), on the same pragmas (`db::connect`), with no HTTP.
+//! `bench/writes.sh` runs it beside the server.
 //!
 //! Usage: write_reference DATABASE [SECONDS] [full|normal]   (the database is seeded if empty)
 //! Prints one line: `writes N seconds S per_second R p50_ms A p99_ms B max_ms C`.
 
 use std::time::{Duration, Instant};
 
-use gen3_content::content::{seed, store};
+use sqlx::Connection;
+
+use gen3_content::content::read::stored as store;
+use gen3_content::content::site::seed;
+use gen3_content::content::write::commit::{PageChange, Publisher, commit};
+use gen3_content::content::write::plan::Before;
 use gen3_content::model::{Errors, Model, Pointer, SectionContent};
 use gen3_content::storage::db;
+use gen3_content::storage::publish::ChangeSetRef;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -40,30 +47,48 @@ async fn main() -> anyhow::Result<()> {
         })
         .collect();
 
+    let mut conn = pool.acquire().await?;
+    let mut stored = store::load(&mut conn, &model, store::LANDING)
+        .await?
+        .expect("the landing page exists");
+    drop(conn);
+    let model = std::sync::Arc::new(model);
+    let mut writer = pool.acquire().await?;
     let mut latencies = Vec::new();
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(seconds) {
         let began = Instant::now();
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let stored = store::load_page(&mut tx, &model, store::LANDING)
-            .await?
-            .expect("the landing page exists");
         let mut page = stored.page.clone();
         page.replace_section("vision", bodies[latencies.len() % 2].clone());
-        store::store_page(
-            &mut tx,
-            store::LANDING,
-            &stored.file,
-            &page,
-            None,
-            "reference",
-            None,
-        )
-        .await?;
-        store::load_page(&mut tx, &model, store::LANDING).await?;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+        let at = gen3_content::model::Timestamp::now().to_rfc3339();
+        let name = "live write: section vision of page _index";
+        let by = Publisher {
+            set: ChangeSetRef::NewLive {
+                name,
+                author: "reference",
+                at: &at,
+            },
+            name,
+            author: "reference",
+        };
+        let change = PageChange {
+            id: store::LANDING,
+            file: &stored.file.clone(),
+            before: Before::Stored {
+                page: &stored,
+                deleted: false,
+            },
+            after: Some(&page),
+            source: None,
+        };
+        let committed = commit(&mut tx, by, &model, &[change], &|_| None).await?;
         tx.commit().await?;
+        let written = committed.pages.into_iter().next().and_then(|p| p.snapshot);
+        stored = written.expect("the page stays").stored().clone();
         latencies.push(began.elapsed());
     }
+    drop(writer);
     let elapsed = start.elapsed().as_secs_f64();
     latencies.sort_unstable();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];

@@ -290,7 +290,7 @@ pub struct Settings {
     pub max_event_streams: usize,
     pub max_event_streams_per_client: usize,
     pub event_heartbeat: Duration,
-    pub hugo_site: Option<crate::content::preview::HugoSite>,
+    pub hugo_site: Option<crate::content::change_sets::preview::HugoSite>,
     pub max_body: usize,
     pub max_header_bytes: usize,
     pub request_timeout: Duration,
@@ -322,14 +322,13 @@ impl Settings {
             max_event_streams: args.max_event_streams as usize,
             max_event_streams_per_client: args.max_event_streams_per_client as usize,
             event_heartbeat: Duration::from_millis(args.event_heartbeat_ms),
-            hugo_site: args
-                .hugo_site
-                .clone()
-                .map(|dir| crate::content::preview::HugoSite {
+            hugo_site: args.hugo_site.clone().map(|dir| {
+                crate::content::change_sets::preview::HugoSite {
                     dir,
                     config: args.hugo_config.clone(),
                     hugo: args.hugo.clone(),
-                }),
+                }
+            }),
             deliveries: crate::webhooks::deliver::DeliverySettings {
                 window: Duration::from_millis(args.webhook_window_ms),
                 retry: Duration::from_millis(args.webhook_retry_ms),

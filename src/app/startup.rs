@@ -14,12 +14,14 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::config::Settings;
 use crate::auth::{Throttle, Tokens};
-use crate::content::change_set::{ChangeSet, ChangeSets};
-use crate::content::follow;
-use crate::content::representation::Representation;
+use crate::content::change_sets::schedule;
+use crate::content::change_sets::{ChangeSet, ChangeSets};
+use crate::content::read::follow;
+use crate::content::read::representation::Representation;
+use crate::content::read::snapshot::{ReadModel, Site};
+use crate::content::read::stored as store;
 use crate::content::site;
-use crate::content::snapshot::{ReadModel, Site};
-use crate::content::{schedule, seed, store};
+use crate::content::site::seed;
 use crate::http::edge::Edge;
 use crate::http::error::ApiError;
 use crate::http::routes::{self, HttpSettings};
@@ -33,6 +35,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: SqlitePool,
+    writer: SqlitePool,
     tokens: Arc<Tokens>,
     background: [JoinHandle<()>; 5],
 }
@@ -56,7 +59,8 @@ impl Application {
                 settings.database.display()
             );
         }
-        let seeded = seed::seed_if_empty(&pool, &seed).await?;
+        let writer = db::writer(&settings.database, settings.synchronous).await?;
+        let seeded = seed::seed_if_empty(&writer, &seed).await?;
         if seeded > 0 {
             tracing::info!(
                 database = %settings.database.display(),
@@ -90,6 +94,7 @@ impl Application {
             read: read.clone(),
             model: model_document(&active)?,
             pool: pool.clone(),
+            writer: writer.clone(),
             http: HttpSettings {
                 cache_control: settings.cache_control.clone(),
                 max_body: settings.max_body,
@@ -110,10 +115,13 @@ impl Application {
             previews: settings
                 .hugo_site
                 .clone()
-                .map(crate::content::preview::Previews::new),
+                .map(crate::content::change_sets::preview::Previews::new),
         });
         let api = openapi::openapi(&model);
         let allowed = routes::allowed_methods(&api);
+        // Before the first request: a publish hands its feed rows over after this one.
+        let feed_seen = crate::storage::webhooks::feed_last(&mut *pool.acquire().await?).await?;
+        read.feed.start_at(feed_seen);
         let mut server = HttpServer::new(move || {
             App::new()
                 .into_utoipa_app()
@@ -158,18 +166,16 @@ impl Application {
             metrics.clone(),
             settings.reload_interval,
         ));
-        let flusher = tokio::spawn(record_token_use(pool.clone(), tokens.clone()));
+        let flusher = tokio::spawn(record_token_use(writer.clone(), tokens.clone()));
         let scheduler = tokio::spawn(schedule::run(
-            pool.clone(),
+            writer.clone(),
             read.clone(),
             metrics.clone(),
             settings.schedule_interval,
         ));
-        let feed_seen = crate::storage::webhooks::feed_last(&mut *pool.acquire().await?).await?;
         let feeder = tokio::spawn(crate::content::feed::follow(
             pool.clone(),
             read.feed.clone(),
-            feed_seen,
             settings.reload_interval,
         ));
         let deliverer = tokio::spawn(crate::webhooks::deliver::run(
@@ -180,6 +186,7 @@ impl Application {
             port,
             server,
             pool,
+            writer,
             tokens,
             background: [watcher, flusher, scheduler, deliverer, feeder],
         })
@@ -200,7 +207,8 @@ impl Application {
         for task in &self.background {
             task.abort();
         }
-        flush_token_use(&self.pool, &self.tokens).await;
+        flush_token_use(&self.writer, &self.tokens).await;
+        self.writer.close().await;
         self.pool.close().await;
         result
     }

@@ -10,8 +10,9 @@ use anyhow::{Context, bail};
 use clap::Args;
 use sqlx::Connection;
 
+use crate::content::read::stored::{self as store, LANDING};
 use crate::content::site;
-use crate::content::store::{self, LANDING, Replaced};
+use crate::content::write::plan::Replaced;
 use crate::hugo::{self, Finding, Report};
 use crate::model::Page;
 use crate::storage::db;
@@ -128,17 +129,13 @@ async fn store_page(database: &Path, page: &Page, text: &str) -> anyhow::Result<
     let pool = db::connect(database, db::Synchronous::Full).await?;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    site::active_model(&mut tx).await?;
-    let replaced = store::store_page(
-        &mut tx,
-        LANDING,
-        store::LANDING_FILE,
-        page,
-        Some(text),
-        AUTHOR,
-        None,
-    )
-    .await?;
+    let input = site::PageInput {
+        id: LANDING.to_owned(),
+        file: store::LANDING_FILE.to_owned(),
+        page: page.clone(),
+        source: Some(text.to_owned()),
+    };
+    let replaced = site::import_page(&mut tx, &input, AUTHOR).await?;
     tx.commit().await?;
     drop(conn);
     pool.close().await;
@@ -159,7 +156,9 @@ pub async fn export(database: &Path, args: &ExportArgs) -> anyhow::Result<()> {
     let pool = db::connect(database, db::Synchronous::Full).await?;
     let mut conn = pool.acquire().await?;
     let model = site::current_model(&mut conn).await?.model;
-    let stored = store::load(&mut conn, &model).await?;
+    let stored = store::load(&mut conn, &model, LANDING)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the database holds no landing page ({LANDING})"))?;
     drop(conn);
     pool.close().await;
     let text = hugo::export_page(&stored.page, stored.source.as_deref(), &model);

@@ -5,13 +5,14 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use sqlx::Connection;
 
 use super::page_file::{AUTHOR, counted, write_atomically};
+use crate::content::read::stored::LANDING;
 use crate::content::site::{self, ActiveModel, Findings, Imported, read_site};
-use crate::content::store::LANDING;
 use crate::hugo::site::read_dir;
 use crate::model::definition::Model;
 use crate::storage::db;
@@ -130,14 +131,14 @@ pub async fn import(database: &Path, root: &Path, model_file: Option<&Path>) -> 
     let pool = db::connect(database, db::Synchronous::Full).await?;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    // What is stored was stored under the model in force before this import.
+    let before = site::active_model(&mut tx).await?.model;
     let version = match &given {
         Some((text, _)) => Some(site::store_model(&mut tx, text, AUTHOR).await?),
-        None => {
-            site::active_model(&mut tx).await?;
-            None
-        }
+        None => None,
     };
-    let imported = site::import_pages(&mut tx, &inputs, AUTHOR, true).await?;
+    let model = Arc::new(model);
+    let imported = site::import_pages(&mut tx, (&before, &model), &inputs, AUTHOR, true).await?;
     tx.commit().await?;
     drop(conn);
     pool.close().await;

@@ -1,10 +1,10 @@
 //! The change feed behind `GET /events`: the `feed` rows every publish writes, in id order,
-//! broadcast to the streams that are open. One follower task reads the rows after the last it
-//! sent, woken at once by this server's own publishes and every interval for other processes'
-//! (an import, a second server), so that every stream sees every change in commit order, each
-//! once, whoever made it.
+//! broadcast to the streams that are open. This server's own publishes hand their rows over as
+//! they commit them; one follower task reads the rows of other processes (an import, a second
+//! server) every interval, and whatever a publish could not hand over in order. Every stream sees
+//! every change in commit order, each once, whoever made it.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::SqlitePool;
@@ -18,8 +18,11 @@ const BUFFERED: usize = 1024;
 
 pub struct Feed {
     sender: broadcast::Sender<Arc<FeedRow>>,
-    /// Rung by a publish of this server, so that its changes are streamed at once.
+    /// Rung by a publish of this server whose rows do not follow the last one sent, so that the
+    /// follower reads them (and what came between) at once.
     published: Notify,
+    /// The id of the last row broadcast.
+    sent: Mutex<i64>,
 }
 
 impl Default for Feed {
@@ -27,6 +30,7 @@ impl Default for Feed {
         Self {
             sender: broadcast::channel(BUFFERED).0,
             published: Notify::new(),
+            sent: Mutex::new(0),
         }
     }
 }
@@ -37,18 +41,50 @@ impl Feed {
         self.sender.subscribe()
     }
 
-    /// Says that this server committed a publish.
-    pub fn published(&self) {
-        self.published.notify_one();
+    /// Starts the feed after row `seen` (the last one when the server starts).
+    pub fn start_at(&self, seen: i64) {
+        *self.sent.lock().expect("the lock is never poisoned") = seen;
+    }
+
+    /// Broadcasts the rows of a publish this server committed: at once if they follow the last
+    /// row sent, else through the follower, which reads what came between from the database.
+    pub fn published(&self, rows: Vec<FeedRow>) {
+        let Some(first) = rows.first() else {
+            return;
+        };
+        let mut sent = self.sent.lock().expect("the lock is never poisoned");
+        if first.id != *sent + 1 {
+            drop(sent);
+            self.published.notify_one();
+            return;
+        }
+        for row in rows {
+            *sent = row.id;
+            // No stream open: nobody to tell, and nothing lost (streams start from the
+            // database).
+            let _ = self.sender.send(Arc::new(row));
+        }
+    }
+
+    /// Broadcasts those of `rows` (in id order) not sent yet.
+    fn send(&self, rows: Vec<FeedRow>) {
+        let mut sent = self.sent.lock().expect("the lock is never poisoned");
+        for row in rows {
+            if row.id > *sent {
+                *sent = row.id;
+                let _ = self.sender.send(Arc::new(row));
+            }
+        }
     }
 }
 
-/// Broadcasts every feed row after `seen`, as they are committed.
-pub async fn follow(pool: SqlitePool, feed: Arc<Feed>, mut seen: i64, every: Duration) {
+/// Broadcasts every feed row after the last one sent, as they are committed.
+pub async fn follow(pool: SqlitePool, feed: Arc<Feed>, every: Duration) {
     loop {
         // Whichever comes first: this server's publish, or the interval for everyone else's.
         let _ = tokio::time::timeout(every, feed.published.notified()).await;
         loop {
+            let seen = *feed.sent.lock().expect("the lock is never poisoned");
             let rows = match pool.acquire().await {
                 Ok(mut conn) => storage::webhooks::feed_after(&mut conn, seen, 1000).await,
                 Err(e) => Err(e),
@@ -61,12 +97,7 @@ pub async fn follow(pool: SqlitePool, feed: Arc<Feed>, mut seen: i64, every: Dur
                 }
             };
             let full = rows.len() == 1000;
-            for row in rows {
-                seen = row.id;
-                // No stream open: nobody to tell, and nothing lost (streams start from the
-                // database).
-                let _ = feed.sender.send(Arc::new(row));
-            }
+            feed.send(rows);
             if !full {
                 break;
             }

@@ -1,21 +1,13 @@
-//! Pages and sections as the service holds them: the one door to the database for content
-//! (`store`), the write path (`write`: one transaction, published before the writer hears back),
-//! the read model (`snapshot`: every page's representations prepared, shared between versions;
-//! `follow`: what other processes commit), change sets (`change_set`: edits kept apart from what
-//! is live, and their views of the site; `schedule`, `preview`, `feed`: publishing them at a time,
-//! building them with Hugo, streaming what was published; `deploy`: what builds of the site
-//! report), the documents it serves and the seed.
+//! The one door to stored content: what the edge, the command line and the background tasks call
+//! to read or change the site. `read` is the read model (every page's representations, shared
+//! between versions, and what other processes commit); `write` the one write path (a page's
+//! rows worked out from what is in hand, one transaction, the feed and the outbox with it);
+//! `change_sets` edits kept apart from what is live (views, publish, schedule, previews, deploy
+//! reports); `site` the site's files coming in (import, seed, the model); `feed` what was
+//! published, as `GET /events` streams it.
 
-pub mod change_set;
-pub mod deploy;
-pub mod documents;
+pub mod change_sets;
 pub mod feed;
-pub mod follow;
-pub mod preview;
-pub mod representation;
-pub mod schedule;
-pub mod seed;
+pub mod read;
 pub mod site;
-pub mod snapshot;
-pub mod store;
 pub mod write;

@@ -188,6 +188,9 @@ impl From<WriteError> for ApiError {
             WriteError::NoChangeSet(id) => Self::NotFound(format!("there is no change set {id}")),
             WriteError::Conflict(detail) => Self::Conflict(detail),
             WriteError::Database(e) => e.into(),
+            WriteError::Storage(e) => Self::Conflict(format!(
+                "{e}, three times in a row while this write was made: send it again"
+            )),
             WriteError::Internal(e) => Self::Internal(e),
         }
     }

@@ -188,7 +188,7 @@ fn name_section_ids(api: &mut utoipa::openapi::OpenApi, model: &Model) {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     let ids: Vec<&str> = model
         .pages
-        .get(crate::content::store::LANDING)
+        .get(crate::content::read::stored::LANDING)
         .map(|page| {
             page.sections
                 .values()

@@ -15,7 +15,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::content::store::LANDING;
+use crate::content::read::stored::LANDING;
 use crate::model::definition::{Field, Form, Items, Kind, Model, Shape};
 use crate::model::text::{ANY_TEXT_PATTERN, Detail, FREE_TEXT_MAX, Fig, Link, Target, Title};
 use crate::model::{FieldError, Timestamp};
@@ -266,7 +266,7 @@ fn page_write_schemas(builder: &mut Builder<'_>) -> Vec<(String, RefOr<Schema>)>
         ),
     );
     if let RefOr::T(Schema::Object(object)) = &mut patch {
-        for system in crate::content::snapshot::PAGE_FIELDS {
+        for system in crate::content::read::snapshot::PAGE_FIELDS {
             object.properties.insert(
                 system.to_owned(),
                 ObjectBuilder::new()

@@ -5,21 +5,23 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 
 use crate::auth::{Throttle, Tokens};
-use crate::content::representation::Representation;
-use crate::content::snapshot::ReadModel;
+use crate::content::read::representation::Representation;
+use crate::content::read::snapshot::ReadModel;
 use crate::http::routes::HttpSettings;
 use crate::http::security::Cors;
 use crate::ops::metrics::Metrics;
 
 /// The application's state. A read extracts this once (one lookup in the app data, one reference
 /// count) where it used to extract a `web::Data` per part. The parts that background tasks also
-/// use (the read model and the metrics, watched and updated by `content::snapshot`; the token
+/// use (the read model and the metrics, watched and updated by `content::read::snapshot`; the token
 /// uses, flushed by `app::startup`) are shared with them.
 pub struct AppState {
     pub read: Arc<ReadModel>,
     /// `GET /model`: the content model the server started with.
     pub model: Representation,
     pub pool: SqlitePool,
+    /// The connection every write transaction runs on (see `storage::db::writer`).
+    pub writer: SqlitePool,
     pub http: HttpSettings,
     pub metrics: Arc<Metrics>,
     pub tokens: Arc<Tokens>,
@@ -32,7 +34,7 @@ pub struct AppState {
     /// Whether the database takes writes: the last write's outcome, for `/_status`.
     pub health: crate::storage::health::Health,
     /// Change sets' previews built with the site's Hugo checkout (`--hugo-site`), if any.
-    pub previews: Option<crate::content::preview::Previews>,
+    pub previews: Option<crate::content::change_sets::preview::Previews>,
 }
 
 /// The extractor of the application's state.

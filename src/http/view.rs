@@ -18,8 +18,8 @@ use arc_swap::Guard;
 use futures_util::future::Either;
 
 use crate::auth::Scope;
-use crate::content::change_set::State;
-use crate::content::snapshot::Site;
+use crate::content::change_sets::State;
+use crate::content::read::snapshot::Site;
 use crate::content::write::Destination;
 use crate::http::auth::Presented;
 use crate::http::error::ApiError;

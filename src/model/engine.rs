@@ -105,8 +105,18 @@ impl Model {
 
     /// The front matter of `page`: its metadata, then its sections.
     pub fn front_matter(&self, page: &Page) -> Value {
-        let mut map = page.meta.clone();
-        for section in page.sections() {
+        self.front_matter_of(page, |_| true)
+    }
+
+    /// The part of `page`'s front matter under the top-level keys `keep` takes.
+    pub fn front_matter_of(&self, page: &Page, keep: impl Fn(&str) -> bool) -> Value {
+        let mut map: serde_json::Map<String, Value> = page
+            .meta
+            .iter()
+            .filter(|(key, _)| keep(key))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        for section in page.sections().iter().filter(|s| keep(&s.key)) {
             map.insert(
                 section.key.clone(),
                 self.to_front(section.content.type_name(), section.content.value()),

@@ -1,6 +1,8 @@
 //! A page under the content model: its metadata, its sections (each valid for its type, by
 //! construction) and its body.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -8,14 +10,23 @@ use serde_json::{Map, Value};
 /// valid for its type under the model that built it: only [`Model::section`] makes one.
 ///
 /// [`Model::section`]: super::definition::Model::section
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Shared, not copied, between the versions of a page that have it: a page is cloned for every
+/// write, and what a write leaves unchanged costs nothing to keep.
+#[derive(Debug, Clone, Eq, Serialize)]
 #[serde(transparent)]
-pub struct SectionContent(Value);
+pub struct SectionContent(Arc<Value>);
+
+impl PartialEq for SectionContent {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
 
 impl SectionContent {
     /// For the model's engine, after it checked `value`.
     pub(super) fn checked(value: Value) -> Self {
-        Self(value)
+        Self(Arc::new(value))
     }
 
     pub fn type_name(&self) -> &str {
@@ -28,7 +39,7 @@ impl SectionContent {
 
     /// The content as JSON, as stored and as a PUT body carries it (with `type`).
     pub fn to_value(&self) -> Value {
-        self.0.clone()
+        (*self.0).clone()
     }
 }
 

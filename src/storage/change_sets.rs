@@ -288,3 +288,28 @@ pub async fn set_discarded(conn: &mut SqliteConnection, id: i64) -> sqlx::Result
     .await?;
     Ok(())
 }
+
+/// A change set's state and version, without its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateRow {
+    pub id: i64,
+    pub state: String,
+    pub version: i64,
+}
+
+/// The state and version of each of `ids` (change sets of live writes left out: they are
+/// published when made and hold nothing).
+pub async fn states(conn: &mut SqliteConnection, ids: &[i64]) -> sqlx::Result<Vec<StateRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(ids).expect("numbers serialise");
+    sqlx::query_as!(
+        StateRow,
+        r#"SELECT id AS "id!", state, version FROM change_sets
+           WHERE live = 0 AND id IN (SELECT value FROM json_each(?))"#,
+        ids
+    )
+    .fetch_all(conn)
+    .await
+}

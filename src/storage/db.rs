@@ -35,12 +35,25 @@ pub fn connect_options(path: &Path, synchronous: Synchronous) -> SqliteConnectOp
 
 /// Opens (creating if needed) and migrates the database.
 pub async fn connect(path: &Path, synchronous: Synchronous) -> anyhow::Result<SqlitePool> {
-    open(path, connect_options(path, synchronous)).await
+    open(path, connect_options(path, synchronous), 4).await
 }
 
-async fn open(path: &Path, options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
+/// A pool of one connection to the (migrated) database, for every write transaction of a server.
+/// SQLite runs one writer at a time anyway; a connection's page cache is dropped whenever
+/// another connection commits, so writes spread over a pool's connections each began by reading
+/// back from the file what the previous write had just changed. One writing connection keeps
+/// its cache, and a write touches only the pages it changes.
+pub async fn writer(path: &Path, synchronous: Synchronous) -> anyhow::Result<SqlitePool> {
+    open(path, connect_options(path, synchronous), 1).await
+}
+
+async fn open(
+    path: &Path,
+    options: SqliteConnectOptions,
+    connections: u32,
+) -> anyhow::Result<SqlitePool> {
     let pool = SqlitePoolOptions::new()
-        .max_connections(4)
+        .max_connections(connections)
         .acquire_timeout(Duration::from_secs(5))
         .after_release(|conn, _| Box::pin(still_usable(conn)))
         .connect_with(options)

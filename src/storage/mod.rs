@@ -5,13 +5,17 @@ pub mod change_sets;
 pub mod changes;
 pub mod db;
 pub mod deploys;
+mod error;
 pub mod health;
 pub mod models;
 pub mod page;
+pub mod publish;
 pub mod revisions;
 pub mod sections;
 pub mod tokens;
 pub mod webhooks;
+
+pub use error::StorageError;
 
 use sqlx::SqliteConnection;
 

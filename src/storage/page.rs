@@ -28,7 +28,7 @@ pub struct PageRow {
 pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<PageRow>> {
     sqlx::query_as!(
         PageRow,
-        r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, p.source,
+        r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, f.source AS "source?",
                   p.deleted_at,
                   (SELECT m.metadata FROM page_revisions m INDEXED BY page_revisions_with_metadata
                    WHERE m.page_id = p.id AND m.revision <= p.revision AND m.metadata IS NOT NULL
@@ -37,6 +37,7 @@ pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<P
                    WHERE b.page_id = p.id AND b.revision <= p.revision AND b.body IS NOT NULL
                    ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
            FROM pages p CROSS JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
+           LEFT JOIN page_sources f ON f.page_id = p.id
            WHERE p.id = ?"#,
         id
     )
@@ -160,7 +161,7 @@ pub async fn list(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageListing>>
 pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRow>> {
     sqlx::query_as!(
         PageRow,
-        r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, p.source,
+        r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, f.source AS "source?",
                   p.deleted_at,
                   (SELECT m.metadata FROM page_revisions m INDEXED BY page_revisions_with_metadata
                    WHERE m.page_id = p.id AND m.revision <= p.revision AND m.metadata IS NOT NULL
@@ -169,6 +170,7 @@ pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRo
                    WHERE b.page_id = p.id AND b.revision <= p.revision AND b.body IS NOT NULL
                    ORDER BY b.revision DESC LIMIT 1) AS "body!: String"
            FROM pages p CROSS JOIN page_revisions r ON r.page_id = p.id AND r.revision = p.revision
+           LEFT JOIN page_sources f ON f.page_id = p.id
            WHERE p.deleted_at IS NULL
            ORDER BY p.id"#
     )
@@ -182,86 +184,27 @@ pub async fn count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
         .await
 }
 
-/// A new page at revision 1 (its revision row is the caller's, in the same transaction).
-pub async fn insert(
+/// Keeps `file` as page `id`'s file and `source` (if given) as its text: what an import records
+/// of a page whose content it leaves as it is.
+pub async fn set_file(
     conn: &mut SqliteConnection,
     id: &str,
     file: &str,
     source: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO pages (id, file, revision, source) VALUES (?, ?, 1, ?)",
-        id,
-        file,
-        source
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// A page revision as [`insert_revision`] writes it.
-pub struct NewRevision<'a> {
-    pub revision: i64,
-    /// `None`: unchanged since the revision before.
-    pub metadata: Option<&'a str>,
-    /// `None`: unchanged since the revision before.
-    pub body: Option<&'a str>,
-    pub sections: &'a str,
-    pub changes: &'a str,
-    pub deleted: bool,
-    pub author: &'a str,
-    pub created_at: &'a str,
-    /// The change set that published it (`None`: an import, a seed).
-    pub change_set: Option<i64>,
-}
-
-pub async fn insert_revision(
-    conn: &mut SqliteConnection,
-    id: &str,
-    revision: &NewRevision<'_>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO page_revisions
-             (page_id, revision, metadata, body, sections, changes, deleted, author, created_at,
-              change_set)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        id,
-        revision.revision,
-        revision.metadata,
-        revision.body,
-        revision.sections,
-        revision.changes,
-        revision.deleted,
-        revision.author,
-        revision.created_at,
-        revision.change_set
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Points the page at `revision`, with its file as last imported; `deleted_at` says whether the
-/// page is part of the site (`None`) or deleted since then.
-pub async fn set_current(
-    conn: &mut SqliteConnection,
-    id: &str,
-    file: &str,
-    revision: i64,
-    source: Option<&str>,
-    deleted_at: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE pages SET file = ?, revision = ?, source = ?, deleted_at = ? WHERE id = ?",
-        file,
-        revision,
-        source,
-        deleted_at,
-        id
-    )
-    .execute(conn)
-    .await?;
+    sqlx::query!("UPDATE pages SET file = ? WHERE id = ?", file, id)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(source) = source {
+        sqlx::query!(
+            "INSERT INTO page_sources (page_id, source) VALUES (?, ?)
+             ON CONFLICT (page_id) DO UPDATE SET source = excluded.source",
+            id,
+            source
+        )
+        .execute(conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -280,4 +223,23 @@ pub async fn with_file(conn: &mut SqliteConnection, file: &str) -> sqlx::Result<
     sqlx::query_scalar!(r#"SELECT id AS "id!" FROM pages WHERE file = ?"#, file)
         .fetch_optional(conn)
         .await
+}
+
+/// The current revision of each of `ids` that is stored, with whether it is deleted.
+pub async fn current_revisions(
+    conn: &mut SqliteConnection,
+    ids: &[String],
+) -> sqlx::Result<Vec<(String, i64, bool)>> {
+    let ids = serde_json::to_string(ids).expect("strings serialise");
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", revision, deleted_at IS NOT NULL AS "deleted!: bool" FROM pages
+           WHERE id IN (SELECT value FROM json_each(?))"#,
+        ids
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.id, row.revision, row.deleted))
+        .collect())
 }

@@ -35,85 +35,6 @@ pub async fn current(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Ve
     .await
 }
 
-/// The current revision of a section, on the page or removed from it.
-pub async fn revision(
-    conn: &mut SqliteConnection,
-    page: &str,
-    id: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        "SELECT revision FROM page_sections WHERE page_id = ? AND id = ?",
-        page,
-        id
-    )
-    .fetch_optional(conn)
-    .await
-}
-
-/// A new section (its revision row is the caller's, in the same transaction).
-pub async fn insert(
-    conn: &mut SqliteConnection,
-    page: &str,
-    id: &str,
-    key: &str,
-    kind: &str,
-    position: i64,
-    revision: i64,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO page_sections (page_id, id, key, type, position, revision)
-         VALUES (?, ?, ?, ?, ?, ?)",
-        page,
-        id,
-        key,
-        kind,
-        position,
-        revision
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn set_revision(
-    conn: &mut SqliteConnection,
-    page: &str,
-    id: &str,
-    revision: i64,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE page_sections SET revision = ? WHERE page_id = ? AND id = ?",
-        revision,
-        page,
-        id
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Where a section is: its key, type and place on the page (`None`: removed from it).
-pub async fn place(
-    conn: &mut SqliteConnection,
-    page: &str,
-    id: &str,
-    key: &str,
-    kind: &str,
-    position: Option<i64>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE page_sections SET key = ?, type = ?, position = ? WHERE page_id = ? AND id = ?",
-        key,
-        kind,
-        position,
-        page,
-        id
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// A section of some page, with its current revision and content.
 #[derive(Debug)]
 pub struct SiteRow {
@@ -164,16 +85,4 @@ pub async fn all_of(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec
     )
     .fetch_all(conn)
     .await
-}
-
-/// The sections on page `page` now, in page order, each with its current revision.
-pub async fn layout(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<(String, i64)>> {
-    let rows = sqlx::query!(
-        r#"SELECT id AS "id!", revision FROM page_sections
-           WHERE page_id = ? AND position IS NOT NULL ORDER BY position"#,
-        page
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|row| (row.id, row.revision)).collect())
 }

@@ -116,7 +116,7 @@ async fn verify(database: &Path, acknowledged: &[Acknowledged]) -> BTreeMap<Stri
         );
         for (n, content) in &revisions {
             // The landing page's section types are named as its sections are.
-            gen3_content::content::store::parse_content(&model, id, content)
+            gen3_content::content::read::stored::parse_content(&model, id, content)
                 .unwrap_or_else(|e| panic!("revision {n} of {id} is torn: {e:#}"));
         }
         let pointer: i64 = sqlx::query_scalar(

@@ -300,28 +300,50 @@ impl Drop for TestApp {
 
 /// Writes a new revision of `section` from another connection, as another process would.
 pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
+    use gen3_content::content::read::stored;
+    use gen3_content::content::write::commit::{PageChange, Publisher, commit};
+    use gen3_content::content::write::plan::Before;
+    use gen3_content::storage::publish::ChangeSetRef;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-    let revision: i64 = sqlx::query_scalar(
-        "SELECT revision + 1 FROM page_sections WHERE page_id = '_index' AND id = ?",
-    )
-    .bind(section)
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO section_revisions (page_id, section_id, revision, content, author, created_at)
-         VALUES ('_index', ?, ?, ?, 'test', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-    )
-    .bind(section)
-    .bind(revision)
-    .bind(content.to_string())
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    sqlx::query("UPDATE page_sections SET revision = ? WHERE page_id = '_index' AND id = ?")
-        .bind(revision)
-        .bind(section)
-        .execute(&mut *tx)
+    let model = gen3_content::content::site::active_model(&mut tx)
+        .await
+        .unwrap()
+        .model;
+    let page = stored::load_page(&mut tx, &model, stored::LANDING)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut next = page.page.clone();
+    let value = model
+        .section(
+            page.page.section(section).unwrap().content.type_name(),
+            content,
+            &gen3_content::model::Pointer::root(),
+            &mut gen3_content::model::Errors::default(),
+        )
+        .expect("valid content");
+    next.replace_section(section, value);
+    let at = gen3_content::model::Timestamp::now().to_rfc3339();
+    let by = Publisher {
+        set: ChangeSetRef::NewLive {
+            name: "another process",
+            author: "test",
+            at: &at,
+        },
+        name: "another process",
+        author: "test",
+    };
+    let change = PageChange {
+        id: stored::LANDING,
+        file: &page.file.clone(),
+        before: Before::Stored {
+            page: &page,
+            deleted: false,
+        },
+        after: Some(&next),
+        source: None,
+    };
+    commit(&mut tx, by, &model, &[change], &|_| None)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -436,7 +436,7 @@ async fn a_preview_is_the_site_built_by_hugo_with_the_change_sets_text() {
     use reqwest::Method;
     let dir = tempfile::tempdir().unwrap();
     let mut settings = crate::helpers::settings(&dir.path().join("preview.db"));
-    settings.hugo_site = Some(gen3_content::content::preview::HugoSite {
+    settings.hugo_site = Some(gen3_content::content::change_sets::preview::HugoSite {
         dir: PathBuf::from(SITE),
         config: Some("site.toml".to_owned()),
         hugo: hugo().into(),

@@ -12,8 +12,8 @@ use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
-use crate::content::change_set::{ChangeSet, NAME_MAX, State};
-use crate::content::deploy::{self, BuildState, DeployStatus, NewReport};
+use crate::content::change_sets::deploy::{self, BuildState, DeployStatus, NewReport};
+use crate::content::change_sets::{ChangeSet, NAME_MAX, State};
 use crate::content::write::Writer;
 use crate::http::auth::{Deployer, Editor, Previewer};
 use crate::http::error::{ApiError, Result};
@@ -468,7 +468,7 @@ async fn report_deploy(
 /// A writer for change sets themselves (not into one).
 fn writer(app: &App) -> Writer<'_> {
     Writer {
-        pool: &app.pool,
+        pool: &app.writer,
         read: &app.read,
         metrics: &app.metrics,
         into: crate::content::write::Destination::Live,

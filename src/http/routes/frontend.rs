@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::content::representation::Representation;
+use crate::content::read::representation::Representation;
 
 /// The page's own scripts, styles and API calls, from this server only; images from here or
 /// any https site (the Gen3 figures are links); nothing inline.

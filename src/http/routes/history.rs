@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::content::representation::IfMatch;
-use crate::content::store::{self, LANDING};
+use crate::content::read::representation::IfMatch;
+use crate::content::read::stored::{self as store, LANDING};
 use crate::content::write::Target;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
@@ -241,7 +241,7 @@ async fn restore_section(
     let snapshot = writer(&app, &req)?
         .write(page, target, &precondition, &editor.0.name, |_, stored| {
             let mut next = stored.page.clone();
-            next.replace_section(id, content);
+            next.replace_section(id, content.clone());
             Ok::<_, ApiError>(next)
         })
         .await?;
@@ -577,7 +577,7 @@ async fn restore_page_revision(
         let precondition = precondition(&req, &app, &id, Target::Page).await?;
         writer(&app, &req)?
             .write(&id, Target::Page, &precondition, &editor.0.name, |_, _| {
-                Ok::<_, ApiError>(page)
+                Ok::<_, ApiError>(page.clone())
             })
             .await?
     } else {

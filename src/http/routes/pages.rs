@@ -16,9 +16,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::content::documents::Section;
-use crate::content::snapshot::{MAX_LISTING, PAGE_FIELDS, PageSnapshot, Site};
-use crate::content::store::Stored;
+use crate::content::read::documents::Section;
+use crate::content::read::snapshot::{MAX_LISTING, PAGE_FIELDS, PageSnapshot, Site};
+use crate::content::read::stored::Stored;
 use crate::content::write::{Target, WriteError};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result, excerpt};
@@ -274,7 +274,7 @@ async fn put_page_body(
             &editor.0.name,
             |_, stored| {
                 let mut next = stored.page.clone();
-                next.body = text;
+                next.body = text.clone();
                 Ok::<_, ApiError>(next)
             },
         )
@@ -325,7 +325,7 @@ async fn patch_page(
             &editor.0.name,
             |_, stored| {
                 let mut merged = Value::Object(stored.page.meta.clone());
-                let mut patch = patch;
+                let mut patch = patch.clone();
                 // The page's system fields are not metadata: sent back as read, they are ignored.
                 if let Value::Object(members) = &mut patch {
                     members.retain(|key, _| !PAGE_FIELDS.contains(&key.as_str()));

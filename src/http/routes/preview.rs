@@ -5,7 +5,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, get, web};
 
-use crate::content::preview::PreviewError;
+use crate::content::change_sets::preview::PreviewError;
 use crate::http::auth::Previewer;
 use crate::http::error::{ApiError, Result};
 use crate::http::state::App;

@@ -8,11 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, patch, put, web};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::content::documents::Section;
-use crate::content::representation::IfMatch;
-use crate::content::snapshot::PageSnapshot;
-use crate::content::snapshot::Site;
-use crate::content::store::LANDING;
+use crate::content::read::documents::Section;
+use crate::content::read::representation::IfMatch;
+use crate::content::read::snapshot::PageSnapshot;
+use crate::content::read::snapshot::Site;
+use crate::content::read::stored::LANDING;
 use crate::content::write::{self, Destination, Target, Writer};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
@@ -36,7 +36,7 @@ pub struct SectionPatch(#[allow(dead_code)] Value);
 /// `?changeset=` names).
 pub fn writer<'a>(app: &'a App, req: &HttpRequest) -> Result<Writer<'a>> {
     Ok(Writer {
-        pool: &app.pool,
+        pool: &app.writer,
         read: &app.read,
         metrics: &app.metrics,
         into: view::destination(req)?,
@@ -271,11 +271,12 @@ impl<'a> Edit<'a> {
         let precondition = precondition(&req, &app, page, target).await?;
         let body = read_json(&req, body, self.media_type, &app.http).await?;
         let document = self.document;
-        let change = |model: &Model, stored: &crate::content::store::Stored| {
+        let change = |model: &Model, stored: &crate::content::read::stored::Stored| {
             let current = stored.section(id).ok_or_else(|| no_section(id))?;
             let type_name = current.type_name().to_owned();
-            let content = Section::parse_body(model, id, &type_name, &document(body, current))
-                .map_err(ApiError::InvalidFields)?;
+            let content =
+                Section::parse_body(model, id, &type_name, &document(body.clone(), current))
+                    .map_err(ApiError::InvalidFields)?;
             let mut next: Page = stored.page.clone();
             next.replace_section(id, content);
             Ok::<_, ApiError>(next)

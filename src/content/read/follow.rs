@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
-use crate::content::change_set::ChangeSet;
-use crate::content::snapshot::{PageSnapshot, ReadModel, Site};
-use crate::content::store;
+use crate::content::change_sets::ChangeSet;
+use crate::content::read::snapshot::{PageSnapshot, ReadModel, Site};
+use crate::content::read::stored as store;
 use crate::ops::metrics::Metrics;
 use crate::storage;
 
@@ -83,6 +83,33 @@ async fn follow_once(
         }
     }
 
+    if !everything {
+        // Most changes are this server's own, served already: told apart by one query each for
+        // the pages and the change sets, without the publishing lock, so that writers never
+        // wait for the look.
+        let served = read.load_full();
+        let revisions = storage::page::current_revisions(conn, &pages).await?;
+        pages.retain(|id| {
+            let now = revisions.iter().find(|(page, ..)| page == id);
+            match (served.page(id), now) {
+                (Some(page), Some((_, revision, false))) => page.stored().revision != *revision,
+                (None, Some((_, _, true))) | (None, None) => false,
+                _ => true,
+            }
+        });
+        let states = storage::change_sets::states(conn, &sets).await?;
+        sets.retain(|id| {
+            let held = read.change_sets.get(*id).map(|s| s.version);
+            match states.iter().find(|row| row.id == *id) {
+                Some(row) if row.state == "open" => held != Some(row.version),
+                Some(_) => held.is_some(),
+                None => held.is_some(),
+            }
+        });
+        if pages.is_empty() && sets.is_empty() {
+            return Ok(last);
+        }
+    }
     let lock = read.lock().await;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;

@@ -11,11 +11,11 @@ use arc_swap::{ArcSwap, Guard};
 use serde::Serialize;
 use tokio::sync::{Mutex as AsyncMutex, MutexGuard};
 
-use crate::content::change_set::ChangeSets;
-use crate::content::documents::Section;
+use crate::content::change_sets::ChangeSets;
 use crate::content::feed::Feed;
-use crate::content::representation::Representation;
-use crate::content::store::{LANDING, Stored};
+use crate::content::read::documents::Section;
+use crate::content::read::representation::Representation;
+use crate::content::read::stored::{LANDING, Stored};
 use crate::hugo::{Format, export_page, url};
 use crate::model::{Model, Timestamp};
 
@@ -88,7 +88,7 @@ impl PageSnapshot {
     /// The document is the page's system fields and metadata and the section bodies exactly as
     /// they are served one by one, put together rather than serialised again (a test checks
     /// that this is what serialising a
-    /// [`SectionsDocument`](crate::content::documents::SectionsDocument) gives).
+    /// [`SectionsDocument`](crate::content::read::documents::SectionsDocument) gives).
     fn assemble(model: Arc<Model>, stored: Stored, sections: Vec<Arc<Representation>>) -> Self {
         let url = url::published(&stored.file, &stored.page.meta);
         let mut page = serde_json::Map::new();
@@ -595,13 +595,16 @@ impl ReadModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::documents::SectionsDocument;
-    use crate::content::store::Version;
+    use crate::content::read::documents::SectionsDocument;
+    use crate::content::read::stored::Version;
 
     fn seeded() -> Stored {
-        let page =
-            crate::hugo::parse_page(crate::content::seed::BUILT_IN, &Model::built_in(), LANDING)
-                .unwrap();
+        let page = crate::hugo::parse_page(
+            crate::content::site::seed::BUILT_IN,
+            &Model::built_in(),
+            LANDING,
+        )
+        .unwrap();
         let version = Version {
             revision: 1,
             updated_at: Timestamp::parse("2026-11-25T12:00:00Z").unwrap(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sqlx::SqlitePool;
 
-use crate::content::snapshot::ReadModel;
+use crate::content::read::snapshot::ReadModel;
 use crate::content::write::{Destination, PublishError, WriteError, Writer};
 use crate::model::Timestamp;
 use crate::ops::metrics::Metrics;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
-use crate::content::change_set::State;
+use crate::content::change_sets::State;
 use crate::content::write::WriteError;
 use crate::model::FieldError;
 use crate::model::timestamp::{stamp, unstamp};

@@ -7,6 +7,10 @@
 //! The open change sets are held in memory with the read model: a preview read builds the view
 //! of the site once per change of the change set or of the live site, never per request.
 
+pub mod deploy;
+pub mod preview;
+pub mod schedule;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -15,8 +19,8 @@ use arc_swap::ArcSwap;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use crate::content::snapshot::{PageSnapshot, Site};
-use crate::content::store::{Stored, Version};
+use crate::content::read::snapshot::{PageSnapshot, Site};
+use crate::content::read::stored::{Stored, Version};
 use crate::model::merge::{self, FieldChange};
 use crate::model::{Model, Page, Timestamp};
 use crate::storage;

@@ -5,7 +5,7 @@ use serde::Serializer;
 use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
-use crate::content::store::Version;
+use crate::content::read::stored::Version;
 use crate::model::{Errors, FieldError, Model, Pointer, SectionContent, Timestamp};
 
 /// A whole page: its metadata and its sections in page order.

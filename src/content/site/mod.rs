@@ -1,18 +1,24 @@
 //! Every page of the site under the content model: the active model, a site's pages stored as
 //! one change (new, changed, removed; unchanged ones untouched), and stored pages written back.
 
+pub mod seed;
+
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::anyhow;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use crate::content::store;
+use crate::content::read::stored as store;
+use crate::content::write::commit::{PageChange, Publisher, commit};
+use crate::content::write::plan::{Before, Replaced};
 use crate::hugo::site::SitePage;
 use crate::hugo::{self, Finding};
 use crate::model::definition::{BUILT_IN, Model};
 use crate::model::{FieldError, Page, Timestamp};
 use crate::storage;
+use crate::storage::publish::ChangeSetRef;
 
 /// The content model in force, with its version.
 #[derive(Debug, Clone)]
@@ -63,14 +69,7 @@ pub async fn active_model(conn: &mut SqliteConnection) -> anyhow::Result<ActiveM
     }
     let built_in = ActiveModel::built_in();
     let now = Timestamp::now().to_rfc3339();
-    storage::models::insert(
-        conn,
-        built_in.version,
-        &built_in.text,
-        super::seed::AUTHOR,
-        &now,
-    )
-    .await?;
+    storage::models::insert(conn, built_in.version, &built_in.text, seed::AUTHOR, &now).await?;
     Ok(built_in)
 }
 
@@ -212,47 +211,131 @@ pub struct Imported {
     pub deleted: Vec<String>,
 }
 
-/// Makes `pages` the site, inside the caller's transaction: new pages are stored at revision 1;
-/// a changed page gets a new revision of what changed (its metadata and body, each section);
-/// an unchanged one gets nothing (its file text is kept if only that changed); stored pages that
-/// are not in `pages` are deleted when `remove_others` (their history stays).
+/// Makes `pages` the site, inside the caller's transaction, as one publish by `author` through
+/// the one write path (its change set named after `author`, its feed and outbox rows): new
+/// pages are stored at revision 1; a changed page gets a new revision of what changed (its
+/// metadata and body, each section); an unchanged one gets nothing (its file text is kept if
+/// only that changed); stored pages that are not in `pages` are deleted when `remove_others`
+/// (their history stays). Stored pages are read under `stored_under` (the active model), the
+/// pages written are served under `model`.
 pub async fn import_pages(
     conn: &mut SqliteConnection,
+    (stored_under, model): (&Model, &Arc<Model>),
     pages: &[PageInput],
     author: &str,
     remove_others: bool,
 ) -> anyhow::Result<Imported> {
+    let (current, _) = store::load_site(conn, stored_under).await?;
+    let current: HashMap<&str, &store::Stored> =
+        current.iter().map(|p| (p.id.as_ref(), p)).collect();
+    // Pages deleted before come back with their history.
+    let mut deleted = HashMap::new();
+    for row in storage::page::list(conn).await? {
+        if row.deleted_at.is_some()
+            && pages.iter().any(|p| p.id == row.id)
+            && let Some(was) = store::load_any(conn, stored_under, &row.id).await?
+        {
+            deleted.insert(row.id, was.0);
+        }
+    }
+    let mut changes: Vec<PageChange<'_>> = pages
+        .iter()
+        .map(|input| PageChange {
+            id: &input.id,
+            file: &input.file,
+            before: match (current.get(input.id.as_str()), deleted.get(&input.id)) {
+                (Some(page), _) => Before::Stored {
+                    page,
+                    deleted: false,
+                },
+                (None, Some(page)) => Before::Stored {
+                    page,
+                    deleted: true,
+                },
+                (None, None) => Before::New,
+            },
+            after: Some(&input.page),
+            source: input.source.as_deref(),
+        })
+        .collect();
     let mut imported = Imported::default();
-    let stored = storage::page::list(conn).await?;
-    for input in pages {
-        let replaced = store::store_page(
-            conn,
-            &input.id,
-            &input.file,
-            &input.page,
-            input.source.as_deref(),
+    if remove_others {
+        for (id, page) in &current {
+            if !pages.iter().any(|p| p.id == *id) {
+                changes.push(PageChange {
+                    id,
+                    file: &page.file,
+                    before: Before::Stored {
+                        page,
+                        deleted: false,
+                    },
+                    after: None,
+                    source: None,
+                });
+                imported.deleted.push((*id).to_owned());
+            }
+        }
+        imported.deleted.sort();
+    }
+    let at = Timestamp::now().to_rfc3339();
+    let by = Publisher {
+        set: ChangeSetRef::NewLive {
+            name: author,
             author,
-            None,
-        )
-        .await?;
-        let list = if replaced.created {
+            at: &at,
+        },
+        name: author,
+        author,
+    };
+    let committed = commit(conn, by, model, &changes, &|_| None).await?;
+    for page in committed.pages.iter().filter(|p| p.snapshot.is_some()) {
+        let list = if page.replaced.created {
             &mut imported.created
-        } else if replaced.any() {
+        } else if page.replaced.any() {
             &mut imported.changed
         } else {
             &mut imported.unchanged
         };
-        list.push(input.id.clone());
-    }
-    if remove_others {
-        for row in &stored {
-            if row.deleted_at.is_none() && !pages.iter().any(|p| p.id == row.id) {
-                store::delete_page(conn, &row.id, author, None).await?;
-                imported.deleted.push(row.id.clone());
-            }
-        }
+        list.push(page.id.clone());
     }
     Ok(imported)
+}
+
+/// Stores one page as one publish by `author` (the rest of the site untouched), inside the
+/// caller's transaction, under the active model; returns what changed.
+pub async fn import_page(
+    conn: &mut SqliteConnection,
+    input: &PageInput,
+    author: &str,
+) -> anyhow::Result<Replaced> {
+    let model = active_model(conn).await?.model;
+    let was = store::load_any(conn, &model, &input.id).await?;
+    let change = PageChange {
+        id: &input.id,
+        file: &input.file,
+        before: match &was {
+            Some((page, deleted)) => Before::Stored {
+                page,
+                deleted: *deleted,
+            },
+            None => Before::New,
+        },
+        after: Some(&input.page),
+        source: input.source.as_deref(),
+    };
+    let at = Timestamp::now().to_rfc3339();
+    let by = Publisher {
+        set: ChangeSetRef::NewLive {
+            name: author,
+            author,
+            at: &at,
+        },
+        name: author,
+        author,
+    };
+    let committed = commit(conn, by, &model, &[change], &|_| None).await?;
+    let page = committed.pages.into_iter().next();
+    Ok(page.map(|p| p.replaced).unwrap_or_default())
 }
 
 /// Every page of the site as stored (deleted ones left out), by id, with its front matter as
@@ -331,6 +414,13 @@ pub async fn apply_model(
             source: None,
         });
     }
-    import_pages(conn, &inputs, author, false).await?;
+    import_pages(
+        conn,
+        (&current.model, &Arc::new(next.clone())),
+        &inputs,
+        author,
+        false,
+    )
+    .await?;
     Ok(Ok(version))
 }

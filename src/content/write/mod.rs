@@ -4,21 +4,29 @@
 //! writer hears back. Section edits, body and metadata edits, sections added, removed or moved,
 //! restores: each is a function from the page as it is to the page as it should be.
 
+mod check;
+pub mod commit;
+pub mod plan;
+
 use std::sync::Arc;
 
 use serde_json::Value;
 use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::MutexGuard;
 
-use crate::content::change_set::{self, ChangeSet, ChangeSets, State};
-use crate::content::representation::{IfMatch, Representation};
-use crate::content::snapshot::{PageSnapshot, ReadModel};
-use crate::content::store::{self, LANDING, Stored};
+use crate::content::change_sets::{self, ChangeSet, ChangeSets, State};
+use crate::content::read::representation::{IfMatch, Representation};
+use crate::content::read::snapshot::{PageSnapshot, ReadModel};
+use crate::content::read::stored::{self as store, LANDING, Stored};
 use crate::hugo;
 use crate::model::merge::{self, FieldChange};
 use crate::model::{Errors, FieldError, Model, Page, Timestamp};
 use crate::ops::metrics::Metrics;
-use crate::storage;
+use crate::storage::publish::ChangeSetRef;
+use crate::storage::{self, StorageError};
+use check::{body_errors, dangling, in_page, links_to, missing_sections, prefixed, validate};
+use commit::{Committed, CommittedPage, PageChange, Publisher, commit};
+use plan::Before;
 
 /// Why a write did not happen, apart from what the caller's `change` refuses (its own error
 /// type `E`, which must hold these too). The HTTP layer answers each as a problem.
@@ -51,6 +59,9 @@ pub enum WriteError {
     Conflict(String),
     #[error("the database failed the write")]
     Database(#[from] sqlx::Error),
+    /// Storage refused the write: see [`StorageError`].
+    #[error(transparent)]
+    Storage(StorageError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -93,7 +104,7 @@ impl Target<'_> {
 fn live_name(what: &str) -> String {
     format!("live write: {what}")
         .chars()
-        .take(change_set::NAME_MAX)
+        .take(change_sets::NAME_MAX)
         .collect()
 }
 
@@ -136,6 +147,22 @@ pub enum PublishError {
     Write(#[from] WriteError),
 }
 
+impl From<StorageError> for WriteError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::Database(e) => Self::Database(e),
+            StorageError::Internal(e) => Self::Internal(anyhow::anyhow!(e)),
+            other => Self::Storage(other),
+        }
+    }
+}
+
+impl From<StorageError> for PublishError {
+    fn from(e: StorageError) -> Self {
+        Self::Write(e.into())
+    }
+}
+
 impl From<sqlx::Error> for PublishError {
     fn from(e: sqlx::Error) -> Self {
         Self::Write(e.into())
@@ -168,12 +195,87 @@ impl Writer<'_> {
         target: Target<'_>,
         precondition: &IfMatch,
         author: &str,
-        change: impl FnOnce(&Model, &Stored) -> Result<Page, E>,
+        mut change: impl FnMut(&Model, &Stored) -> Result<Page, E>,
     ) -> Result<Arc<PageSnapshot>, E>
     where
         E: From<WriteError>,
     {
         let lock = self.read.lock().await;
+        if let Destination::ChangeSet(_) = self.into {
+            return self
+                .write_draft(id, target, precondition, author, change)
+                .await;
+        }
+        let label = match target {
+            Target::Section(section) => section,
+            Target::Body => "body",
+            Target::Page => "page",
+        };
+        // The page as served is what the write starts from: the commit checks that the database
+        // still holds that revision, and if another process wrote the page since, the page is
+        // read again and the write made again on it.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let served = self.read.load().page(id).cloned();
+            let current = match served {
+                Some(page) => page,
+                None if attempts == 1 => {
+                    self.refresh(id, &lock).await?;
+                    continue;
+                }
+                None => return Err(WriteError::NoPage(id.to_owned()).into()),
+            };
+            check(&current, target, precondition)?;
+            let stored = current.stored();
+            let model = current.model().clone();
+            let next = change(&model, stored)?;
+            if next == stored.page {
+                self.metrics.write(label, false);
+                return Ok(current);
+            }
+            validate(&model, stored, &next, target)?;
+            if hugo::url::published(&stored.file, &next.meta) != current.url() {
+                self.url_free(None, id, &stored.file, &next.meta)?;
+            }
+            let name = live_name(&target.name(id));
+            let change = PageChange {
+                id,
+                file: &stored.file,
+                before: Before::Stored {
+                    page: stored,
+                    deleted: false,
+                },
+                after: Some(&next),
+                source: None,
+            };
+            match self.commit_live(&name, author, &[change], &lock).await {
+                Ok(mut pages) => {
+                    self.metrics.write(label, true);
+                    let page = pages.pop().and_then(|p| p.snapshot);
+                    return Ok(page.ok_or_else(|| WriteError::NoPage(id.to_owned()))?);
+                }
+                Err(WriteError::Storage(StorageError::Stale)) if attempts < 3 => {
+                    self.refresh(id, &lock).await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// The write of [`Self::write`] into the change set this writer writes into: the change set
+    /// holds it.
+    async fn write_draft<E>(
+        &self,
+        id: &str,
+        target: Target<'_>,
+        precondition: &IfMatch,
+        author: &str,
+        mut change: impl FnMut(&Model, &Stored) -> Result<Page, E>,
+    ) -> Result<Arc<PageSnapshot>, E>
+    where
+        E: From<WriteError>,
+    {
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
@@ -185,40 +287,82 @@ impl Writer<'_> {
         let stored = current.stored();
         let model = current.model().clone();
         let next = change(&model, stored)?;
-        let label = match target {
-            Target::Section(section) => section,
-            Target::Body => "body",
-            Target::Page => "page",
-        };
         if next == stored.page {
-            drop(tx);
-            if set.is_none() {
-                self.read
-                    .publish_page(id, Some(current.clone()), &lock)
-                    .map_err(WriteError::from)?;
-            }
-            self.metrics.write(label, false);
             return Ok(current);
         }
         validate(&model, stored, &next, target)?;
         if hugo::url::published(&stored.file, &next.meta) != current.url() {
             self.url_free(set.as_ref(), id, &stored.file, &next.meta)?;
         }
-        let name = live_name(&target.name(id));
+        let set = set.ok_or_else(|| {
+            WriteError::Internal(anyhow::anyhow!("a draft goes into a change set"))
+        })?;
         let snapshot = self
-            .put(
-                tx,
-                set,
-                (id, &stored.file, None),
-                Some(next),
-                author,
-                &name,
-                &lock,
-            )
+            .put_draft(tx, set, (id, &stored.file, None), Some(next), author)
             .await?
             .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
-        self.metrics.write(label, true);
         Ok(snapshot)
+    }
+
+    /// Commits `changes` live, as a change set of one change named `name` by `author`, in one
+    /// `BEGIN IMMEDIATE` transaction, and publishes the pages to readers before returning.
+    async fn commit_live(
+        &self,
+        name: &str,
+        author: &str,
+        changes: &[PageChange<'_>],
+        lock: &MutexGuard<'_, ()>,
+    ) -> Result<Vec<CommittedPage>, WriteError> {
+        let site = self.read.load_full();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let at = Timestamp::now().to_rfc3339();
+        let by = Publisher {
+            set: ChangeSetRef::NewLive {
+                name,
+                author,
+                at: &at,
+            },
+            name,
+            author,
+        };
+        let committed = commit(&mut tx, by, site.model(), changes, &|id| {
+            site.page(id).cloned()
+        })
+        .await?;
+        tx.commit().await?;
+        self.published(committed, lock)
+    }
+
+    /// Serves what a commit stored, and tells the change feed.
+    fn published(
+        &self,
+        committed: Committed,
+        lock: &MutexGuard<'_, ()>,
+    ) -> Result<Vec<CommittedPage>, WriteError> {
+        self.read.feed.published(committed.feed);
+        let pages = committed
+            .pages
+            .iter()
+            .map(|p| (p.id.clone(), p.snapshot.clone()))
+            .collect();
+        self.read.publish_pages(pages, lock)?;
+        Ok(committed.pages)
+    }
+
+    /// Reads page `id` from the database and serves it as it is there: what another process
+    /// wrote, before this writer writes on it.
+    async fn refresh(&self, id: &str, lock: &MutexGuard<'_, ()>) -> Result<(), WriteError> {
+        let site = self.read.load_full();
+        let mut conn = self.pool.acquire().await?;
+        let stored = store::load(&mut conn, site.model(), id).await?;
+        let snapshot = stored.map(|stored| {
+            Arc::new(match site.page(id) {
+                Some(page) => page.next(stored),
+                None => PageSnapshot::build(site.model().clone(), stored),
+            })
+        });
+        self.read.publish_page(id, snapshot, lock)?;
+        Ok(())
     }
 
     /// `409` if Hugo would publish page `id` (from `file`, with metadata `meta`) at a URL that
@@ -265,7 +409,7 @@ impl Writer<'_> {
         let view = ChangeSet::page_view(draft, live.as_ref().map(|p| p.stored()));
         let page = match view.value {
             None => None,
-            Some(value) => Some(change_set::view_snapshot(
+            Some(value) => Some(change_sets::view_snapshot(
                 &model,
                 draft,
                 live.as_ref(),
@@ -275,45 +419,18 @@ impl Writer<'_> {
         Ok((page, Some(set)))
     }
 
-    /// Makes page `id` `page` (`None`: deleted) where this writer writes, inside `tx`, and
-    /// commits: live, as a change set of one change (named `name`) published at once; into a
-    /// change set, as what the change set makes of the page (the write's changes onto what it
-    /// had). `at` is the page's id, its file, and (for a page created in a format of its own)
-    /// the file's text to keep. Returns the page as it now is there.
-    #[allow(clippy::too_many_arguments)]
-    async fn put(
+    /// Makes page `id` `page` (`None`: deleted) in change set `set`, inside `tx`, and commits:
+    /// what the change set makes of the page is the write's changes onto what it had. `at` is the
+    /// page's id, its file, and (for a page created in a format of its own) the file's text to
+    /// keep. Returns the page as it now is in the change set's view.
+    async fn put_draft(
         &self,
         mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
-        set: Option<ChangeSet>,
+        set: ChangeSet,
         (id, file, source): (&str, &str, Option<&str>),
         page: Option<Page>,
         author: &str,
-        name: &str,
-        lock: &MutexGuard<'_, ()>,
     ) -> Result<Option<Arc<PageSnapshot>>, WriteError> {
-        let Some(set) = set else {
-            let now = Timestamp::now().to_rfc3339();
-            let set = storage::change_sets::insert_live(&mut tx, name, author, &now).await?;
-            let published = self
-                .publish_pages(
-                    &mut tx,
-                    (set, name),
-                    author,
-                    vec![(
-                        id.to_owned(),
-                        file.to_owned(),
-                        page,
-                        source.map(str::to_owned),
-                    )],
-                )
-                .await?;
-            tx.commit().await?;
-            self.read.feed.published();
-            let snapshot = published.into_iter().next().and_then(|(_, p)| p);
-            self.read
-                .publish_pages(vec![(id.to_owned(), snapshot.clone())], lock)?;
-            return Ok(snapshot);
-        };
         let model = self.read.load().model().clone();
         let live = self.current(&mut tx, id).await?;
         let now = Timestamp::now();
@@ -359,7 +476,7 @@ impl Writer<'_> {
             .draft(id)
             .map(|d| ChangeSet::page_view(d, live.as_ref().map(|p| p.stored())));
         let snapshot = match (set.draft(id), view.and_then(|v| v.value)) {
-            (Some(draft), Some(value)) => Some(change_set::view_snapshot(
+            (Some(draft), Some(value)) => Some(change_sets::view_snapshot(
                 &model,
                 draft,
                 live.as_ref(),
@@ -371,122 +488,10 @@ impl Writer<'_> {
         Ok(snapshot)
     }
 
-    /// Stores each page (`None`: deletes it) as published by change set `set`, inside the
-    /// caller's transaction; returns the snapshots to serve once it commits. What every publish
-    /// does, a live write's and a change set's alike.
-    ///
-    /// It also records what was published, in the same transaction: one outbox row (what
-    /// webhooks announce) and a feed row per change (what `GET /events` streams), so that
-    /// nothing is published unannounced and nothing announced unpublished.
-    async fn publish_pages(
-        &self,
-        tx: &mut SqliteConnection,
-        set: (i64, &str),
-        author: &str,
-        pages: Vec<(String, String, Option<Page>, Option<String>)>,
-    ) -> Result<Vec<Published>, WriteError> {
-        let site = self.read.load_full();
-        let model = site.model().clone();
-        let now = crate::model::timestamp::stamp(std::time::SystemTime::now());
-        let mut published = Vec::with_capacity(pages.len());
-        let mut announced = Vec::with_capacity(pages.len());
-        let mut feed = Vec::new();
-        let mut change = |page: &str, section: Option<&str>, change: &str, revision, etag| {
-            feed.push(storage::webhooks::FeedRow {
-                id: 0,
-                change_set: set.0,
-                page: page.to_owned(),
-                section: section.map(str::to_owned),
-                change: change.to_owned(),
-                revision,
-                etag,
-                created_at: now.clone(),
-            });
-        };
-        for (id, file, page, source) in pages {
-            let Some(page) = page else {
-                store::delete_page(tx, &id, author, Some(set.0)).await?;
-                let revision = storage::page::get(tx, &id).await?.map_or(0, |p| p.revision);
-                change(&id, None, "deleted", revision, None);
-                announced.push(serde_json::json!({
-                    "id": id, "revision": revision, "deleted": true,
-                    "sections": [], "removed_sections": [],
-                }));
-                published.push((id, None));
-                continue;
-            };
-            let replaced = store::store_page(
-                tx,
-                &id,
-                &file,
-                &page,
-                source.as_deref(),
-                author,
-                Some(set.0),
-            )
-            .await?;
-            let written = store::load_page(tx, &model, &id)
-                .await?
-                .ok_or_else(|| WriteError::NoPage(id.clone()))?;
-            let snapshot = match site.page(&id) {
-                Some(served) => served.next(written),
-                None => PageSnapshot::build(model.clone(), written),
-            };
-            let revision = replaced.revision;
-            if replaced.created {
-                change(
-                    &id,
-                    None,
-                    "created",
-                    revision,
-                    Some(snapshot.document().etag()),
-                );
-            } else if replaced.page_changed {
-                change(
-                    &id,
-                    None,
-                    "changed",
-                    revision,
-                    Some(snapshot.document().etag()),
-                );
-            }
-            for section in &replaced.changed {
-                let etag = snapshot.section(section).map(|s| s.etag());
-                change(&id, Some(section), "changed", revision, etag);
-            }
-            for section in &replaced.removed {
-                change(&id, Some(section), "removed", revision, None);
-            }
-            if replaced.any() {
-                announced.push(serde_json::json!({
-                    "id": id, "revision": revision, "deleted": false,
-                    "url": snapshot.url(),
-                    "sections": replaced.changed, "removed_sections": replaced.removed,
-                }));
-            }
-            published.push((id, Some(Arc::new(snapshot))));
-        }
-        for row in &feed {
-            storage::webhooks::insert_feed(tx, row).await?;
-        }
-        if !announced.is_empty() {
-            let event = serde_json::json!({
-                "change_set": set.0,
-                "name": set.1,
-                "published_at": now,
-                "published_by": author,
-                "pages": announced,
-            });
-            storage::webhooks::insert_outbox(tx, set.0, &now, &event.to_string()).await?;
-        }
-        Ok(published)
-    }
-
     /// Page `id` as it is live in the database now, if it is part of the site. A page revision
-    /// number names one state of the page's metadata and body forever, and a section revision
-    /// one content: while the page's and its sections' current revisions are the published
-    /// ones, the published snapshot is the truth; only if not (another process wrote) is the
-    /// page read and parsed.
+    /// names one state of the page forever (every write, whoever makes it, makes one): while the
+    /// page's current revision is the served one, the served snapshot is the truth; only if not
+    /// (another process wrote) is the page read and parsed.
     async fn current(
         &self,
         tx: &mut SqliteConnection,
@@ -496,23 +501,8 @@ impl Writer<'_> {
         let Some(revision) = storage::page::current_revision(tx, id).await? else {
             return Ok(None);
         };
-        let served = site.page(id);
-        let same = match served {
-            Some(page) if page.stored().revision == revision => {
-                let layout = storage::sections::layout(tx, id).await?;
-                let stored = page.stored();
-                layout.len() == stored.versions.len()
-                    && layout
-                        .iter()
-                        .zip(stored.page.sections().iter().zip(&stored.versions))
-                        .all(|((at, revision), (section, version))| {
-                            *at == section.id && *revision == version.revision
-                        })
-            }
-            _ => false,
-        };
-        match served {
-            Some(page) if same => Ok(Some(page.clone())),
+        match site.page(id) {
+            Some(page) if page.stored().revision == revision => Ok(Some(page.clone())),
             served => {
                 let stored = store::load_page(tx, site.model(), id)
                     .await?
@@ -568,22 +558,40 @@ impl Writer<'_> {
                 &model, page, None, &dangling,
             )));
         }
-        let name = live_name(&format!("new page {id}"));
         let source =
             format.map(|format| hugo::write_file(format, &model.front_matter(page), &page.body));
         let source = source.as_deref();
-        let snapshot = self
-            .put(
-                tx,
-                set,
-                (id, file, source),
-                Some(page.clone()),
-                author,
-                &name,
-                &lock,
-            )
-            .await?
-            .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
+        let snapshot = match set {
+            Some(set) => self
+                .put_draft(tx, set, (id, file, source), Some(page.clone()), author)
+                .await?
+                .ok_or_else(|| WriteError::NoPage(id.to_owned()))?,
+            None => {
+                // A page deleted before comes back with its history.
+                let was = store::load_any(&mut tx, &model, id).await?;
+                drop(tx);
+                let before = match &was {
+                    Some((stored, deleted)) => Before::Stored {
+                        page: stored,
+                        deleted: *deleted,
+                    },
+                    None => Before::New,
+                };
+                let change = PageChange {
+                    id,
+                    file,
+                    before,
+                    after: Some(page),
+                    source,
+                };
+                let name = live_name(&format!("new page {id}"));
+                let mut pages = self.commit_live(&name, author, &[change], &lock).await?;
+                pages
+                    .pop()
+                    .and_then(|p| p.snapshot)
+                    .ok_or_else(|| WriteError::NoPage(id.to_owned()))?
+            }
+        };
         self.metrics.write("page", true);
         Ok(snapshot)
     }
@@ -614,10 +622,28 @@ impl Writer<'_> {
         if !linked.is_empty() {
             return Err(WriteError::References(linked));
         }
-        let file = current.stored().file.to_string();
-        let name = format!("live write: deleted page {id}");
-        self.put(tx, set, (id, &file, None), None, author, &name, &lock)
-            .await?;
+        let stored = current.stored();
+        match set {
+            Some(set) => {
+                self.put_draft(tx, set, (id, &stored.file, None), None, author)
+                    .await?;
+            }
+            None => {
+                drop(tx);
+                let change = PageChange {
+                    id,
+                    file: &stored.file,
+                    before: Before::Stored {
+                        page: stored,
+                        deleted: false,
+                    },
+                    after: None,
+                    source: None,
+                };
+                let name = live_name(&format!("deleted page {id}"));
+                self.commit_live(&name, author, &[change], &lock).await?;
+            }
+        }
         self.metrics.write("page", true);
         Ok(())
     }
@@ -755,9 +781,16 @@ impl Writer<'_> {
                 .as_ref()
                 .map_or(draft.file.clone(), |p| p.stored().file.to_string());
             if page.is_some() || live.is_some() {
-                // Only a page the change set creates takes its file's text from it.
-                let source = draft.source.clone().filter(|_| live.is_none());
-                pages.push((draft.page.clone(), file, page, source));
+                // Only a page the change set creates takes its file's text from it, and only
+                // such a page may have been deleted before (it comes back with its history).
+                let (source, was) = match &live {
+                    Some(live) => (None, Some((live.stored().clone(), false))),
+                    None => (
+                        draft.source.clone(),
+                        store::load_any(&mut tx, &model, &draft.page).await?,
+                    ),
+                };
+                pages.push((draft.page.clone(), file, page, source, was));
             }
         }
         if !conflicts.is_empty() {
@@ -778,17 +811,39 @@ impl Writer<'_> {
                 }
             }
         }
-        let published = self
-            .publish_pages(&mut tx, (set.id, &set.name), author, pages)
-            .await?;
+        let changes: Vec<PageChange<'_>> = pages
+            .iter()
+            .map(|(id, file, page, source, was)| PageChange {
+                id,
+                file,
+                before: match was {
+                    Some((stored, deleted)) => Before::Stored {
+                        page: stored,
+                        deleted: *deleted,
+                    },
+                    None => Before::New,
+                },
+                after: page.as_ref(),
+                source: source.as_deref(),
+            })
+            .collect();
+        let by = Publisher {
+            set: ChangeSetRef::Existing(set.id),
+            name: &set.name,
+            author,
+        };
+        let committed = commit(&mut tx, by, &model, &changes, &|id| site.page(id).cloned()).await?;
         let now = Timestamp::now().to_rfc3339();
         storage::change_sets::set_published(&mut tx, set.id, author, &now).await?;
         if let Some(late) = late {
             storage::change_sets::set_late(&mut tx, set.id, late).await?;
         }
         tx.commit().await?;
-        self.read.feed.published();
-        self.read.publish_pages(published.clone(), lock)?;
+        let published = self
+            .published(committed, lock)?
+            .into_iter()
+            .map(|p| (p.id, p.snapshot))
+            .collect();
         self.read.change_sets.put(set.id, None);
         self.metrics.write("change_set", true);
         Ok(published)
@@ -842,217 +897,5 @@ async fn open_change_set(tx: &mut SqliteConnection, id: i64) -> Result<ChangeSet
                 _ => "discarded",
             }
         ))),
-    }
-}
-
-/// Errors of page `page` in a change set, pointing into it (`/pages/{page}/…`).
-fn prefixed(page: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
-    let at = crate::model::Pointer::root().child("pages").child(page);
-    errors
-        .into_iter()
-        .map(|e| FieldError {
-            pointer: format!("{}{}", at.as_str(), e.pointer),
-            detail: e.detail,
-        })
-        .collect()
-}
-
-fn in_page(page: &str, error: WriteError) -> WriteError {
-    match error {
-        WriteError::Invalid(errors) => WriteError::Invalid(prefixed(page, errors)),
-        WriteError::References(errors) => WriteError::References(prefixed(page, errors)),
-        other => other,
-    }
-}
-
-/// The `ref` and `relref` links of other pages' bodies to page `id`: one error per page, with
-/// the lines in its file.
-fn links_to(site: &crate::content::snapshot::Site, id: &str) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    for (other, page) in site
-        .pages()
-        .iter()
-        .filter(|(other, _)| other.as_ref() != id)
-    {
-        let stored = page.stored();
-        let mut refs = hugo::references::page_refs(&stored.page.body)
-            .filter(|target| hugo::references::names_page(target.as_str(), id))
-            .peekable();
-        if refs.peek().is_none() {
-            continue;
-        }
-        let line = body_lines(page.model(), &stored.page, stored.source.as_deref());
-        let lines: Vec<String> = refs.map(|r| format!("line {}", line(r.start()))).collect();
-        errors.push(FieldError {
-            pointer: String::new(),
-            detail: format!(
-                "page {other} ({}) links to this page ({}); change the link before deleting it",
-                stored.file,
-                lines.join(", ")
-            ),
-        });
-    }
-    errors
-}
-
-/// Checks the page a write would make: its metadata and required sections under the model, and
-/// that its body asks for nothing that the write takes away (or that was never there, for a
-/// new body). References that already dangle are not the write's doing.
-fn validate(
-    model: &Model,
-    stored: &Stored,
-    next: &Page,
-    target: Target<'_>,
-) -> Result<(), WriteError> {
-    let id = &stored.id;
-    let mut errors = Errors::default();
-    if next.meta != stored.page.meta {
-        model.check_metadata(id, &next.meta, &mut errors);
-    }
-    let mut errors = errors.into_vec();
-    errors.extend(missing_sections(model, id, next));
-    if !errors.is_empty() {
-        return Err(WriteError::Invalid(errors));
-    }
-    let before = model.front_matter(&stored.page);
-    let already = dangling(model, &stored.page, |_| false);
-    let broken = dangling(model, next, |key| already.iter().any(|(k, _)| k == key));
-    if broken.is_empty() {
-        return Ok(());
-    }
-    let (lost, new): (Vec<_>, Vec<_>) = broken
-        .into_iter()
-        .partition(|(key, _)| hugo::references::lookup(&before, key).is_some());
-    let mut errors = Vec::new();
-    if !lost.is_empty() {
-        errors.extend(removal_errors(model, stored, next, target));
-    }
-    if !new.is_empty() {
-        errors.extend(body_errors(model, next, Some(stored), &new));
-    }
-    Err(WriteError::References(errors))
-}
-
-/// The sections the model requires on page `id` that `page` lacks, pointing at `/sections`.
-fn missing_sections(model: &Model, id: &str, page: &Page) -> Vec<FieldError> {
-    model
-        .required_sections(id)
-        .into_iter()
-        .filter(|key| !page.sections().iter().any(|s| s.key == *key))
-        .map(|key| {
-            let name = model
-                .section_rule(id, key)
-                .map_or(key, |rule| rule.id.as_str());
-            FieldError {
-                pointer: "/sections".to_owned(),
-                detail: format!(
-                    "the page must have its section {name} (the content model requires it)"
-                ),
-            }
-        })
-        .collect()
-}
-
-/// The body's references that `page`'s front matter leaves unanswered, as (key, byte offset),
-/// leaving out those `ignore` names.
-fn dangling(model: &Model, page: &Page, ignore: impl Fn(&str) -> bool) -> Vec<(String, usize)> {
-    let front = model.front_matter(page);
-    hugo::references::all(&page.body)
-        .map(|(_, key)| key)
-        .filter(|key| hugo::references::lookup(&front, key.as_str()).is_none())
-        .filter(|key| !ignore(key.as_str()))
-        .map(|key| (key.as_str().to_owned(), key.start()))
-        .collect()
-}
-
-/// The line of the page file that byte `at` of `page`'s body is on.
-fn body_lines(model: &Model, page: &Page, source: Option<&str>) -> impl Fn(usize) -> usize {
-    let file = hugo::export_page(page, source, model);
-    let body = page.body.clone();
-    let first = file[..file.len() - body.len()].matches('\n').count() + 1;
-    move |at| first + body[..at].matches('\n').count()
-}
-
-/// One error at `/body` listing the keys a new body asks for that the page does not have.
-fn body_errors(
-    model: &Model,
-    page: &Page,
-    stored: Option<&Stored>,
-    keys: &[(String, usize)],
-) -> Vec<FieldError> {
-    let line = body_lines(model, page, stored.and_then(|s| s.source.as_deref()));
-    let list: Vec<String> = keys
-        .iter()
-        .map(|(key, at)| format!("line {}: {key}", line(*at)))
-        .collect();
-    vec![FieldError {
-        pointer: "/body".to_owned(),
-        detail: format!(
-            "asks for what the page does not have ({}); add it to the page first",
-            list.join(", ")
-        ),
-    }]
-}
-
-/// One error per thing the write removes that the body uses, pointing at it where it is now (in
-/// the section as stored for a section write; into the metadata, or at `/sections/{id}/…`,
-/// for a page write), with every reference to it and its line in the page file.
-fn removal_errors(
-    model: &Model,
-    stored: &Stored,
-    next: &Page,
-    target: Target<'_>,
-) -> Vec<FieldError> {
-    let before = model.front_matter(&stored.page);
-    let after = model.front_matter(next);
-    let lost = hugo::references::lost(&next.body, &before, &after);
-    let line = body_lines(model, &stored.page, stored.source.as_deref());
-    let mut grouped: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-    for lost in lost {
-        let reference = format!("line {}: {}", line(lost.at), lost.key);
-        match grouped
-            .iter_mut()
-            .find(|(removed, _)| *removed == lost.removed)
-        {
-            Some((_, references)) => references.push(reference),
-            None => grouped.push((lost.removed, vec![reference])),
-        }
-    }
-    grouped
-        .into_iter()
-        .map(|(removed, references)| FieldError {
-            pointer: pointer_to(model, stored, &removed, target),
-            detail: format!(
-                "is used by the page's body ({}); remove it from the body before removing it here",
-                references.join(", ")
-            ),
-        })
-        .collect()
-}
-
-/// Where the front-matter path `removed` is, as the write's target sees the page.
-fn pointer_to(model: &Model, stored: &Stored, removed: &[String], target: Target<'_>) -> String {
-    let Some((key, rest)) = removed.split_first() else {
-        return String::new();
-    };
-    let section = stored.page.sections().iter().find(|s| &s.key == key);
-    match (section, target) {
-        (Some(section), Target::Section(_)) => model.api_pointer(&section.content, rest),
-        (Some(section), _) => {
-            let within = if rest.is_empty() {
-                String::new()
-            } else {
-                model.api_pointer(&section.content, rest)
-            };
-            let id = crate::model::Pointer::root()
-                .child("sections")
-                .child(&section.id);
-            format!("{}{within}", id.as_str())
-        }
-        (None, _) => removed
-            .iter()
-            .fold(crate::model::Pointer::root(), |at, part| at.child(part))
-            .as_str()
-            .to_owned(),
     }
 }

@@ -9,8 +9,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use sqlx::SqlitePool;
 
+use crate::content::read::stored as store;
 use crate::content::site::{self, PageInput, read_site};
-use crate::content::store;
 use crate::hugo;
 use crate::model::Model;
 
@@ -19,7 +19,7 @@ mod bundled {
 }
 
 /// The project's copy of the Gen3 landing page (`_index.md` of the bundled site).
-pub const BUILT_IN: &str = include_str!("../../seed/about.md");
+pub const BUILT_IN: &str = include_str!("../../../seed/about.md");
 
 /// The author of seeded revisions.
 pub const AUTHOR: &str = "seed";
@@ -93,9 +93,9 @@ pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<usi
     // IMMEDIATE: two servers starting on one new file must not both seed it.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let empty = store::is_empty(&mut tx).await?;
-    site::active_model(&mut tx).await?;
+    let model = site::active_model(&mut tx).await?.model;
     let seeded = if empty {
-        site::import_pages(&mut tx, &seed.pages, AUTHOR, false)
+        site::import_pages(&mut tx, (&model, &model), &seed.pages, AUTHOR, false)
             .await?
             .created
             .len()

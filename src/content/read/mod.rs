@@ -1,0 +1,9 @@
+//! The read model: every page as stored ([`stored`]), its representations built once per change
+//! ([`snapshot`], [`representation`], [`documents`]), and what other processes commit
+//! ([`follow`]). A read never touches the database.
+
+pub mod documents;
+pub mod follow;
+pub mod representation;
+pub mod snapshot;
+pub mod stored;

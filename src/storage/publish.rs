@@ -1,0 +1,284 @@
+//! One publish as one batch of statements: the change set that publishes (a live write's, made
+//! here), each page's rows (its page revision, its sections' new revisions and places, the page
+//! row), the feed rows and the outbox row. The batch is sent to SQLite's connection in one
+//! round trip: with a connection served by its own thread, each statement sent on its own costs
+//! a hand-over between threads, which is most of what a small write costs.
+//!
+//! The content layer works out every row from the page as it was and as it is to be; nothing is
+//! read here. Whether "as it was" is still what the database holds is checked by the page
+//! revision's primary key: a page revision number is written once, so if another process wrote
+//! the page since, the insert of the next number fails, and the whole transaction with it
+//! ([`StorageError::Stale`]).
+
+use std::fmt::Write as _;
+
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
+
+use super::StorageError;
+
+/// Who publishes: an existing change set, or a live write's change set of one change, made in
+/// the same batch (published at once, by its author).
+#[derive(Debug, Clone, Copy)]
+pub enum ChangeSetRef<'a> {
+    Existing(i64),
+    NewLive {
+        name: &'a str,
+        author: &'a str,
+        at: &'a str,
+    },
+}
+
+/// A page's rows, as a publish writes them.
+#[derive(Debug, Clone, Default)]
+pub struct PageRows {
+    pub id: String,
+    pub file: String,
+    /// The page file's text to keep (`None`: keep what is stored).
+    pub source: Option<String>,
+    /// `None`: a page not stored yet (its page row is inserted); else the revision the page row
+    /// names now, which the new revision follows.
+    pub previous: Option<i64>,
+    pub revision: i64,
+    /// `None`: as in the revision before.
+    pub metadata: Option<String>,
+    /// `None`: as in the revision before.
+    pub body: Option<String>,
+    /// `[["teaser", 3], …]`.
+    pub layout: String,
+    /// What the revision changed, a JSON array.
+    pub changes: String,
+    /// When it was deleted, for a revision that deletes the page.
+    pub deleted_at: Option<String>,
+    pub author: String,
+    pub created_at: String,
+    pub sections: Vec<SectionRows>,
+}
+
+/// A section a publish writes: a new revision (`content`), a new place, or both.
+#[derive(Debug, Clone, Default)]
+pub struct SectionRows {
+    pub id: String,
+    pub key: String,
+    pub kind: String,
+    /// `None`: taken off the page.
+    pub position: Option<i64>,
+    pub revision: i64,
+    /// The new revision's content (`None`: only its place changes).
+    pub content: Option<String>,
+    /// The page has never had it: its row is inserted.
+    pub new: bool,
+}
+
+/// A feed row as a publish writes it (the change set is the publish's).
+#[derive(Debug, Clone)]
+pub struct NewFeedRow {
+    pub page: String,
+    pub section: Option<String>,
+    pub change: &'static str,
+    pub revision: i64,
+    pub etag: Option<String>,
+}
+
+/// What a publish wrote: the change set's id and the feed rows' ids, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub change_set: i64,
+    pub feed: Vec<i64>,
+}
+
+/// Writes one publish inside the caller's transaction, in one round trip.
+pub async fn publish(
+    conn: &mut SqliteConnection,
+    set: ChangeSetRef<'_>,
+    pages: &[PageRows],
+    feed: &[NewFeedRow],
+    at: &str,
+    outbox: Option<&str>,
+) -> Result<Written, StorageError> {
+    let mut batch = Batch::default();
+    // The change set's id as the statements after its insert name it: the insert's `id` is the
+    // largest (rowids are allocated as the largest plus one, and this transaction holds the
+    // write lock).
+    let set_id = match set {
+        ChangeSetRef::Existing(id) => {
+            batch.sql("SELECT ?;");
+            batch.bind(id)?;
+            "?".to_owned()
+        }
+        ChangeSetRef::NewLive { name, author, at } => {
+            batch.sql(
+                "INSERT INTO change_sets \
+                 (name, created_by, created_at, state, live, published_at, published_by) \
+                 VALUES (?, ?, ?, 'published', 1, ?, ?) RETURNING id;",
+            );
+            for value in [name, author, at, at, author] {
+                batch.bind(value)?;
+            }
+            "(SELECT MAX(id) FROM change_sets)".to_owned()
+        }
+    };
+    let existing = match set {
+        ChangeSetRef::Existing(id) => Some(id),
+        ChangeSetRef::NewLive { .. } => None,
+    };
+    for page in pages {
+        page_rows(&mut batch, page, &set_id, existing)?;
+    }
+    for row in feed {
+        write!(
+            batch.text,
+            "INSERT INTO feed (change_set, page, section, change, revision, etag, created_at) \
+             VALUES ({set_id}, ?, ?, ?, ?, ?, ?) RETURNING id;"
+        )
+        .expect("writing to a String");
+        if let Some(id) = existing {
+            batch.bind(id)?;
+        }
+        batch.bind(&row.page)?;
+        batch.bind(&row.section)?;
+        batch.bind(row.change)?;
+        batch.bind(row.revision)?;
+        batch.bind(&row.etag)?;
+        batch.bind(at)?;
+    }
+    if let Some(event) = outbox {
+        // A live write's event names its change set, whose id the batch allocates.
+        let text = match set {
+            ChangeSetRef::Existing(_) => "?".to_owned(),
+            ChangeSetRef::NewLive { .. } => format!("json_set(?, '$.change_set', {set_id})"),
+        };
+        write!(
+            batch.text,
+            "INSERT INTO outbox (change_set, created_at, event) VALUES ({set_id}, ?, {text});"
+        )
+        .expect("writing to a String");
+        if let Some(id) = existing {
+            batch.bind(id)?;
+        }
+        batch.bind(at)?;
+        batch.bind(event)?;
+    }
+    let rows: Vec<SqliteRow> = sqlx::query_with(AssertSqlSafe(batch.text), batch.args)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(StorageError::stale_or)?;
+    let mut ids = rows.iter().map(|row| row.try_get::<i64, _>(0));
+    let change_set = ids.next().ok_or(StorageError::Internal(
+        "a publish returned no change set".to_owned(),
+    ))??;
+    Ok(Written {
+        change_set,
+        feed: ids.collect::<Result<_, _>>()?,
+    })
+}
+
+/// Statements with their arguments, bound in order across statements.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    args: SqliteArguments,
+}
+
+impl Batch {
+    fn sql(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn bind<'t, T: sqlx::Encode<'t, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 't>(
+        &mut self,
+        value: T,
+    ) -> Result<(), StorageError> {
+        self.args
+            .add(value)
+            .map_err(|e| StorageError::Internal(format!("cannot bind a value: {e}")))
+    }
+}
+
+fn page_rows(
+    batch: &mut Batch,
+    page: &PageRows,
+    set_id: &str,
+    existing: Option<i64>,
+) -> Result<(), StorageError> {
+    // The page row first for a new page (its revisions name it); for a stored page the new
+    // revision first: its primary key is the check that nobody wrote the page since.
+    if page.previous.is_none() {
+        batch.sql("INSERT INTO pages (id, file, revision) VALUES (?, ?, ?);");
+        batch.bind(&page.id)?;
+        batch.bind(&page.file)?;
+        batch.bind(page.revision)?;
+    }
+    if let Some(source) = &page.source {
+        batch.sql(
+            "INSERT INTO page_sources (page_id, source) VALUES (?, ?) \
+             ON CONFLICT (page_id) DO UPDATE SET source = excluded.source;",
+        );
+        batch.bind(&page.id)?;
+        batch.bind(source)?;
+    }
+    write!(
+        batch.text,
+        "INSERT INTO page_revisions (page_id, revision, metadata, body, sections, changes, \
+         deleted, author, created_at, change_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {set_id});"
+    )
+    .expect("writing to a String");
+    batch.bind(&page.id)?;
+    batch.bind(page.revision)?;
+    batch.bind(&page.metadata)?;
+    batch.bind(&page.body)?;
+    batch.bind(&page.layout)?;
+    batch.bind(&page.changes)?;
+    batch.bind(page.deleted_at.is_some())?;
+    batch.bind(&page.author)?;
+    batch.bind(&page.created_at)?;
+    if let Some(id) = existing {
+        batch.bind(id)?;
+    }
+    for section in &page.sections {
+        if section.new {
+            batch.sql(
+                "INSERT INTO page_sections (page_id, id, key, type, position, revision) \
+                 VALUES (?, ?, ?, ?, ?, ?);",
+            );
+            batch.bind(&page.id)?;
+            batch.bind(&section.id)?;
+            batch.bind(&section.key)?;
+            batch.bind(&section.kind)?;
+            batch.bind(section.position)?;
+            batch.bind(section.revision)?;
+        } else {
+            batch.sql(
+                "UPDATE page_sections SET key = ?, type = ?, position = ?, revision = ? \
+                 WHERE page_id = ? AND id = ?;",
+            );
+            batch.bind(&section.key)?;
+            batch.bind(&section.kind)?;
+            batch.bind(section.position)?;
+            batch.bind(section.revision)?;
+            batch.bind(&page.id)?;
+            batch.bind(&section.id)?;
+        }
+        if let Some(content) = &section.content {
+            batch.sql(
+                "INSERT INTO section_revisions \
+                 (page_id, section_id, revision, content, author, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?);",
+            );
+            batch.bind(&page.id)?;
+            batch.bind(&section.id)?;
+            batch.bind(section.revision)?;
+            batch.bind(content)?;
+            batch.bind(&page.author)?;
+            batch.bind(&page.created_at)?;
+        }
+    }
+    if page.previous.is_some() {
+        batch.sql("UPDATE pages SET file = ?, revision = ?, deleted_at = ? WHERE id = ?;");
+        batch.bind(&page.file)?;
+        batch.bind(page.revision)?;
+        batch.bind(&page.deleted_at)?;
+        batch.bind(&page.id)?;
+    }
+    Ok(())
+}
