@@ -87,8 +87,51 @@ pub struct Written {
     pub feed: Vec<i64>,
 }
 
-/// Writes one publish inside the caller's transaction, in one round trip.
+/// Pages per batch. A batch is one statement string, which SQLite prepares one statement after
+/// another from the start of the remaining text: a publish of a whole site (10,000 pages) as one
+/// string costs many times what it costs in batches of this size, which still make a write of a
+/// few pages one round trip.
+const PAGES_PER_BATCH: usize = 50;
+/// Feed rows per batch, for the same reason.
+const FEED_PER_BATCH: usize = 500;
+
+/// Writes one publish inside the caller's transaction: in one round trip, unless it is large.
 pub async fn publish(
+    conn: &mut SqliteConnection,
+    set: ChangeSetRef<'_>,
+    pages: &[PageRows],
+    feed: &[NewFeedRow],
+    at: &str,
+    outbox: Option<&str>,
+) -> Result<Written, StorageError> {
+    if pages.len() <= PAGES_PER_BATCH && feed.len() <= FEED_PER_BATCH {
+        return batch(conn, set, pages, feed, at, outbox).await;
+    }
+    let mut pages = pages.chunks(PAGES_PER_BATCH);
+    let first = pages.next().unwrap_or_default();
+    let change_set = batch(conn, set, first, &[], at, None).await?.change_set;
+    let set = ChangeSetRef::Existing(change_set);
+    for chunk in pages {
+        batch(conn, set, chunk, &[], at, None).await?;
+    }
+    let mut ids = Vec::with_capacity(feed.len());
+    let mut chunks = feed.chunks(FEED_PER_BATCH).peekable();
+    if chunks.peek().is_none() {
+        batch(conn, set, &[], &[], at, outbox).await?;
+    }
+    while let Some(chunk) = chunks.next() {
+        let last = chunks.peek().is_none();
+        let written = batch(conn, set, &[], chunk, at, outbox.filter(|_| last)).await?;
+        ids.extend(written.feed);
+    }
+    Ok(Written {
+        change_set,
+        feed: ids,
+    })
+}
+
+/// One batch of a publish: one round trip.
+async fn batch(
     conn: &mut SqliteConnection,
     set: ChangeSetRef<'_>,
     pages: &[PageRows],
@@ -143,14 +186,11 @@ pub async fn publish(
         batch.bind(at)?;
     }
     if let Some(event) = outbox {
-        // A live write's event names its change set, whose id the batch allocates.
-        let text = match set {
-            ChangeSetRef::Existing(_) => "?".to_owned(),
-            ChangeSetRef::NewLive { .. } => format!("json_set(?, '$.change_set', {set_id})"),
-        };
+        // The event names its change set, whose id a live write's batch allocates.
         write!(
             batch.text,
-            "INSERT INTO outbox (change_set, created_at, event) VALUES ({set_id}, ?, {text});"
+            "INSERT INTO outbox (change_set, created_at, event) \
+             VALUES ({set_id}, ?, json_set(?, '$.change_set', {set_id}));"
         )
         .expect("writing to a String");
         if let Some(id) = existing {
@@ -158,6 +198,9 @@ pub async fn publish(
         }
         batch.bind(at)?;
         batch.bind(event)?;
+        if let Some(id) = existing {
+            batch.bind(id)?;
+        }
     }
     let rows: Vec<SqliteRow> = sqlx::query_with(AssertSqlSafe(batch.text), batch.args)
         .fetch_all(&mut *conn)

@@ -43,6 +43,9 @@ pub struct PageSnapshot {
     /// pay for them.
     body: OnceLock<Representation>,
     export: OnceLock<Representation>,
+    /// The keys the body asks the front matter for (`param` and the list shortcodes), found on
+    /// first use by a write and kept while the body is the same.
+    body_keys: OnceLock<Arc<[String]>>,
 }
 
 /// A page's entry in the list of pages.
@@ -71,6 +74,11 @@ impl PageSnapshot {
     /// A snapshot of `stored`, the next version of this page: sections whose id, place and
     /// version are unchanged keep their representation (and compressed forms).
     pub fn next(&self, stored: Stored) -> Self {
+        let keys = self
+            .body_keys
+            .get()
+            .filter(|_| self.stored.page.body == stored.page.body)
+            .cloned();
         let sections = (0..stored.page.sections().len())
             .map(|at| {
                 let id = &stored.page.sections()[at].id;
@@ -82,7 +90,11 @@ impl PageSnapshot {
                 }
             })
             .collect();
-        Self::assemble(self.model.clone(), stored, sections)
+        let next = Self::assemble(self.model.clone(), stored, sections);
+        if let Some(keys) = keys {
+            let _ = next.body_keys.set(keys);
+        }
+        next
     }
 
     /// The document is the page's system fields and metadata and the section bodies exactly as
@@ -133,6 +145,7 @@ impl PageSnapshot {
             summary,
             body: OnceLock::new(),
             export: OnceLock::new(),
+            body_keys: OnceLock::new(),
         }
     }
 
@@ -159,6 +172,15 @@ impl PageSnapshot {
     pub fn collection(&self) -> &Representation {
         self.landing
             .get_or_init(|| collection(&self.stored, &self.stored.page.meta, &self.sections))
+    }
+
+    /// The keys the body asks the front matter for, in the order it asks.
+    pub fn body_keys(&self) -> &[String] {
+        self.body_keys.get_or_init(|| {
+            crate::hugo::references::all(&self.stored.page.body)
+                .map(|(_, key)| key.as_str().to_owned())
+                .collect()
+        })
     }
 
     /// `GET /pages/{id}/body`.

@@ -2,7 +2,7 @@
 //! model, and the references its body (and other pages' bodies) make to what the write changes.
 //! Errors point where an editor can fix them.
 
-use crate::content::read::snapshot::Site;
+use crate::content::read::snapshot::{PageSnapshot, Site};
 use crate::content::read::stored::Stored;
 use crate::content::write::{Target, WriteError};
 use crate::hugo;
@@ -63,10 +63,11 @@ pub(super) fn links_to(site: &Site, id: &str) -> Vec<FieldError> {
 /// new body). References that already dangle are not the write's doing.
 pub(super) fn validate(
     model: &Model,
-    stored: &Stored,
+    current: &PageSnapshot,
     next: &Page,
     target: Target<'_>,
 ) -> Result<(), WriteError> {
+    let stored = current.stored();
     let id = &stored.id;
     let mut errors = Errors::default();
     if next.meta != stored.page.meta {
@@ -78,7 +79,7 @@ pub(super) fn validate(
         return Err(WriteError::Invalid(errors));
     }
     if next.body == stored.page.body {
-        return unchanged_body(model, stored, next, target);
+        return unchanged_body(model, current, next, target);
     }
     let before = model.front_matter(&stored.page);
     let already = dangling(model, &stored.page, |_| false);
@@ -105,20 +106,21 @@ pub(super) fn validate(
 /// the number of sections on the page.
 fn unchanged_body(
     model: &Model,
-    stored: &Stored,
+    current: &PageSnapshot,
     next: &Page,
     target: Target<'_>,
 ) -> Result<(), WriteError> {
+    let stored = current.stored();
     let touched = touched(&stored.page, next);
     if touched.is_empty() {
         return Ok(());
     }
     let keep = |key: &str| touched.iter().any(|t| t.eq_ignore_ascii_case(key));
     let first = |key: &str| key.split('.').next().unwrap_or_default().to_owned();
-    let refs: Vec<String> = hugo::references::all(&next.body)
-        .map(|(_, key)| key.as_str())
+    let refs: Vec<&String> = current
+        .body_keys()
+        .iter()
         .filter(|key| keep(&first(key)))
-        .map(str::to_owned)
         .collect();
     if refs.is_empty() {
         return Ok(());

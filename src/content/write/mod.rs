@@ -234,7 +234,7 @@ impl Writer<'_> {
                 self.metrics.write(label, false);
                 return Ok(current);
             }
-            validate(&model, stored, &next, target)?;
+            validate(&model, &current, &next, target)?;
             if hugo::url::published(&stored.file, &next.meta) != current.url() {
                 self.url_free(None, id, &stored.file, &next.meta)?;
             }
@@ -290,7 +290,7 @@ impl Writer<'_> {
         if next == stored.page {
             return Ok(current);
         }
-        validate(&model, stored, &next, target)?;
+        validate(&model, &current, &next, target)?;
         if hugo::url::published(&stored.file, &next.meta) != current.url() {
             self.url_free(set.as_ref(), id, &stored.file, &next.meta)?;
         }
@@ -760,7 +760,7 @@ impl Writer<'_> {
                     let page = merge::from_value(&model, &value)
                         .map_err(|e| WriteError::Invalid(prefixed(&draft.page, e.into_vec())))?;
                     match &live {
-                        Some(live) => validate(&model, live.stored(), &page, Target::Page)
+                        Some(live) => validate(&model, live, &page, Target::Page)
                             .map_err(|e| in_page(&draft.page, e))?,
                         None => {
                             let mut errors = Errors::default();

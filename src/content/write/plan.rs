@@ -307,3 +307,172 @@ fn new_version(revision: i64, now: Timestamp) -> Version {
         updated_at: now,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::read::stored::LANDING;
+    use crate::model::{Errors, Model, Pointer};
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    /// The landing page as seeded, at page revision 4, each section at revision 2.
+    fn landing() -> Stored {
+        let page = crate::hugo::parse_page(
+            crate::content::site::seed::BUILT_IN,
+            &Model::built_in(),
+            LANDING,
+        )
+        .unwrap();
+        let version = Version {
+            revision: 2,
+            updated_at: at("2026-11-25T12:00:00Z"),
+        };
+        Stored {
+            id: Arc::from(LANDING),
+            file: Arc::from("_index.md"),
+            versions: vec![version; page.sections().len()],
+            page,
+            revision: 4,
+            page_updated_at: version.updated_at,
+            source: None,
+        }
+    }
+
+    fn vision(quote: &str) -> crate::model::SectionContent {
+        let value = serde_json::json!({"type": "vision", "quote": quote});
+        Model::built_in()
+            .section("vision", &value, &Pointer::root(), &mut Errors::default())
+            .unwrap()
+    }
+
+    fn stored(before: Before<'_>, next: &Page, retired: &Retired) -> Planned {
+        let now = at("2026-12-07T08:00:00Z");
+        store(
+            before,
+            retired,
+            (LANDING, "_index.md", None),
+            next,
+            "ed",
+            now,
+        )
+    }
+
+    #[test]
+    fn a_section_edit_writes_one_section_revision_and_one_page_revision() {
+        let was = landing();
+        let mut next = was.page.clone();
+        next.replace_section("vision", vision("A new quote."));
+        let before = Before::Stored {
+            page: &was,
+            deleted: false,
+        };
+        let planned = stored(before, &next, &Retired::new());
+        let rows = planned.rows.unwrap();
+        assert_eq!((rows.previous, rows.revision), (Some(4), 5));
+        assert_eq!(rows.changes, r#"["/sections/vision"]"#);
+        assert_eq!(
+            (rows.metadata, rows.body),
+            (None, None),
+            "kept as they were"
+        );
+        assert_eq!(rows.sections.len(), 1, "{:?}", rows.sections);
+        let section = &rows.sections[0];
+        assert_eq!((section.id.as_str(), section.revision), ("vision", 3));
+        assert!(section.content.as_deref().unwrap().contains("A new quote."));
+        // The page as stored afterwards, built from what was written: only vision moved on.
+        let after = planned.stored.unwrap();
+        assert_eq!(after.revision, 5);
+        assert_eq!(after.version("vision").unwrap().revision, 3);
+        assert_eq!(
+            after.version("vision").unwrap().updated_at,
+            at("2026-12-07T08:00:00Z")
+        );
+        assert_eq!(after.version("teaser"), was.version("teaser"));
+        assert_eq!(planned.replaced.changed, ["vision"]);
+        assert_eq!(planned.replaced.unchanged, was.page.sections().len() - 1);
+    }
+
+    #[test]
+    fn the_same_page_writes_nothing() {
+        let was = landing();
+        let before = Before::Stored {
+            page: &was,
+            deleted: false,
+        };
+        let planned = stored(before, &was.page.clone(), &Retired::new());
+        assert!(planned.rows.is_none() && !planned.file_only);
+        assert_eq!(planned.stored.unwrap(), was);
+    }
+
+    #[test]
+    fn a_section_taken_off_and_put_back_continues_its_history() {
+        let was = landing();
+        let mut without = was.page.clone();
+        without.remove_section("vision");
+        let before = Before::Stored {
+            page: &was,
+            deleted: false,
+        };
+        let planned = stored(before, &without, &Retired::new());
+        let rows = planned.rows.unwrap();
+        assert_eq!(rows.changes, r#"["/sections"]"#);
+        let off = rows.sections.iter().find(|s| s.id == "vision").unwrap();
+        assert_eq!(
+            (off.position, off.revision, off.content.is_none()),
+            (None, 2, true)
+        );
+
+        let after = planned.stored.unwrap();
+        assert!(needs_history(
+            Before::Stored {
+                page: &after,
+                deleted: false
+            },
+            &was.page
+        ));
+        let retired = Retired::from([("vision".to_owned(), 2)]);
+        let back = Before::Stored {
+            page: &after,
+            deleted: false,
+        };
+        let rows = stored(back, &was.page, &retired).rows.unwrap();
+        let on = rows.sections.iter().find(|s| s.id == "vision").unwrap();
+        assert_eq!(
+            (on.revision, on.new),
+            (3, false),
+            "revision 3, not a new row"
+        );
+    }
+
+    #[test]
+    fn a_new_page_is_revision_one_and_a_deleted_page_comes_back_after_its_last() {
+        let was = landing();
+        let planned = stored(Before::New, &was.page, &Retired::new());
+        let rows = planned.rows.unwrap();
+        assert_eq!((rows.previous, rows.revision), (None, 1));
+        assert_eq!(rows.changes, r#"["created"]"#);
+        assert!(rows.metadata.is_some() && rows.body.is_some());
+        assert!(rows.sections.iter().all(|s| s.new && s.revision == 1));
+        assert!(planned.replaced.created);
+
+        let deleted = delete(&was, "ed", at("2026-12-07T08:00:00Z"));
+        let rows = deleted.rows.unwrap();
+        assert_eq!(
+            (rows.revision, rows.changes.as_str()),
+            (5, r#"["deleted"]"#)
+        );
+        assert!(rows.deleted_at.is_some() && deleted.stored.is_none());
+
+        let back = Before::Stored {
+            page: &was,
+            deleted: true,
+        };
+        let planned = stored(back, &was.page, &Retired::new());
+        let rows = planned.rows.unwrap();
+        assert_eq!(rows.changes, r#"["restored"]"#);
+        assert!(planned.replaced.created);
+    }
+}
