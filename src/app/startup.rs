@@ -7,13 +7,14 @@ use std::time::Duration;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use sqlx::{Connection, SqliteConnection, SqlitePool};
+use sqlx::{Connection, SqliteConnection};
 use tokio::task::JoinHandle;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::config::Settings;
 use crate::auth::{Throttle, Tokens};
+use crate::content::Store;
 use crate::content::change_sets::schedule;
 use crate::content::change_sets::{ChangeSet, ChangeSets};
 use crate::content::read::follow;
@@ -29,13 +30,12 @@ use crate::http::state::AppState;
 use crate::http::{openapi, security};
 use crate::model::Timestamp;
 use crate::ops::metrics::Metrics;
-use crate::storage::{db, health};
+use crate::storage::db;
 
 pub struct Application {
     port: u16,
     server: Server,
-    pool: SqlitePool,
-    writer: SqlitePool,
+    store: Store,
     tokens: Arc<Tokens>,
     background: [JoinHandle<()>; 5],
 }
@@ -49,17 +49,17 @@ impl Application {
             (None, Some(site)) => seed::Source::Site(site),
             (None, None) => seed::Source::Bundled,
         })?;
-        let pool = db::connect(&settings.database, settings.synchronous).await?;
+        let store = Store::open(&settings.database, settings.synchronous).await?;
         // A file this process may only read opens all the same (SQLite falls back to read-only),
         // and would answer every write with an error: refused here, in one line, instead.
-        if let Err(e) = health::probe(&mut *pool.acquire().await?).await {
-            let why = health::fault(&e).map_or("it refused a write", health::Fault::describe);
+        if let Err(e) = store.check_writable().await {
             anyhow::bail!(
-                "cannot write the database {}: {why} ({e})",
+                "cannot write the database {}: {e}",
                 settings.database.display()
             );
         }
-        let writer = db::writer(&settings.database, settings.synchronous).await?;
+        let pool = store.read_pool().clone();
+        let writer = store.write_pool().clone();
         let seeded = seed::seed_if_empty(&writer, &seed).await?;
         if seeded > 0 {
             tracing::info!(
@@ -93,8 +93,7 @@ impl Application {
         let state = web::Data::new(AppState {
             read: read.clone(),
             model: model_document(&active)?,
-            pool: pool.clone(),
-            writer: writer.clone(),
+            store: store.clone(),
             http: HttpSettings {
                 cache_control: settings.cache_control.clone(),
                 max_body: settings.max_body,
@@ -111,7 +110,6 @@ impl Application {
                 settings.event_heartbeat,
             ),
             deploy_report_timeout: settings.deploy_report_timeout,
-            health: Default::default(),
             previews: settings
                 .hugo_site
                 .clone()
@@ -120,7 +118,7 @@ impl Application {
         let api = openapi::openapi(&model);
         let allowed = routes::allowed_methods(&api);
         // Before the first request: a publish hands its feed rows over after this one.
-        let feed_seen = crate::storage::webhooks::feed_last(&mut *pool.acquire().await?).await?;
+        let feed_seen = crate::content::feed::last(&store).await?;
         read.feed.start_at(feed_seen);
         let mut server = HttpServer::new(move || {
             App::new()
@@ -166,27 +164,26 @@ impl Application {
             metrics.clone(),
             settings.reload_interval,
         ));
-        let flusher = tokio::spawn(record_token_use(writer.clone(), tokens.clone()));
+        let flusher = tokio::spawn(record_token_use(store.clone(), tokens.clone()));
         let scheduler = tokio::spawn(schedule::run(
-            writer.clone(),
+            store.clone(),
             read.clone(),
             metrics.clone(),
             settings.schedule_interval,
         ));
         let feeder = tokio::spawn(crate::content::feed::follow(
-            pool.clone(),
+            store.clone(),
             read.feed.clone(),
             settings.reload_interval,
         ));
         let deliverer = tokio::spawn(crate::webhooks::deliver::run(
-            pool.clone(),
+            store.clone(),
             settings.deliveries.clone(),
         ));
         Ok(Self {
             port,
             server,
-            pool,
-            writer,
+            store,
             tokens,
             background: [watcher, flusher, scheduler, deliverer, feeder],
         })
@@ -207,9 +204,8 @@ impl Application {
         for task in &self.background {
             task.abort();
         }
-        flush_token_use(&self.writer, &self.tokens).await;
-        self.writer.close().await;
-        self.pool.close().await;
+        flush_token_use(&self.store, &self.tokens).await;
+        self.store.close().await;
         result
     }
 }
@@ -230,16 +226,16 @@ fn model_document(active: &site::ActiveModel) -> anyhow::Result<Representation> 
 /// How often token uses are written to `tokens.last_used_at` (and once more at shutdown).
 const TOKEN_USE_FLUSH: Duration = Duration::from_secs(60);
 
-async fn record_token_use(pool: SqlitePool, tokens: Arc<Tokens>) {
+async fn record_token_use(store: Store, tokens: Arc<Tokens>) {
     let mut ticker = tokio::time::interval(TOKEN_USE_FLUSH);
     loop {
         ticker.tick().await;
-        flush_token_use(&pool, &tokens).await;
+        flush_token_use(&store, &tokens).await;
     }
 }
 
-async fn flush_token_use(pool: &SqlitePool, tokens: &Tokens) {
-    if let Err(e) = tokens.flush(pool).await {
+async fn flush_token_use(store: &Store, tokens: &Tokens) {
+    if let Err(e) = tokens.flush(store).await {
         tracing::warn!(
             error = format!("{e:#}"),
             "cannot record when tokens were last used"

@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use clap::Subcommand;
-use sqlx::SqlitePool;
 
 use super::{Scope, Secret, check_name, hash};
 use crate::model::Timestamp;
+use crate::storage::Store;
 use crate::storage::db;
-use crate::storage::{self, tokens::TokenRow};
+use crate::storage::tokens::TokenRow;
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -42,29 +42,29 @@ pub enum TokenCommand {
 /// Runs a `token` subcommand against the database at `database`.
 pub async fn run(database: &Path, command: TokenCommand) -> anyhow::Result<()> {
     // Token changes are rare: always the most durable setting.
-    let pool = db::connect(database, db::Synchronous::Full).await?;
+    let store = Store::open(database, db::Synchronous::Full).await?;
     let result = match command {
         TokenCommand::Create {
             name,
             scope,
             expires_in,
-        } => create(&pool, &name, scope, expires_in)
+        } => create(&store, &name, scope, expires_in)
             .await
             .map(|secret| println!("{}", secret.expose())),
-        TokenCommand::List => list(&pool).await.map(|rows| print!("{}", table(&rows))),
-        TokenCommand::Revoke { name } => revoke(&pool, &name).await.map(|revoked| {
+        TokenCommand::List => list(&store).await.map(|rows| print!("{}", table(&rows))),
+        TokenCommand::Revoke { name } => revoke(&store, &name).await.map(|revoked| {
             if !revoked {
                 eprintln!("gen3-content: token {name:?} was already revoked");
             }
         }),
     };
-    pool.close().await;
+    store.close().await;
     result
 }
 
 /// Stores a new token and returns its secret, which exists nowhere else.
 pub async fn create(
-    pool: &SqlitePool,
+    store: &Store,
     name: &str,
     scope: Scope,
     expires_in_days: Option<i64>,
@@ -89,28 +89,21 @@ pub async fn create(
         revoked_at: None,
         last_used_at: None,
     };
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if storage::tokens::exists(&mut tx, name).await? {
+    if !store.create_token(&row).await? {
         anyhow::bail!("a token named {name:?} already exists (names of revoked tokens stay taken)");
     }
-    storage::tokens::insert(&mut tx, &row).await?;
-    tx.commit().await?;
     Ok(secret)
 }
 
-pub async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<TokenRow>> {
-    Ok(storage::tokens::all(&mut *pool.acquire().await?).await?)
+pub async fn list(store: &Store) -> anyhow::Result<Vec<TokenRow>> {
+    Ok(store.tokens().await?)
 }
 
 /// Revokes `name`; `false` if it already was. An unknown name is an error.
-pub async fn revoke(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if !storage::tokens::exists(&mut tx, name).await? {
-        anyhow::bail!("there is no token named {name:?}");
-    }
-    let revoked = storage::tokens::revoke(&mut tx, name, &Timestamp::now().to_rfc3339()).await?;
-    tx.commit().await?;
-    Ok(revoked)
+pub async fn revoke(store: &Store, name: &str) -> anyhow::Result<bool> {
+    Ok(store
+        .revoke_token(name, &Timestamp::now().to_rfc3339())
+        .await?)
 }
 
 /// `token list` output: aligned columns, `-` for none.

@@ -28,7 +28,7 @@ pub enum AuthError {
     #[error("this needs a token with the {} scope", .0.as_str())]
     Forbidden(Scope),
     #[error("the token could not be looked up")]
-    Database(#[from] sqlx::Error),
+    Storage(#[from] crate::storage::StorageError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

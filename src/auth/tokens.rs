@@ -4,12 +4,11 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use sqlx::{SqliteConnection, SqlitePool};
 
 use super::AuthError;
 use super::{Scope, hash};
 use crate::model::Timestamp;
-use crate::storage;
+use crate::storage::Store;
 
 /// Who made a request: the token's name (the author of what it writes) and its scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +37,7 @@ impl Tokens {
     /// (that would take a preimage); the secret itself is never compared.
     pub async fn authorize(
         &self,
-        conn: &mut SqliteConnection,
+        store: &Store,
         header: Option<&str>,
         needed: Scope,
     ) -> Result<Principal, AuthError> {
@@ -58,7 +57,7 @@ impl Tokens {
                 ));
             }
         };
-        let row = storage::tokens::unrevoked_by_hash(conn, &hash(secret)).await?;
+        let row = store.token_by_hash(&hash(secret)).await?;
         let token =
             row.ok_or_else(|| unauthorized("the token is not valid (unknown or revoked)", true))?;
         let scope = Scope::from_name(&token.scope)
@@ -87,16 +86,16 @@ impl Tokens {
     }
 
     /// Writes the recorded uses to `tokens.last_used_at`, in one transaction.
-    pub async fn flush(&self, pool: &SqlitePool) -> anyhow::Result<()> {
+    pub async fn flush(&self, store: &Store) -> anyhow::Result<()> {
         let used = std::mem::take(&mut *self.used.lock().expect("the lock is never poisoned"));
         if used.is_empty() {
             return Ok(());
         }
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        for (name, at) in &used {
-            storage::tokens::touch(&mut tx, name, &at.to_rfc3339()).await?;
-        }
-        tx.commit().await?;
+        let used: Vec<_> = used
+            .into_iter()
+            .map(|(name, at)| (name, at.to_rfc3339()))
+            .collect();
+        store.touch_tokens(&used).await?;
         Ok(())
     }
 }

@@ -5,14 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use sqlx::Connection;
 
 use super::page_file::counted;
 use super::site::read_model;
-use crate::content::site::{self, Breakage};
+use crate::content::site::{self, Breakage, operations};
+use crate::content::{Store, Synchronous};
 use crate::hugo::site::read_dir;
 use crate::model::infer::infer;
-use crate::storage::db;
 
 /// The author of a model version that `model apply` stores.
 pub const AUTHOR: &str = "model apply";
@@ -37,21 +36,20 @@ pub enum ModelCommand {
 pub async fn run(database: &Path, command: ModelCommand) -> anyhow::Result<()> {
     match command {
         ModelCommand::Show => {
-            let pool = db::connect(database, db::Synchronous::Full).await?;
-            let model = site::current_model(&mut *pool.acquire().await?).await?;
-            pool.close().await;
+            let store = Store::open(database, Synchronous::Full).await?;
+            let model = operations::model(&store).await;
+            store.close().await;
+            let model = model?;
             eprintln!("content model version {}", model.version);
             std::io::stdout().lock().write_all(model.text.as_bytes())?;
             Ok(())
         }
         ModelCommand::Check { file } => {
             let (_, model) = read_model(&file)?;
-            let pool = db::connect(database, db::Synchronous::Full).await?;
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let current = site::current_model(&mut tx).await?;
-            let pages = site::stored_pages(&mut tx, &current.model).await?;
-            tx.commit().await?;
+            let store = Store::open(database, Synchronous::Full).await?;
+            let stored = operations::site(&store).await;
+            store.close().await;
+            let (_, pages) = stored?;
             let broken = site::breakages(&model, &pages);
             report(&file, &broken)?;
             println!(
@@ -63,19 +61,18 @@ pub async fn run(database: &Path, command: ModelCommand) -> anyhow::Result<()> {
         }
         ModelCommand::Apply { file } => {
             let (text, model) = read_model(&file)?;
-            let pool = db::connect(database, db::Synchronous::Full).await?;
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-            match site::apply_model(&mut tx, &text, &model, AUTHOR).await? {
+            let store = Store::open(database, Synchronous::Full).await?;
+            let applied = operations::apply(&store, &text, &model, AUTHOR).await;
+            store.close().await;
+            match applied? {
                 Ok(version) => {
-                    tx.commit().await?;
                     println!(
                         "applied {} as content model version {version}",
                         file.display()
                     );
                     Ok(())
                 }
-                // Rolled back when dropped: nothing changes.
+                // Nothing changed.
                 Err(broken) => report(&file, &broken),
             }
         }

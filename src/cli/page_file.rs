@@ -8,14 +8,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
-use sqlx::Connection;
 
 use crate::content::read::stored::{self as store, LANDING};
-use crate::content::site;
+use crate::content::site::{self, operations};
 use crate::content::write::plan::Replaced;
+use crate::content::{Store, Synchronous};
 use crate::hugo::{self, Finding, Report};
 use crate::model::Page;
-use crate::storage::db;
 
 /// The author of the revisions an import writes.
 pub const AUTHOR: &str = "import";
@@ -126,20 +125,16 @@ pub async fn import(database: &Path, args: &ImportArgs) -> anyhow::Result<()> {
 /// transaction.
 async fn store_page(database: &Path, page: &Page, text: &str) -> anyhow::Result<Replaced> {
     // An import is rare and replaces everything: always the most durable setting.
-    let pool = db::connect(database, db::Synchronous::Full).await?;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let store = Store::open(database, Synchronous::Full).await?;
     let input = site::PageInput {
         id: LANDING.to_owned(),
         file: store::LANDING_FILE.to_owned(),
         page: page.clone(),
         source: Some(text.to_owned()),
     };
-    let replaced = site::import_page(&mut tx, &input, AUTHOR).await?;
-    tx.commit().await?;
-    drop(conn);
-    pool.close().await;
-    Ok(replaced)
+    let replaced = operations::import_one(&store, &input, AUTHOR).await;
+    store.close().await;
+    replaced
 }
 
 /// `export`: the stored page as a Hugo page file, on stdout or into `--output`.
@@ -153,14 +148,12 @@ pub async fn export(database: &Path, args: &ExportArgs) -> anyhow::Result<()> {
             database.display()
         );
     }
-    let pool = db::connect(database, db::Synchronous::Full).await?;
-    let mut conn = pool.acquire().await?;
-    let model = site::current_model(&mut conn).await?.model;
-    let stored = store::load(&mut conn, &model, LANDING)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the database holds no landing page ({LANDING})"))?;
-    drop(conn);
-    pool.close().await;
+    let store = Store::open(database, Synchronous::Full).await?;
+    let landing = operations::landing(&store).await;
+    store.close().await;
+    let (model, stored) = landing?;
+    let stored =
+        stored.ok_or_else(|| anyhow::anyhow!("the database holds no landing page ({LANDING})"))?;
     let text = hugo::export_page(&stored.page, stored.source.as_deref(), &model);
     match &args.output {
         None => std::io::stdout()

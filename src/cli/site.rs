@@ -5,17 +5,15 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use sqlx::Connection;
 
 use super::page_file::{AUTHOR, counted, write_atomically};
 use crate::content::read::stored::LANDING;
-use crate::content::site::{self, ActiveModel, Findings, Imported, read_site};
+use crate::content::site::{ActiveModel, Findings, Imported, operations, read_site};
+use crate::content::{Store, Synchronous};
 use crate::hugo::site::read_dir;
 use crate::model::definition::Model;
-use crate::storage::db;
 
 fn print(found: &Findings, skipped: &[String]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -64,9 +62,9 @@ pub async fn model_of(database: &Path) -> anyhow::Result<ActiveModel> {
     if !database.exists() {
         return Ok(ActiveModel::built_in());
     }
-    let pool = db::connect(database, db::Synchronous::Full).await?;
-    let model = site::current_model(&mut *pool.acquire().await?).await;
-    pool.close().await;
+    let store = Store::open(database, Synchronous::Full).await?;
+    let model = operations::model(&store).await;
+    store.close().await;
     model
 }
 
@@ -128,20 +126,11 @@ pub async fn import(database: &Path, root: &Path, model_file: Option<&Path>) -> 
             root.display()
         );
     }
-    let pool = db::connect(database, db::Synchronous::Full).await?;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    // What is stored was stored under the model in force before this import.
-    let before = site::active_model(&mut tx).await?.model;
-    let version = match &given {
-        Some((text, _)) => Some(site::store_model(&mut tx, text, AUTHOR).await?),
-        None => None,
-    };
-    let model = Arc::new(model);
-    let imported = site::import_pages(&mut tx, (&before, &model), &inputs, AUTHOR, true).await?;
-    tx.commit().await?;
-    drop(conn);
-    pool.close().await;
+    let store = Store::open(database, Synchronous::Full).await?;
+    let given = given.as_ref().map(|(text, _)| text.as_str());
+    let outcome = operations::import(&store, given, model, &inputs, AUTHOR).await;
+    store.close().await;
+    let (version, imported) = outcome?;
     if let Some(version) = version {
         println!("applied the content model as version {version}");
     }
@@ -178,15 +167,11 @@ pub async fn export(database: &Path, root: &Path) -> anyhow::Result<()> {
             database.display()
         );
     }
-    let pool = db::connect(database, db::Synchronous::Full).await?;
-    let mut conn = pool.acquire().await?;
-    // One read transaction: every file from the same state of the site.
-    let mut tx = conn.begin().await?;
-    let model = site::current_model(&mut tx).await?;
-    let pages = site::stored_pages(&mut tx, &model.model).await?;
-    tx.commit().await?;
-    drop(conn);
-    pool.close().await;
+    let store = Store::open(database, Synchronous::Full).await?;
+    // Every file from the same state of the site.
+    let stored = operations::site(&store).await;
+    store.close().await;
+    let (_, pages) = stored?;
     for page in &pages {
         let path = root.join(&page.file);
         if let Some(dir) = path.parent() {

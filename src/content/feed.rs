@@ -7,11 +7,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use tokio::sync::{Notify, broadcast};
 
-use crate::storage;
-use crate::storage::webhooks::FeedRow;
+pub use crate::storage::webhooks::FeedRow;
+use crate::storage::{self, StorageError, Store};
 
 /// How many changes a slow stream may fall behind before it re-reads them from the database.
 const BUFFERED: usize = 1024;
@@ -78,18 +77,24 @@ impl Feed {
     }
 }
 
+/// The id of the last change published (0: none yet).
+pub async fn last(store: &Store) -> Result<i64, StorageError> {
+    Ok(storage::webhooks::feed_last(&mut *store.reader().await?).await?)
+}
+
+/// Up to `limit` changes after change `after`, in order.
+pub async fn after(store: &Store, after: i64, limit: i64) -> Result<Vec<FeedRow>, StorageError> {
+    Ok(storage::webhooks::feed_after(&mut *store.reader().await?, after, limit).await?)
+}
+
 /// Broadcasts every feed row after the last one sent, as they are committed.
-pub async fn follow(pool: SqlitePool, feed: Arc<Feed>, every: Duration) {
+pub async fn follow(store: Store, feed: Arc<Feed>, every: Duration) {
     loop {
         // Whichever comes first: this server's publish, or the interval for everyone else's.
         let _ = tokio::time::timeout(every, feed.published.notified()).await;
         loop {
             let seen = *feed.sent.lock().expect("the lock is never poisoned");
-            let rows = match pool.acquire().await {
-                Ok(mut conn) => storage::webhooks::feed_after(&mut conn, seen, 1000).await,
-                Err(e) => Err(e),
-            };
-            let rows = match rows {
+            let rows = match after(&store, seen, 1000).await {
                 Ok(rows) => rows,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot read the change feed");

@@ -8,6 +8,11 @@
 
 pub mod change_sets;
 pub mod feed;
+pub mod history;
 pub mod read;
 pub mod site;
 pub mod write;
+
+pub use crate::storage::db::Synchronous;
+pub use crate::storage::health::{Fault, Health};
+pub use crate::storage::{Connections, Failure, Missing, StorageError, Store};

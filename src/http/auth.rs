@@ -93,11 +93,10 @@ impl Presented {
         if let (Some((throttle, client)), Some(_)) = (throttle, &header) {
             throttle.check(client, now).map_err(too_many)?;
         }
-        let mut conn = self.app.pool.acquire().await?;
         let result = self
             .app
             .tokens
-            .authorize(&mut conn, header.as_deref(), needed)
+            .authorize(&self.app.store, header.as_deref(), needed)
             .await;
         if let (Some((throttle, client)), Some(_)) = (throttle, &header) {
             match &result {

@@ -21,13 +21,13 @@ use actix_web::http::header;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpRequest};
 
+use crate::content::{Fault, Health};
 use crate::http::error::{PendingProblem, problem_fallback};
 use crate::http::limits;
 use crate::http::security::{self, CrossOrigin};
 use crate::http::state::App;
 use crate::ops::metrics::Metrics;
 use crate::ops::telemetry::{self, REQUEST_ID, RequestId};
-use crate::storage::health::{Fault, Health};
 
 /// Wraps the application (`App::wrap(Edge::new(..))`). It holds what it needs itself rather
 /// than finding it in the application's data on every request.
@@ -125,7 +125,7 @@ where
                     res
                 }
             };
-            record_write(&app.health, &method, &res);
+            record_write(app.store.health(), &method, &res);
             Ok(finish(res, &app.metrics, &id, &method, start))
         })
     }

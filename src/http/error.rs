@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 
 use crate::auth::{AuthError, Scope};
 use crate::content::write::{PublishError, WriteError};
+use crate::content::{Failure, Fault, Missing, StorageError};
 use crate::model::merge::FieldChange;
 use crate::model::{FieldError, Pointer};
-use crate::storage::health::{self, Fault};
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -79,11 +79,11 @@ pub enum ApiError {
     #[error("{}", invalid_count(.0))]
     InvalidFields(Vec<FieldError>),
     #[error("the database is unavailable")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] StorageError),
     /// The database cannot take a write now (a full disk, a file it may not write): nothing was
     /// stored, and the same request can succeed once an operator has made room.
     #[error("{}: nothing was stored; try again later", .0.describe())]
-    StorageFault(Fault, #[source] sqlx::Error),
+    StorageFault(Fault, #[source] StorageError),
     /// `/_status` while the last write failed with this fault.
     #[error("writes fail: {}", .0.describe())]
     Unwritable(Fault),
@@ -124,28 +124,34 @@ pub fn excerpt(input: &str) -> String {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
+impl From<StorageError> for ApiError {
     /// A database that stays locked (another process holding the write lock past the busy
     /// timeout) or a pool with no free connection is a temporary condition, not a bug; so is a
     /// full disk or a file that cannot be written.
-    fn from(e: sqlx::Error) -> Self {
-        if let Some(fault) = health::fault(&e) {
-            return Self::StorageFault(fault, e);
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(missing) => Self::NotFound(not_found(&missing)),
+            StorageError::Stale => Self::Conflict(format!(
+                "{e}, three times in a row while this write was made: send it again"
+            )),
+            StorageError::Internal(why) => Self::Internal(anyhow::anyhow!(why)),
+            StorageError::Database(_) => match e.failure() {
+                Some(Failure::Fault(fault)) => Self::StorageFault(fault, e),
+                Some(Failure::Busy) => Self::Unavailable(e),
+                _ => Self::Internal(e.into()),
+            },
         }
-        let busy = match &e {
-            sqlx::Error::PoolTimedOut => true,
-            // SQLITE_BUSY and its extended codes (the low byte is the primary code).
-            sqlx::Error::Database(db) => db
-                .code()
-                .and_then(|c| c.parse::<i32>().ok())
-                .is_some_and(|c| c & 0xff == 5),
-            _ => false,
-        };
-        if busy {
-            Self::Unavailable(e)
-        } else {
-            Self::Internal(e.into())
-        }
+    }
+}
+
+/// The detail of a 404 for what storage did not find, quoting the client's input cut short.
+fn not_found(missing: &Missing) -> String {
+    match missing {
+        Missing::Page(id) => format!("there is no page {:?}", excerpt(id)),
+        Missing::Section(id) => format!("there is no section named {:?}", excerpt(id)),
+        Missing::Token(name) => format!("there is no token named {:?}", excerpt(name)),
+        Missing::Delivery(id) => format!("there is no delivery {:?}", excerpt(id)),
+        other => other.to_string(),
     }
 }
 
@@ -157,7 +163,7 @@ impl From<AuthError> for ApiError {
                 token_sent,
             },
             AuthError::Forbidden(scope) => Self::Forbidden(scope),
-            AuthError::Database(e) => e.into(),
+            AuthError::Storage(e) => e.into(),
             AuthError::Internal(e) => Self::Internal(e),
         }
     }
@@ -179,18 +185,8 @@ impl From<WriteError> for ApiError {
             WriteError::References(errors) | WriteError::Invalid(errors) => {
                 Self::InvalidFields(errors)
             }
-            WriteError::NoSection(id) => {
-                Self::NotFound(format!("there is no section named {:?}", excerpt(&id)))
-            }
-            WriteError::NoPage(id) => {
-                Self::NotFound(format!("there is no page {:?}", excerpt(&id)))
-            }
-            WriteError::NoChangeSet(id) => Self::NotFound(format!("there is no change set {id}")),
             WriteError::Conflict(detail) => Self::Conflict(detail),
-            WriteError::Database(e) => e.into(),
-            WriteError::Storage(e) => Self::Conflict(format!(
-                "{e}, three times in a row while this write was made: send it again"
-            )),
+            WriteError::Storage(e) => e.into(),
             WriteError::Internal(e) => Self::Internal(e),
         }
     }

@@ -2,9 +2,8 @@
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
-
 use crate::auth::{Throttle, Tokens};
+use crate::content::Store;
 use crate::content::read::representation::Representation;
 use crate::content::read::snapshot::ReadModel;
 use crate::http::routes::HttpSettings;
@@ -19,9 +18,8 @@ pub struct AppState {
     pub read: Arc<ReadModel>,
     /// `GET /model`: the content model the server started with.
     pub model: Representation,
-    pub pool: SqlitePool,
-    /// The connection every write transaction runs on (see `storage::db::writer`).
-    pub writer: SqlitePool,
+    /// The database, reached through the content layer's operations.
+    pub store: Store,
     pub http: HttpSettings,
     pub metrics: Arc<Metrics>,
     pub tokens: Arc<Tokens>,
@@ -31,8 +29,6 @@ pub struct AppState {
     pub events: crate::http::routes::events::Streams,
     /// How long a published change set waits for a build's report before it shows `unknown`.
     pub deploy_report_timeout: std::time::Duration,
-    /// Whether the database takes writes: the last write's outcome, for `/_status`.
-    pub health: crate::storage::health::Health,
     /// Change sets' previews built with the site's Hugo checkout (`--hugo-site`), if any.
     pub previews: Option<crate::content::change_sets::preview::Previews>,
 }

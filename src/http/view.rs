@@ -18,7 +18,8 @@ use arc_swap::Guard;
 use futures_util::future::Either;
 
 use crate::auth::Scope;
-use crate::content::change_sets::State;
+use crate::content::StorageError;
+use crate::content::change_sets::{State, listing};
 use crate::content::read::snapshot::Site;
 use crate::content::write::Destination;
 use crate::http::auth::Presented;
@@ -137,14 +138,13 @@ pub fn no_change_set(id: i64) -> ApiError {
 /// `409`, as it is for the change set's own operations; a read a `404` that says so), or there
 /// is none (`404`). Asks the database, but only on this path, never for a view that exists.
 pub async fn not_open(app: &App, id: i64, write: bool) -> ApiError {
-    let row = match app.pool.acquire().await {
-        Ok(mut conn) => crate::storage::change_sets::get(&mut conn, id).await,
-        Err(e) => Err(e),
-    };
-    let state = match row.map(|row| row.map(|row| State::parse(&row.state))) {
-        Ok(Some(Ok(state))) => state,
-        Ok(Some(Err(e))) => return ApiError::Internal(e),
-        Ok(None) => return no_change_set(id),
+    let state = match listing::row(&app.store, id)
+        .await
+        .map(|row| State::parse(&row.state))
+    {
+        Ok(Ok(state)) => state,
+        Ok(Err(e)) => return ApiError::Internal(e),
+        Err(StorageError::NotFound(_)) => return no_change_set(id),
         Err(e) => return ApiError::from(e),
     };
     let (name, hint) = match state {

@@ -14,7 +14,6 @@ use prometheus::{
     Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
     Registry, TextEncoder,
 };
-use sqlx::SqlitePool;
 
 /// How many children a worker keeps before it starts again: more than this API has routes times
 /// the statuses they answer, so that in practice each is looked up once.
@@ -299,20 +298,20 @@ impl Metrics {
 
     /// Everything, in the Prometheus text format; the pool gauges are read now, and the read
     /// model's size is the `(pages, bytes)` given.
-    pub fn render(&self, pool: &SqlitePool, read_model: (usize, usize)) -> String {
+    pub fn render(&self, pool: crate::storage::Connections, read_model: (usize, usize)) -> String {
         self.served
             .with_label_values(&["pages"])
             .set(read_model.0 as i64);
         self.served
             .with_label_values(&["bytes"])
             .set(read_model.1 as i64);
-        let open = i64::from(pool.size());
-        let idle = pool.num_idle() as i64;
+        let open = i64::from(pool.open);
+        let idle = pool.idle as i64;
         for (state, value) in [
             ("open", open),
             ("idle", idle),
             ("in_use", open - idle),
-            ("max", i64::from(pool.options().get_max_connections())),
+            ("max", i64::from(pool.max)),
         ] {
             self.pool.with_label_values(&[state]).set(value);
         }

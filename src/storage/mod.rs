@@ -12,10 +12,12 @@ pub mod page;
 pub mod publish;
 pub mod revisions;
 pub mod sections;
+mod store;
 pub mod tokens;
 pub mod webhooks;
 
-pub use error::StorageError;
+pub use error::{Failure, Missing, StorageError};
+pub use store::{Connections, Store};
 
 use sqlx::SqliteConnection;
 

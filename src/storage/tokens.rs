@@ -2,6 +2,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::{Missing, StorageError};
+
 #[derive(Debug, Clone)]
 pub struct TokenRow {
     pub name: String,
@@ -85,4 +87,49 @@ pub async fn touch(conn: &mut SqliteConnection, name: &str, at: &str) -> sqlx::R
     .execute(conn)
     .await?;
     Ok(())
+}
+
+impl super::Store {
+    /// The unrevoked token whose secret hashes to `hash`.
+    pub async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRow>, StorageError> {
+        Ok(unrevoked_by_hash(&mut *self.reader().await?, hash).await?)
+    }
+
+    /// Every token, revoked or not.
+    pub async fn tokens(&self) -> Result<Vec<TokenRow>, StorageError> {
+        Ok(all(&mut *self.reader().await?).await?)
+    }
+
+    /// Stores a new token; `false` (and nothing stored) if one of that name exists, revoked or
+    /// not.
+    pub async fn create_token(&self, row: &TokenRow) -> Result<bool, StorageError> {
+        let mut tx = self.begin_write().await?;
+        if exists(&mut tx, &row.name).await? {
+            return Ok(false);
+        }
+        insert(&mut tx, row).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Revokes token `name` at `at`; `false` if it already was.
+    pub async fn revoke_token(&self, name: &str, at: &str) -> Result<bool, StorageError> {
+        let mut tx = self.begin_write().await?;
+        if !exists(&mut tx, name).await? {
+            return Err(StorageError::NotFound(Missing::Token(name.to_owned())));
+        }
+        let revoked = revoke(&mut tx, name, at).await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    /// Records when each of `used` (name, time) was last used, in one transaction.
+    pub async fn touch_tokens(&self, used: &[(String, String)]) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        for (name, at) in used {
+            touch(&mut tx, name, at).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -3,6 +3,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::{Missing, StorageError};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookRow {
     pub id: i64,
@@ -353,4 +355,147 @@ pub async fn redeliver(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A delivery and its attempts.
+pub type Logged = (DeliveryRow, Vec<AttemptRow>);
+
+impl super::Store {
+    /// Adds a webhook for `url` with `secret`; returns its id.
+    pub async fn add_webhook(
+        &self,
+        url: &str,
+        secret: &str,
+        at: &str,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let id = insert(&mut tx, url, secret, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Every webhook, removed or not, oldest first.
+    pub async fn webhooks(&self) -> Result<Vec<WebhookRow>, StorageError> {
+        Ok(all(&mut *self.reader().await?).await?)
+    }
+
+    /// Removes webhook `id` at `at`; `false` if there is no active one of that id.
+    pub async fn remove_webhook(&self, id: i64, at: &str) -> Result<bool, StorageError> {
+        Ok(remove(&mut *self.writer().await?, id, at).await?)
+    }
+
+    /// Up to `limit` deliveries to webhook `id`, newest first, with their attempts.
+    pub async fn webhook_deliveries(
+        &self,
+        id: i64,
+        limit: i64,
+    ) -> Result<Vec<Logged>, StorageError> {
+        let conn = &mut *self.reader().await?;
+        if get(conn, id).await?.is_none() {
+            return Err(StorageError::NotFound(Missing::Webhook(id)));
+        }
+        let mut log = Vec::new();
+        for delivery in deliveries_of(conn, id, limit).await? {
+            let attempts = attempts(conn, &delivery.id).await?;
+            log.push((delivery, attempts));
+        }
+        Ok(log)
+    }
+
+    /// Makes delivery `id` due at `now` again, retried until `give_up_at`.
+    pub async fn redeliver(
+        &self,
+        id: &str,
+        now: &str,
+        give_up_at: &str,
+    ) -> Result<(), StorageError> {
+        if !redeliver(&mut *self.writer().await?, id, now, give_up_at).await? {
+            return Err(StorageError::NotFound(Missing::Delivery(id.to_owned())));
+        }
+        Ok(())
+    }
+
+    /// The deliveries due at `now` that no server holds.
+    pub async fn due_deliveries(&self, now: &str) -> Result<Vec<String>, StorageError> {
+        Ok(due(&mut *self.reader().await?, now).await?)
+    }
+
+    /// Holds delivery `id` until `until`, if it is still due and free at `now`.
+    pub async fn lease_delivery(
+        &self,
+        id: &str,
+        now: &str,
+        until: &str,
+    ) -> Result<bool, StorageError> {
+        Ok(lease(&mut *self.writer().await?, id, now, until).await?)
+    }
+
+    /// Whether an active webhook has outbox rows it has not been sent, the oldest from before
+    /// `ready`: a look without the write lock.
+    pub async fn deliveries_to_gather(&self, ready: &str) -> Result<bool, StorageError> {
+        let conn = &mut *self.reader().await?;
+        for webhook in all(conn).await? {
+            if webhook.removed_at.is_none()
+                && let Some((_, _, since)) = unsent(conn, webhook.cursor).await?
+                && since.as_str() <= ready
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// In one transaction, one delivery per active webhook of the outbox rows it has not been
+    /// sent, the oldest from before `ready`: `make(webhook, first, last)` is the row.
+    pub async fn gather_deliveries(
+        &self,
+        ready: &str,
+        mut make: impl FnMut(i64, i64, i64) -> Result<DeliveryRow, StorageError>,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        for webhook in all(&mut tx).await? {
+            if webhook.removed_at.is_some() {
+                continue;
+            }
+            let Some((first, last, since)) = unsent(&mut tx, webhook.cursor).await? else {
+                continue;
+            };
+            if since.as_str() > ready {
+                continue; // the window is still open
+            }
+            insert_delivery(&mut tx, &make(webhook.id, first, last)?).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Delivery `id` and its webhook.
+    pub async fn delivery(&self, id: &str) -> Result<(DeliveryRow, WebhookRow), StorageError> {
+        let conn = &mut *self.reader().await?;
+        let delivery = delivery(conn, id)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(Missing::Delivery(id.to_owned())))?;
+        let webhook = get(conn, delivery.webhook)
+            .await?
+            .ok_or(StorageError::NotFound(Missing::Webhook(delivery.webhook)))?;
+        Ok((delivery, webhook))
+    }
+
+    /// The outbox's events `first..=last`, in order.
+    pub async fn outbox_events(&self, first: i64, last: i64) -> Result<Vec<String>, StorageError> {
+        Ok(events(&mut *self.reader().await?, first, last).await?)
+    }
+
+    /// Logs an attempt of a delivery and what follows from it (see [`record_attempt`]).
+    pub async fn record_attempt(
+        &self,
+        attempt: &AttemptRow,
+        state: &str,
+        next_attempt_at: &str,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        record_attempt(&mut tx, attempt, state, next_attempt_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

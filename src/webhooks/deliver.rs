@@ -10,10 +10,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use sqlx::SqlitePool;
-
 use crate::model::timestamp::stamp;
-use crate::storage;
+use crate::storage::Store;
 use crate::storage::webhooks::{AttemptRow, DeliveryRow};
 use crate::webhooks::sign;
 
@@ -44,7 +42,7 @@ impl Default for DeliverySettings {
     }
 }
 
-pub async fn run(pool: SqlitePool, settings: DeliverySettings) {
+pub async fn run(store: Store, settings: DeliverySettings) {
     let client = match reqwest::Client::builder()
         .timeout(settings.timeout)
         // A receiver answers; it does not send the event elsewhere.
@@ -62,7 +60,7 @@ pub async fn run(pool: SqlitePool, settings: DeliverySettings) {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(e) = work(&pool, &client, &settings).await {
+        if let Err(e) = work(&store, &client, &settings).await {
             tracing::error!(error = format!("{e:#}"), "cannot deliver webhooks");
         }
     }
@@ -71,22 +69,20 @@ pub async fn run(pool: SqlitePool, settings: DeliverySettings) {
 /// One look: new deliveries gathered, due ones sent (each in a task of its own, so that a slow
 /// receiver holds up no other).
 async fn work(
-    pool: &SqlitePool,
+    store: &Store,
     client: &reqwest::Client,
     settings: &DeliverySettings,
 ) -> anyhow::Result<()> {
-    gather(pool, settings).await?;
+    gather(store, settings).await?;
     let now = SystemTime::now();
-    let due = storage::webhooks::due(&mut *pool.acquire().await?, &stamp(now)).await?;
+    let due = store.due_deliveries(&stamp(now)).await?;
     for id in due {
         // Held for longer than an attempt can take; a server killed mid-attempt lets go then.
         let until = stamp(now + settings.timeout + Duration::from_secs(30));
-        let leased =
-            storage::webhooks::lease(&mut *pool.acquire().await?, &id, &stamp(now), &until).await?;
-        if leased {
-            let (pool, client, settings) = (pool.clone(), client.clone(), settings.clone());
+        if store.lease_delivery(&id, &stamp(now), &until).await? {
+            let (store, client, settings) = (store.clone(), client.clone(), settings.clone());
             tokio::spawn(async move {
-                if let Err(e) = attempt(&pool, &client, &settings, &id).await {
+                if let Err(e) = attempt(&store, &client, &settings, &id).await {
                     tracing::error!(delivery = id, error = format!("{e:#}"), "a delivery failed");
                 }
             });
@@ -97,55 +93,31 @@ async fn work(
 
 /// Makes one delivery per webhook of what was published since its last, once the oldest of it
 /// is a window old.
-async fn gather(pool: &SqlitePool, settings: &DeliverySettings) -> anyhow::Result<()> {
+async fn gather(store: &Store, settings: &DeliverySettings) -> anyhow::Result<()> {
     let now = SystemTime::now();
     let ready = stamp(now - settings.window);
     // A look first, without the write lock: most looks find nothing to gather, and a server's
     // background task should not take the database's write lock four times a second for
     // nothing (another process's writer would wait on it).
-    {
-        let conn = &mut *pool.acquire().await?;
-        let mut any = false;
-        for webhook in storage::webhooks::all(conn).await? {
-            if webhook.removed_at.is_none()
-                && let Some((_, _, since)) = storage::webhooks::unsent(conn, webhook.cursor).await?
-                && since <= ready
-            {
-                any = true;
-                break;
-            }
-        }
-        if !any {
-            return Ok(());
-        }
+    if !store.deliveries_to_gather(&ready).await? {
+        return Ok(());
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    for webhook in storage::webhooks::all(&mut tx).await? {
-        if webhook.removed_at.is_some() {
-            continue;
-        }
-        let Some((first, last, since)) = storage::webhooks::unsent(&mut tx, webhook.cursor).await?
-        else {
-            continue;
-        };
-        if since > ready {
-            continue; // the window is still open
-        }
-        let row = DeliveryRow {
-            id: message_id()?,
-            webhook: webhook.id,
-            created_at: stamp(now),
-            first_outbox: first,
-            last_outbox: last,
-            state: "pending".to_owned(),
-            next_attempt_at: stamp(now),
-            give_up_at: stamp(now + settings.give_up_after),
-            leased_until: None,
-            attempts: 0,
-        };
-        storage::webhooks::insert_delivery(&mut tx, &row).await?;
-    }
-    tx.commit().await?;
+    store
+        .gather_deliveries(&ready, |webhook, first, last| {
+            Ok(DeliveryRow {
+                id: message_id().map_err(crate::storage::StorageError::internal)?,
+                webhook,
+                created_at: stamp(now),
+                first_outbox: first,
+                last_outbox: last,
+                state: "pending".to_owned(),
+                next_attempt_at: stamp(now),
+                give_up_at: stamp(now + settings.give_up_after),
+                leased_until: None,
+                attempts: 0,
+            })
+        })
+        .await?;
     Ok(())
 }
 
@@ -159,13 +131,10 @@ fn message_id() -> anyhow::Result<String> {
 }
 
 /// The body of a delivery: the same bytes on every attempt.
-pub async fn body(pool: &SqlitePool, delivery: &DeliveryRow) -> anyhow::Result<Vec<u8>> {
-    let events = storage::webhooks::events(
-        &mut *pool.acquire().await?,
-        delivery.first_outbox,
-        delivery.last_outbox,
-    )
-    .await?;
+pub async fn body(store: &Store, delivery: &DeliveryRow) -> anyhow::Result<Vec<u8>> {
+    let events = store
+        .outbox_events(delivery.first_outbox, delivery.last_outbox)
+        .await?;
     let publishes: Vec<serde_json::Value> = events
         .iter()
         .map(|e| serde_json::from_str(e))
@@ -179,19 +148,13 @@ pub async fn body(pool: &SqlitePool, delivery: &DeliveryRow) -> anyhow::Result<V
 
 /// Sends delivery `id` once and logs the attempt.
 async fn attempt(
-    pool: &SqlitePool,
+    store: &Store,
     client: &reqwest::Client,
     settings: &DeliverySettings,
     id: &str,
 ) -> anyhow::Result<()> {
-    let conn = &mut *pool.acquire().await?;
-    let delivery = storage::webhooks::delivery(conn, id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("delivery {id} went away"))?;
-    let webhook = storage::webhooks::get(conn, delivery.webhook)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the webhook of delivery {id} went away"))?;
-    let body = body(pool, &delivery).await?;
+    let (delivery, webhook) = store.delivery(id).await?;
+    let body = body(store, &delivery).await?;
     let sent_at = SystemTime::now();
     let timestamp = sent_at
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -234,9 +197,7 @@ async fn attempt(
         latency_ms,
         excerpt,
     };
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    storage::webhooks::record_attempt(&mut tx, &row, state, &next).await?;
-    tx.commit().await?;
+    store.record_attempt(&row, state, &next).await?;
     tracing::info!(
         delivery = id,
         webhook = webhook.id,

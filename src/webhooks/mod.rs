@@ -6,10 +6,9 @@ pub mod sign;
 
 use std::path::Path;
 
-use sqlx::SqlitePool;
-
-use crate::storage;
 use crate::storage::db;
+use crate::storage::webhooks::{Logged, WebhookRow};
+use crate::storage::{StorageError, Store};
 
 /// `gen3-content webhook …`.
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -35,13 +34,13 @@ pub enum WebhookCommand {
 }
 
 pub async fn run(database: &Path, command: WebhookCommand) -> anyhow::Result<()> {
-    let pool = db::connect(database, db::Synchronous::Full).await?;
+    let store = Store::open(database, db::Synchronous::Full).await?;
     let result = match command {
-        WebhookCommand::Add { url } => add(&pool, &url).await.map(|(id, secret)| {
+        WebhookCommand::Add { url } => add(&store, &url).await.map(|(id, secret)| {
             eprintln!("webhook {id} sends to {url}; its signing secret (shown once):");
             println!("{secret}");
         }),
-        WebhookCommand::List => list(&pool).await.map(|hooks| {
+        WebhookCommand::List => list(&store).await.map_err(Into::into).map(|hooks| {
             for hook in hooks {
                 let state = hook
                     .removed_at
@@ -54,30 +53,33 @@ pub async fn run(database: &Path, command: WebhookCommand) -> anyhow::Result<()>
                 );
             }
         }),
-        WebhookCommand::Remove { id } => remove(&pool, id).await,
-        WebhookCommand::Deliveries { id, limit } => deliveries(&pool, id, limit).await.map(|log| {
-            for (delivery, attempts) in log {
-                println!(
-                    "{}  {}  {} attempt(s)  created {}  outbox {}..{}",
-                    delivery.id,
-                    delivery.state,
-                    delivery.attempts,
-                    delivery.created_at,
-                    delivery.first_outbox,
-                    delivery.last_outbox
-                );
-                for a in attempts {
-                    let status = a.status.map_or("-".to_owned(), |s| s.to_string());
+        WebhookCommand::Remove { id } => remove(&store, id).await,
+        WebhookCommand::Deliveries { id, limit } => deliveries(&store, id, limit)
+            .await
+            .map_err(Into::into)
+            .map(|log| {
+                for (delivery, attempts) in log {
                     println!(
-                        "  #{} {} {status} {} ms {}",
-                        a.attempt, a.at, a.latency_ms, a.excerpt
+                        "{}  {}  {} attempt(s)  created {}  outbox {}..{}",
+                        delivery.id,
+                        delivery.state,
+                        delivery.attempts,
+                        delivery.created_at,
+                        delivery.first_outbox,
+                        delivery.last_outbox
                     );
+                    for a in attempts {
+                        let status = a.status.map_or("-".to_owned(), |s| s.to_string());
+                        println!(
+                            "  #{} {} {status} {} ms {}",
+                            a.attempt, a.at, a.latency_ms, a.excerpt
+                        );
+                    }
                 }
-            }
-        }),
-        WebhookCommand::Redeliver { id } => redeliver(&pool, &id).await,
+            }),
+        WebhookCommand::Redeliver { id } => redeliver(&store, &id).await.map_err(Into::into),
     };
-    pool.close().await;
+    store.close().await;
     result
 }
 
@@ -93,7 +95,7 @@ pub fn shown(url: &str) -> String {
 }
 
 /// Adds a webhook for `url` (`http://` or `https://` with a host); returns its id and secret.
-pub async fn add(pool: &SqlitePool, url: &str) -> anyhow::Result<(i64, String)> {
+pub async fn add(store: &Store, url: &str) -> anyhow::Result<(i64, String)> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| anyhow::anyhow!("{url:?} is not a URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
@@ -108,57 +110,36 @@ pub async fn add(pool: &SqlitePool, url: &str) -> anyhow::Result<(i64, String)> 
     }
     let secret = sign::new_secret()?;
     let now = crate::model::Timestamp::now().to_rfc3339();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let id = storage::webhooks::insert(&mut tx, url, &secret, &now).await?;
-    tx.commit().await?;
+    let id = store.add_webhook(url, &secret, &now).await?;
     Ok((id, secret))
 }
 
-pub async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<storage::webhooks::WebhookRow>> {
-    Ok(storage::webhooks::all(&mut *pool.acquire().await?).await?)
+pub async fn list(store: &Store) -> Result<Vec<WebhookRow>, StorageError> {
+    store.webhooks().await
 }
 
-pub async fn remove(pool: &SqlitePool, id: i64) -> anyhow::Result<()> {
+pub async fn remove(store: &Store, id: i64) -> anyhow::Result<()> {
     let now = crate::model::Timestamp::now().to_rfc3339();
-    if !storage::webhooks::remove(&mut *pool.acquire().await?, id, &now).await? {
+    if !store.remove_webhook(id, &now).await? {
         anyhow::bail!("there is no active webhook {id}");
     }
     Ok(())
 }
 
-/// A delivery and its attempts.
-pub type Logged = (
-    storage::webhooks::DeliveryRow,
-    Vec<storage::webhooks::AttemptRow>,
-);
-
 /// Up to `limit` deliveries to webhook `id`, newest first, with their attempts.
-pub async fn deliveries(pool: &SqlitePool, id: i64, limit: i64) -> anyhow::Result<Vec<Logged>> {
-    let conn = &mut *pool.acquire().await?;
-    if storage::webhooks::get(conn, id).await?.is_none() {
-        anyhow::bail!("there is no webhook {id}");
-    }
-    let mut log = Vec::new();
-    for delivery in storage::webhooks::deliveries_of(conn, id, limit).await? {
-        let attempts = storage::webhooks::attempts(conn, &delivery.id).await?;
-        log.push((delivery, attempts));
-    }
-    Ok(log)
+pub async fn deliveries(store: &Store, id: i64, limit: i64) -> Result<Vec<Logged>, StorageError> {
+    store.webhook_deliveries(id, limit).await
 }
 
 /// Sends delivery `id` again, at once, retried for another day.
-pub async fn redeliver(pool: &SqlitePool, id: &str) -> anyhow::Result<()> {
+pub async fn redeliver(store: &Store, id: &str) -> Result<(), StorageError> {
     let now = std::time::SystemTime::now();
     let give_up = now + deliver::DeliverySettings::default().give_up_after;
-    let done = storage::webhooks::redeliver(
-        &mut *pool.acquire().await?,
-        id,
-        &crate::model::timestamp::stamp(now),
-        &crate::model::timestamp::stamp(give_up),
-    )
-    .await?;
-    if !done {
-        anyhow::bail!("there is no delivery {id}");
-    }
-    Ok(())
+    store
+        .redeliver(
+            id,
+            &crate::model::timestamp::stamp(now),
+            &crate::model::timestamp::stamp(give_up),
+        )
+        .await
 }

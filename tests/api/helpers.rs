@@ -8,6 +8,7 @@ use actix_web::dev::ServerHandle;
 use gen3_content::app::config::{ServeArgs, Settings};
 use gen3_content::app::startup::Application;
 use gen3_content::auth::{Scope, admin};
+use gen3_content::content::Store;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
@@ -51,12 +52,12 @@ pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
     let database = settings.database.clone();
     let n = TOKENS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (editor_name, reader_name) = (format!("editor{n}"), format!("reader{n}"));
-    let pool = gen3_content::storage::db::connect(&database, Default::default())
+    let store = Store::open(&database, Default::default())
         .await
         .expect("database");
-    let editor = create_token(&pool, &editor_name, Scope::Write).await;
-    let reader = create_token(&pool, &reader_name, Scope::Read).await;
-    pool.close().await;
+    let editor = create_token(&store, &editor_name, Scope::Write).await;
+    let reader = create_token(&store, &reader_name, Scope::Read).await;
+    store.close().await;
     let app = Application::build(settings)
         .await
         .expect("the application starts");
@@ -98,9 +99,9 @@ pub fn database_with_token(dir: &Path, name: &str) -> (PathBuf, String) {
 
 /// A token `name` of `scope` for `app`'s database, made as another process would; its secret.
 pub async fn token(app: &TestApp, name: &str, scope: Scope) -> String {
-    let pool = app.other_process().await;
-    let token = create_token(&pool, name, scope).await;
-    pool.close().await;
+    let store = app.store().await;
+    let token = create_token(&store, name, scope).await;
+    store.close().await;
     token
 }
 
@@ -122,8 +123,8 @@ pub async fn change_set_document(app: &TestApp, id: i64) -> Value {
 }
 
 /// Creates a token as `gen3-content token create` does; returns its secret.
-pub async fn create_token(pool: &SqlitePool, name: &str, scope: Scope) -> String {
-    admin::create(pool, name, scope, None)
+pub async fn create_token(store: &Store, name: &str, scope: Scope) -> String {
+    admin::create(store, name, scope, None)
         .await
         .expect("token created")
         .expose()
@@ -263,6 +264,13 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.await.unwrap().unwrap();
         }
+    }
+
+    /// The database as another process of the command line opens it.
+    pub async fn store(&self) -> Store {
+        Store::open(&self.database, Default::default())
+            .await
+            .expect("database")
     }
 
     /// Another process on the same database file, as an `import` would be.

@@ -53,11 +53,12 @@ async fn missing_bad_revoked_or_expired_tokens_are_401_with_a_challenge() {
     let app = spawn_app().await;
     let etag = app.etag("/sections/vision").await;
     let pool = app.other_process().await;
-    let revoked = create_token(&pool, "gone", gen3_content::auth::Scope::Write).await;
-    gen3_content::auth::admin::revoke(&pool, "gone")
+    let store = app.store().await;
+    let revoked = create_token(&store, "gone", gen3_content::auth::Scope::Write).await;
+    gen3_content::auth::admin::revoke(&store, "gone")
         .await
         .unwrap();
-    let expired = create_token(&pool, "old", gen3_content::auth::Scope::Write).await;
+    let expired = create_token(&store, "old", gen3_content::auth::Scope::Write).await;
     sqlx::query("UPDATE tokens SET expires_at = '2020-01-01T00:00:00Z' WHERE name = 'old'")
         .execute(&pool)
         .await

@@ -8,7 +8,6 @@
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
 use crate::content::change_sets::State;
@@ -16,8 +15,8 @@ use crate::content::write::WriteError;
 use crate::model::FieldError;
 use crate::model::timestamp::{stamp, unstamp};
 use crate::ops::metrics::Metrics;
-use crate::storage;
 use crate::storage::deploys::ReportRow;
+use crate::storage::{self, Store};
 
 /// How many reports a change set shows (the newest).
 pub const SHOWN: i64 = 20;
@@ -319,7 +318,7 @@ pub async fn states(
 /// and answers the change set's deploy status with it: `404` if there is no such change set,
 /// `409` if it is not published (nothing of it can be deployed).
 pub async fn report(
-    pool: &SqlitePool,
+    store: &Store,
     metrics: &Metrics,
     id: i64,
     report: ValidReport,
@@ -327,10 +326,10 @@ pub async fn report(
     timeout: Duration,
 ) -> Result<DeployStatus, WriteError> {
     let report = report.0;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.begin_write().await?;
     let set = storage::change_sets::get(&mut tx, id)
         .await?
-        .ok_or(WriteError::NoChangeSet(id))?;
+        .ok_or(WriteError::missing(crate::storage::Missing::ChangeSet(id)))?;
     let published_at = match (State::parse(&set.state)?, set.published_at) {
         (State::Published, Some(at)) => crate::model::Timestamp::parse(&at)
             .map_err(|e| anyhow::anyhow!("change set {id}'s publish time: {e}"))?

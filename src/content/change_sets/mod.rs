@@ -8,6 +8,7 @@
 //! of the site once per change of the change set or of the live site, never per request.
 
 pub mod deploy;
+pub mod listing;
 pub mod preview;
 pub mod schedule;
 

@@ -7,17 +7,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-
 use crate::content::read::snapshot::ReadModel;
 use crate::content::write::{Destination, PublishError, WriteError, Writer};
 use crate::model::Timestamp;
 use crate::ops::metrics::Metrics;
-use crate::storage;
+use crate::storage::{self, Store};
 
-pub async fn run(pool: SqlitePool, read: Arc<ReadModel>, metrics: Arc<Metrics>, every: Duration) {
+pub async fn run(store: Store, read: Arc<ReadModel>, metrics: Arc<Metrics>, every: Duration) {
     let writer = Writer {
-        pool: &pool,
+        store: &store,
         read: &read,
         metrics: &metrics,
         into: Destination::Live,
@@ -38,7 +36,7 @@ pub async fn run(pool: SqlitePool, read: Arc<ReadModel>, metrics: Arc<Metrics>, 
 /// Publishes every change set that is due now.
 async fn publish_due(writer: &Writer<'_>) -> anyhow::Result<()> {
     let now = Timestamp::now().to_rfc3339();
-    let due = storage::change_sets::due(&mut *writer.pool.acquire().await?, &now).await?;
+    let due = storage::change_sets::due(&mut *writer.store.reader().await?, &now).await?;
     for id in due {
         match writer.publish_due(id).await {
             Ok(Some(late_ms)) => {

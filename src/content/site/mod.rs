@@ -1,6 +1,7 @@
 //! Every page of the site under the content model: the active model, a site's pages stored as
 //! one change (new, changed, removed; unchanged ones untouched), and stored pages written back.
 
+pub mod operations;
 pub mod seed;
 
 use std::collections::HashMap;

@@ -11,7 +11,7 @@ pub mod plan;
 use std::sync::Arc;
 
 use serde_json::Value;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 use tokio::sync::MutexGuard;
 
 use crate::content::change_sets::{self, ChangeSet, ChangeSets, State};
@@ -23,7 +23,7 @@ use crate::model::merge::{self, FieldChange};
 use crate::model::{Errors, FieldError, Model, Page, Timestamp};
 use crate::ops::metrics::Metrics;
 use crate::storage::publish::ChangeSetRef;
-use crate::storage::{self, StorageError};
+use crate::storage::{self, Missing, StorageError, Store};
 use check::{body_errors, dangling, in_page, links_to, missing_sections, prefixed, validate};
 use commit::{Committed, CommittedPage, PageChange, Publisher, commit};
 use plan::Before;
@@ -38,15 +38,6 @@ pub enum WriteError {
          malformed). GET it again, reapply the edit and send the new ETag."
     )]
     Stale(String),
-    /// The site has no page of that id.
-    #[error("there is no page {0:?}")]
-    NoPage(String),
-    /// The page has no section of that id.
-    #[error("the page has no section {0}")]
-    NoSection(String),
-    /// There is no change set of that id.
-    #[error("there is no change set {0}")]
-    NoChangeSet(i64),
     /// The page the write would make is not valid under the content model.
     #[error("the page would not be valid")]
     Invalid(Vec<FieldError>),
@@ -57,11 +48,9 @@ pub enum WriteError {
     /// The write conflicts with the site as it is (a page that exists, the landing page).
     #[error("{0}")]
     Conflict(String),
-    #[error("the database failed the write")]
-    Database(#[from] sqlx::Error),
-    /// Storage refused the write: see [`StorageError`].
+    /// Storage refused the write or did not find what it names: see [`StorageError`].
     #[error(transparent)]
-    Storage(StorageError),
+    Storage(#[from] StorageError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -84,7 +73,7 @@ impl Target<'_> {
         match self {
             Self::Section(id) => page
                 .section(id)
-                .ok_or_else(|| WriteError::NoSection((*id).to_owned())),
+                .ok_or_else(|| WriteError::missing(Missing::Section((*id).to_owned()))),
             Self::Body => Ok(page.body()),
             Self::Page => Ok(page.document()),
         }
@@ -132,7 +121,7 @@ pub enum Destination {
 /// What a write needs from the server.
 #[derive(Clone, Copy)]
 pub struct Writer<'a> {
-    pub pool: &'a SqlitePool,
+    pub store: &'a Store,
     pub read: &'a ReadModel,
     pub metrics: &'a Metrics,
     pub into: Destination,
@@ -147,13 +136,16 @@ pub enum PublishError {
     Write(#[from] WriteError),
 }
 
-impl From<StorageError> for WriteError {
-    fn from(e: StorageError) -> Self {
-        match e {
-            StorageError::Database(e) => Self::Database(e),
-            StorageError::Internal(e) => Self::Internal(anyhow::anyhow!(e)),
-            other => Self::Storage(other),
-        }
+impl From<sqlx::Error> for WriteError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Storage(e.into())
+    }
+}
+
+impl WriteError {
+    /// What the write names is not stored.
+    pub fn missing(what: Missing) -> Self {
+        Self::Storage(StorageError::NotFound(what))
     }
 }
 
@@ -224,7 +216,7 @@ impl Writer<'_> {
                     self.refresh(id, &lock).await?;
                     continue;
                 }
-                None => return Err(WriteError::NoPage(id.to_owned()).into()),
+                None => return Err(WriteError::missing(Missing::Page(id.to_owned())).into()),
             };
             check(&current, target, precondition)?;
             let stored = current.stored();
@@ -253,7 +245,9 @@ impl Writer<'_> {
                 Ok(mut pages) => {
                     self.metrics.write(label, true);
                     let page = pages.pop().and_then(|p| p.snapshot);
-                    return Ok(page.ok_or_else(|| WriteError::NoPage(id.to_owned()))?);
+                    return Ok(
+                        page.ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?
+                    );
                 }
                 Err(WriteError::Storage(StorageError::Stale)) if attempts < 3 => {
                     self.refresh(id, &lock).await?;
@@ -276,13 +270,9 @@ impl Writer<'_> {
     where
         E: From<WriteError>,
     {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(WriteError::from)?;
+        let mut tx = self.store.begin_write().await.map_err(WriteError::from)?;
         let (current, set) = self.in_place(&mut tx, id).await?;
-        let current = current.ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
+        let current = current.ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?;
         check(&current, target, precondition)?;
         let stored = current.stored();
         let model = current.model().clone();
@@ -300,7 +290,7 @@ impl Writer<'_> {
         let snapshot = self
             .put_draft(tx, set, (id, &stored.file, None), Some(next), author)
             .await?
-            .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
+            .ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?;
         Ok(snapshot)
     }
 
@@ -314,7 +304,7 @@ impl Writer<'_> {
         lock: &MutexGuard<'_, ()>,
     ) -> Result<Vec<CommittedPage>, WriteError> {
         let site = self.read.load_full();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         let at = Timestamp::now().to_rfc3339();
         let by = Publisher {
             set: ChangeSetRef::NewLive {
@@ -353,7 +343,7 @@ impl Writer<'_> {
     /// wrote, before this writer writes on it.
     async fn refresh(&self, id: &str, lock: &MutexGuard<'_, ()>) -> Result<(), WriteError> {
         let site = self.read.load_full();
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.store.writer().await?;
         let stored = store::load(&mut conn, site.model(), id).await?;
         let snapshot = stored.map(|stored| {
             Arc::new(match site.page(id) {
@@ -506,7 +496,7 @@ impl Writer<'_> {
             served => {
                 let stored = store::load_page(tx, site.model(), id)
                     .await?
-                    .ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
+                    .ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?;
                 Ok(Some(Arc::new(match served {
                     Some(page) => page.next(stored),
                     None => PageSnapshot::build(site.model().clone(), stored),
@@ -528,7 +518,7 @@ impl Writer<'_> {
         author: &str,
     ) -> Result<Arc<PageSnapshot>, WriteError> {
         let lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         let (current, set) = self.in_place(&mut tx, id).await?;
         if current.is_some() {
             return Err(WriteError::Conflict(format!(
@@ -565,7 +555,7 @@ impl Writer<'_> {
             Some(set) => self
                 .put_draft(tx, set, (id, file, source), Some(page.clone()), author)
                 .await?
-                .ok_or_else(|| WriteError::NoPage(id.to_owned()))?,
+                .ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?,
             None => {
                 // A page deleted before comes back with its history.
                 let was = store::load_any(&mut tx, &model, id).await?;
@@ -589,7 +579,7 @@ impl Writer<'_> {
                 pages
                     .pop()
                     .and_then(|p| p.snapshot)
-                    .ok_or_else(|| WriteError::NoPage(id.to_owned()))?
+                    .ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?
             }
         };
         self.metrics.write("page", true);
@@ -610,9 +600,9 @@ impl Writer<'_> {
             ));
         }
         let lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         let (current, set) = self.in_place(&mut tx, id).await?;
-        let current = current.ok_or_else(|| WriteError::NoPage(id.to_owned()))?;
+        let current = current.ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?;
         check(&current, Target::Page, precondition)?;
         let site = match &set {
             Some(set) => ChangeSets::view_of(set, &self.read.load_full())?,
@@ -655,7 +645,7 @@ impl Writer<'_> {
     /// changes unless everything does.
     pub async fn publish(&self, set: i64, author: &str) -> Result<Vec<Published>, PublishError> {
         let lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         let set = open_change_set(&mut tx, set).await?;
         self.publish_in(tx, set, author, None, &lock).await
     }
@@ -667,7 +657,7 @@ impl Writer<'_> {
     /// not due any more (published, discarded, rescheduled or unscheduled meanwhile).
     pub async fn publish_due(&self, id: i64) -> Result<Option<i64>, PublishError> {
         let lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         let Some(set) = ChangeSet::load(&mut tx, id).await? else {
             return Ok(None);
         };
@@ -694,7 +684,7 @@ impl Writer<'_> {
     /// it: it stays open, for an editor to resolve and schedule again.
     pub async fn schedule_failed(&self, id: i64, why: &str) -> Result<(), WriteError> {
         let _lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         storage::change_sets::schedule_failed(&mut tx, id, why).await?;
         let set = ChangeSet::load(&mut tx, id).await?;
         tx.commit().await?;
@@ -711,13 +701,13 @@ impl Writer<'_> {
         author: &str,
     ) -> Result<ChangeSet, WriteError> {
         let _lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         open_change_set(&mut tx, id).await?;
         let at = at.map(Timestamp::to_rfc3339);
         storage::change_sets::schedule(&mut tx, id, at.as_deref(), author).await?;
         let set = ChangeSet::load(&mut tx, id)
             .await?
-            .ok_or(WriteError::NoChangeSet(id))?;
+            .ok_or(WriteError::missing(Missing::ChangeSet(id)))?;
         tx.commit().await?;
         self.read.change_sets.put(id, Some(set.clone()));
         Ok(set)
@@ -858,7 +848,7 @@ impl Writer<'_> {
         author: &str,
     ) -> Result<ChangeSet, WriteError> {
         let _lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         let now = Timestamp::now().to_rfc3339();
         let id = storage::change_sets::insert(&mut tx, name, author, &now, false).await?;
         let set = ChangeSet::load(&mut tx, id)
@@ -872,7 +862,7 @@ impl Writer<'_> {
     /// Discards open change set `id` (`author`'s decision, logged): nothing of it is published.
     pub async fn discard(&self, id: i64, author: &str) -> Result<(), WriteError> {
         let _lock = self.read.lock().await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.store.begin_write().await?;
         open_change_set(&mut tx, id).await?;
         storage::change_sets::set_discarded(&mut tx, id).await?;
         tx.commit().await?;
@@ -887,7 +877,7 @@ impl Writer<'_> {
 async fn open_change_set(tx: &mut SqliteConnection, id: i64) -> Result<ChangeSet, WriteError> {
     let set = ChangeSet::load(tx, id)
         .await?
-        .ok_or(WriteError::NoChangeSet(id))?;
+        .ok_or(WriteError::missing(Missing::ChangeSet(id)))?;
     match set.state {
         State::Open => Ok(set),
         state => Err(WriteError::Conflict(format!(

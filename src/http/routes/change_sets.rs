@@ -13,6 +13,7 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use crate::content::change_sets::deploy::{self, BuildState, DeployStatus, NewReport};
+use crate::content::change_sets::listing::{self, Listed, PublishedRow};
 use crate::content::change_sets::{ChangeSet, NAME_MAX, State};
 use crate::content::write::Writer;
 use crate::http::auth::{Deployer, Editor, Previewer};
@@ -22,7 +23,6 @@ use crate::http::routes::writes::located;
 use crate::http::state::App;
 use crate::model::merge::{self, FieldChange};
 use crate::model::{FieldError, Timestamp};
-use crate::storage;
 
 /// A new change set.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -227,34 +227,26 @@ async fn list_change_sets(
         ));
     }
     let before = query.before.unwrap_or(i64::MAX);
-    let conn = &mut *app.pool.acquire().await?;
-    let rows = storage::change_sets::list(conn, before, limit).await?;
+    let listed = listing::list(&app.store, before, limit, app.deploy_report_timeout).await?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "private, no-cache"));
-    if rows.len() as i64 == limit
-        && let Some(last) = rows.last()
+    if listed.len() as i64 == limit
+        && let Some(last) = listed.last()
     {
         response.insert_header((
             header::LINK,
             format!(
                 "</changesets?limit={limit}&before={}>; rel=\"next\"",
-                last.id
+                last.row.id
             ),
         ));
     }
     let time = |t: &str| Timestamp::parse(t).map_err(|e| ApiError::Internal(e.into()));
-    let published = rows
-        .iter()
-        .filter(|row| row.state == "published")
-        .filter_map(|row| Some((row.id, row.published_at.as_deref()?)))
-        .map(|(id, at)| Ok((id, time(at)?.to_system_time())))
-        .collect::<Result<Vec<_>>>()?;
-    let deploys = deploy::states(conn, &published, app.deploy_report_timeout).await?;
-    let change_sets = rows
+    let change_sets = listed
         .into_iter()
-        .map(|row| {
+        .map(|Listed { row, deploy_state }| {
             let summary = ChangeSetSummary {
-                deploy_state: deploys.iter().find(|d| d.0 == row.id).map(|d| d.1),
+                deploy_state,
                 id: row.id,
                 name: row.name,
                 state: State::parse(&row.state)?,
@@ -288,23 +280,10 @@ async fn get_change_set(_reader: Previewer, id: web::Path<i64>, app: App) -> Res
 /// Change set `id` as the API shows it: an open one from memory, against live now; any other
 /// from the database, with the page revisions it published.
 async fn answer(app: &App, id: i64, cache_control: &'static str) -> Result<HttpResponse> {
-    let conn = &mut *app.pool.acquire().await?;
-    let set = match app.read.change_sets.get(id) {
-        Some(set) => ChangeSet::clone(&set),
-        None => ChangeSet::load(conn, id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("there is no change set {id}")))?,
-    };
-    let (revisions, deploy) = match (set.state, set.published_at) {
-        (State::Published, Some(at)) => (
-            storage::page::published_by(conn, id).await?,
-            Some(deploy::status(conn, id, at.to_system_time(), app.deploy_report_timeout).await?),
-        ),
-        _ => (Vec::new(), None),
-    };
+    let found = listing::find(&app.store, &app.read, id, app.deploy_report_timeout).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, cache_control))
-        .json(document(app, &set, &revisions, deploy)?))
+        .json(document(app, &found.set, &found.revisions, found.deploy)?))
 }
 
 /// Publish a change set
@@ -452,7 +431,7 @@ async fn report_deploy(
         .validate()
         .map_err(ApiError::InvalidFields)?;
     let status = deploy::report(
-        &app.pool,
+        &app.store,
         &app.metrics,
         id.into_inner(),
         report,
@@ -468,7 +447,7 @@ async fn report_deploy(
 /// A writer for change sets themselves (not into one).
 fn writer(app: &App) -> Writer<'_> {
     Writer {
-        pool: &app.writer,
+        store: &app.store,
         read: &app.read,
         metrics: &app.metrics,
         into: crate::content::write::Destination::Live,
@@ -480,7 +459,7 @@ fn writer(app: &App) -> Writer<'_> {
 fn document(
     app: &App,
     set: &ChangeSet,
-    revisions: &[storage::page::PublishedRow],
+    revisions: &[PublishedRow],
     deploy: Option<DeployStatus>,
 ) -> Result<ChangeSetDocument> {
     let site = app.read.load();

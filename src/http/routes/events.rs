@@ -13,17 +13,16 @@ use std::time::Duration;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get};
-use sqlx::SqlitePool;
 use tokio::sync::{broadcast, mpsc};
 use utoipa::IntoResponses;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{RefOr, content::ContentBuilder};
 
+use crate::content::Store;
+use crate::content::feed::{self, FeedRow};
 use crate::http::error::{ApiError, Result};
 use crate::http::state::App;
 use crate::ops::metrics::Metrics;
-use crate::storage;
-use crate::storage::webhooks::FeedRow;
 
 /// The open streams, in all and by client address, and how they are kept.
 pub struct Streams {
@@ -147,11 +146,11 @@ async fn stream_events(req: HttpRequest, app: App) -> Result<HttpResponse> {
     let live = app.read.feed.subscribe();
     let after = match after {
         Some(after) => after,
-        None => storage::webhooks::feed_last(&mut *app.pool.acquire().await?).await?,
+        None => feed::last(&app.store).await?,
     };
     let (sender, receiver) = mpsc::channel::<Bytes>(64);
     tokio::spawn(stream(
-        app.pool.clone(),
+        app.store.clone(),
         live,
         after,
         sender,
@@ -179,7 +178,7 @@ async fn stream_events(req: HttpRequest, app: App) -> Result<HttpResponse> {
 /// Writes the changes after `after` to `out` until the client goes: from the database first,
 /// then as they are broadcast (from the database again if the stream fell behind).
 async fn stream(
-    pool: SqlitePool,
+    store: Store,
     mut live: broadcast::Receiver<Arc<FeedRow>>,
     mut after: i64,
     out: mpsc::Sender<Bytes>,
@@ -202,11 +201,8 @@ async fn stream(
     probe.tick().await;
     loop {
         if catch_up {
-            let Ok(mut conn) = pool.acquire().await else {
-                return;
-            };
             loop {
-                let Ok(rows) = storage::webhooks::feed_after(&mut conn, after, 1000).await else {
+                let Ok(rows) = feed::after(&store, after, 1000).await else {
                     return;
                 };
                 let more = rows.len() == 1000;

@@ -8,18 +8,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::content::history;
 use crate::content::read::representation::IfMatch;
-use crate::content::read::stored::{self as store, LANDING};
+use crate::content::read::stored::LANDING;
 use crate::content::write::Target;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
-use crate::http::routes::pages::{PAGE_ID, no_page, page_path};
+use crate::http::routes::pages::{PAGE_ID, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
-use crate::model::{Page, PageSection, SectionContent, Timestamp};
-use crate::storage;
+use crate::model::{Page, SectionContent, Timestamp};
 
 /// The most revisions one page of history holds.
 const MAX_LIMIT: i64 = 500;
@@ -157,23 +157,26 @@ fn next_page(
     }
 }
 
-/// A stored time; one that does not parse is a bug, not a client error.
-fn stored_time(text: &str) -> Result<Timestamp> {
-    Ok(Timestamp::parse(text).map_err(anyhow::Error::from)?)
+impl From<history::Summary> for RevisionSummary {
+    fn from(s: history::Summary) -> Self {
+        Self {
+            revision: s.revision,
+            created_at: s.created_at,
+            author: s.author,
+        }
+    }
 }
 
-/// The type of section `id` of page `page` as stored (on the page or removed from it), or `404`.
-async fn section_type(app: &App, page: &str, id: &str) -> Result<String> {
-    let conn = &mut *app.pool.acquire().await?;
-    if storage::page::get(conn, page).await?.is_none() {
-        return Err(no_page(page));
+impl From<history::PageSummary> for PageRevisionSummary {
+    fn from(s: history::PageSummary) -> Self {
+        Self {
+            revision: s.summary.revision,
+            created_at: s.summary.created_at,
+            author: s.summary.author,
+            changes: s.changes,
+            change_set: s.change_set,
+        }
     }
-    storage::sections::all_of(conn, page)
-        .await?
-        .into_iter()
-        .find(|row| row.id == id)
-        .map(|row| row.kind)
-        .ok_or_else(|| no_section(id))
 }
 
 async fn section_history(
@@ -183,38 +186,24 @@ async fn section_history(
     query: &HistoryQuery,
     url: &str,
 ) -> Result<HttpResponse> {
-    section_type(app, page, id).await?;
     let (limit, before) = query.bounds()?;
-    let rows =
-        storage::revisions::list(&mut *app.pool.acquire().await?, page, id, before, limit).await?;
+    let revisions = history::section_revisions(&app.store, page, id, before, limit).await?;
     let mut response = HttpResponse::Ok();
-    let last = rows.last().map(|r| r.revision);
-    next_page(&mut response, url, query, rows.len(), last);
-    let revisions = rows
-        .into_iter()
-        .map(|r| {
-            Ok(RevisionSummary {
-                revision: r.revision,
-                created_at: stored_time(&r.created_at)?,
-                author: r.author,
-            })
-        })
-        .collect::<Result<_>>()?;
+    let last = revisions.last().map(|r| r.revision);
+    next_page(&mut response, url, query, revisions.len(), last);
+    let revisions = revisions.into_iter().map(RevisionSummary::from).collect();
     Ok(private(response.json(RevisionList { revisions })))
 }
 
 /// Revision `revision` of section `id` of page `page`, or `404`.
 async fn section_revision(app: &App, page: &str, id: &str, revision: i64) -> Result<Revision> {
-    let kind = section_type(app, page, id).await?;
-    let row = storage::revisions::get(&mut *app.pool.acquire().await?, page, id, revision)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("section {id} has no revision {revision}")))?;
     let model = app.read.load().model().clone();
+    let found = history::section_revision(&app.store, &model, page, id, revision).await?;
     Ok(Revision {
-        revision: row.revision,
-        created_at: stored_time(&row.created_at)?,
-        content: store::parse_content(&model, &kind, &row.content)?,
-        author: row.author,
+        revision: found.summary.revision,
+        created_at: found.summary.created_at,
+        author: found.summary.author,
+        content: found.content,
     })
 }
 
@@ -440,70 +429,51 @@ async fn list_page_revisions(
     app: App,
 ) -> Result<HttpResponse> {
     let (limit, before) = query.bounds()?;
-    let conn = &mut *app.pool.acquire().await?;
-    if storage::page::get(conn, &id).await?.is_none() {
-        return Err(no_page(&id));
-    }
-    let rows = storage::page::revisions(conn, &id, before, limit).await?;
+    let revisions = history::page_revisions(&app.store, &id, before, limit).await?;
     let mut response = HttpResponse::Ok();
-    let last = rows.last().map(|r| r.revision);
-    next_page(&mut response, &page_path(&id), &query, rows.len(), last);
-    let revisions = rows
+    let last = revisions.last().map(|r| r.summary.revision);
+    next_page(
+        &mut response,
+        &page_path(&id),
+        &query,
+        revisions.len(),
+        last,
+    );
+    let revisions = revisions
         .into_iter()
-        .map(|r| {
-            Ok(PageRevisionSummary {
-                revision: r.revision,
-                created_at: stored_time(&r.created_at)?,
-                author: r.author,
-                changes: serde_json::from_str(&r.changes).map_err(anyhow::Error::from)?,
-                change_set: r.change_set,
-            })
-        })
-        .collect::<Result<_>>()?;
+        .map(PageRevisionSummary::from)
+        .collect();
     Ok(private(response.json(PageRevisionList { revisions })))
 }
 
 /// Page `id` at revision `revision`, or `404`.
-async fn page_revision(app: &App, id: &str, revision: i64) -> Result<(PageRevision, Vec<String>)> {
-    let conn = &mut *app.pool.acquire().await?;
-    if storage::page::get(conn, id).await?.is_none() {
-        return Err(no_page(id));
-    }
-    let row = storage::page::revision(conn, id, revision)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("page {id} has no revision {revision}")))?;
-    let layout: Vec<(String, i64)> =
-        serde_json::from_str(&row.sections).map_err(anyhow::Error::from)?;
-    let placed = storage::sections::all_of(conn, id).await?;
+async fn page_revision(app: &App, id: &str, revision: i64) -> Result<history::PageRevision> {
     let model = app.read.load().model().clone();
-    let mut sections = Vec::with_capacity(layout.len());
-    let mut keys = Vec::with_capacity(layout.len());
-    for (section, at) in layout {
-        let kind = placed.iter().find(|row| row.id == section).ok_or_else(|| {
-            anyhow::anyhow!("page {id} revision {revision}: no section {section}")
-        })?;
-        let content = storage::revisions::get(conn, id, &section, at)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("section {section} has no revision {at}"))?;
-        keys.push(kind.key.clone());
-        sections.push(PageRevisionSection {
-            content: store::parse_content(&model, &kind.kind, &content.content)?,
-            id: section,
-            revision: at,
-        });
+    Ok(history::page_revision(&app.store, &model, id, revision).await?)
+}
+
+impl From<history::PageRevision> for PageRevision {
+    fn from(r: history::PageRevision) -> Self {
+        Self {
+            revision: r.summary.summary.revision,
+            created_at: r.summary.summary.created_at,
+            author: r.summary.summary.author,
+            changes: r.summary.changes,
+            change_set: r.summary.change_set,
+            deleted: r.deleted,
+            page: r.meta,
+            sections: r
+                .sections
+                .into_iter()
+                .map(|(section, revision)| PageRevisionSection {
+                    id: section.id,
+                    revision,
+                    content: section.content,
+                })
+                .collect(),
+            body: r.body,
+        }
     }
-    let revision = PageRevision {
-        revision: row.revision,
-        created_at: stored_time(&row.created_at)?,
-        author: row.author,
-        changes: serde_json::from_str(&row.changes).map_err(anyhow::Error::from)?,
-        change_set: row.change_set,
-        deleted: row.deleted,
-        page: store::parse_metadata(&row.metadata)?,
-        sections,
-        body: row.body,
-    };
-    Ok((revision, keys))
 }
 
 /// Get one revision of a page
@@ -531,7 +501,7 @@ async fn get_page_revision(
     app: App,
 ) -> Result<HttpResponse> {
     let (id, revision) = path.into_inner();
-    let (revision, _) = page_revision(&app, &id, revision).await?;
+    let revision = PageRevision::from(page_revision(&app, &id, revision).await?);
     Ok(private(HttpResponse::Ok().json(revision)))
 }
 
@@ -561,18 +531,9 @@ async fn restore_page_revision(
 ) -> Result<HttpResponse> {
     let (id, revision) = path.into_inner();
     let live = app.read.load().page(&id).is_some();
-    let (revision, keys) = page_revision(&app, &id, revision).await?;
-    let sections = revision
-        .sections
-        .into_iter()
-        .zip(keys)
-        .map(|(section, key)| PageSection {
-            key,
-            id: section.id,
-            content: section.content,
-        })
-        .collect();
-    let page = Page::new(revision.page, revision.body, sections);
+    let revision = page_revision(&app, &id, revision).await?;
+    let sections = revision.sections.into_iter().map(|(s, _)| s).collect();
+    let page = Page::new(revision.meta, revision.body, sections);
     let snapshot = if live {
         let precondition = precondition(&req, &app, &id, Target::Page).await?;
         writer(&app, &req)?
@@ -590,10 +551,7 @@ async fn restore_page_revision(
                 )));
             }
         }
-        let file = storage::page::get(&mut *app.pool.acquire().await?, &id)
-            .await?
-            .ok_or_else(|| no_page(&id))?
-            .file;
+        let file = history::file_of(&app.store, &id).await?;
         writer(&app, &req)?
             .create(&id, &file, &page, None, &editor.0.name)
             .await?

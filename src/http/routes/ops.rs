@@ -7,7 +7,6 @@ use utoipa::ToSchema;
 
 use crate::http::error::{ApiError, Problem, Result};
 use crate::http::state::App;
-use crate::storage;
 
 #[derive(Serialize, ToSchema)]
 pub struct Status {
@@ -40,13 +39,10 @@ pub struct VersionInfo {
 )]
 #[get("/_status")]
 async fn get_status(app: App) -> Result<HttpResponse> {
-    if let Some(fault) = app.health.check(&app.pool).await {
+    if let Some(fault) = app.store.fault().await {
         return Err(ApiError::Unwritable(fault));
     }
-    let mut conn = app.pool.acquire().await.map_err(ApiError::Unavailable)?;
-    storage::ping(&mut conn)
-        .await
-        .map_err(ApiError::Unavailable)?;
+    app.store.ping().await.map_err(ApiError::Unavailable)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .json(Status {
@@ -88,7 +84,7 @@ async fn get_metrics(app: App) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(app.metrics.render(&app.pool, read_model))
+        .body(app.metrics.render(app.store.connections(), read_model))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -13,7 +13,7 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use crate::http::auth::Editor;
-use crate::http::error::{ApiError, Result};
+use crate::http::error::Result;
 use crate::http::state::App;
 use crate::webhooks;
 
@@ -87,7 +87,7 @@ pub struct DeliveryQuery {
 )]
 #[get("/webhooks")]
 async fn list_webhooks(_editor: Editor, app: App) -> Result<HttpResponse> {
-    let webhooks = webhooks::list(&app.pool)
+    let webhooks = webhooks::list(&app.store)
         .await?
         .into_iter()
         .map(|w| Webhook {
@@ -120,13 +120,7 @@ async fn list_deliveries(
 ) -> Result<HttpResponse> {
     let limit = super::limit(query.limit, 20, 100)?;
     let id = id.into_inner();
-    if crate::storage::webhooks::get(&mut *app.pool.acquire().await?, id)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NotFound(format!("there is no webhook {id}")));
-    }
-    let deliveries = webhooks::deliveries(&app.pool, id, limit)
+    let deliveries = webhooks::deliveries(&app.store, id, limit)
         .await?
         .into_iter()
         .map(|(d, attempts)| Delivery {
@@ -163,17 +157,7 @@ async fn list_deliveries(
 #[post("/webhooks/deliveries/{id}/redeliver")]
 async fn redeliver(_editor: Editor, id: web::Path<String>, app: App) -> Result<HttpResponse> {
     let id = id.into_inner();
-    let conn = &mut *app.pool.acquire().await?;
-    if crate::storage::webhooks::delivery(conn, &id)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NotFound(format!(
-            "there is no delivery {:?}",
-            crate::http::error::excerpt(&id)
-        )));
-    }
-    webhooks::redeliver(&app.pool, &id).await?;
+    webhooks::redeliver(&app.store, &id).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish())

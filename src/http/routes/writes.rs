@@ -36,7 +36,7 @@ pub struct SectionPatch(#[allow(dead_code)] Value);
 /// `?changeset=` names).
 pub fn writer<'a>(app: &'a App, req: &HttpRequest) -> Result<Writer<'a>> {
     Ok(Writer {
-        pool: &app.writer,
+        store: &app.store,
         read: &app.read,
         metrics: &app.metrics,
         into: view::destination(req)?,
