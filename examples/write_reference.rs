@@ -31,8 +31,10 @@ async fn main() -> anyhow::Result<()> {
         Some("normal") => db::Synchronous::Normal,
         Some(other) => anyhow::bail!("synchronous must be full or normal, not {other}"),
     };
+    let store = gen3_content::storage::Store::open(path.as_ref(), synchronous).await?;
+    seed::seed_if_empty(&store, &seed::load(seed::Source::Bundled)?).await?;
+    store.close().await;
     let pool = db::connect(path.as_ref(), synchronous).await?;
-    seed::seed_if_empty(&pool, &seed::load(seed::Source::Bundled)?).await?;
 
     // The two bodies the benchmark's PUTs alternate between, so every write stores a revision.
     let model = Model::built_in();

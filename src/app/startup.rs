@@ -7,7 +7,6 @@ use std::time::Duration;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use sqlx::{Connection, SqliteConnection};
 use tokio::task::JoinHandle;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -16,11 +15,8 @@ use crate::app::config::Settings;
 use crate::auth::{Throttle, Tokens};
 use crate::content::Store;
 use crate::content::change_sets::schedule;
-use crate::content::change_sets::{ChangeSet, ChangeSets};
 use crate::content::read::follow;
 use crate::content::read::representation::Representation;
-use crate::content::read::snapshot::{ReadModel, Site};
-use crate::content::read::stored as store;
 use crate::content::site;
 use crate::content::site::seed;
 use crate::http::edge::Edge;
@@ -30,7 +26,6 @@ use crate::http::state::AppState;
 use crate::http::{openapi, security};
 use crate::model::Timestamp;
 use crate::ops::metrics::Metrics;
-use crate::storage::db;
 
 pub struct Application {
     port: u16,
@@ -58,9 +53,7 @@ impl Application {
                 settings.database.display()
             );
         }
-        let pool = store.read_pool().clone();
-        let writer = store.write_pool().clone();
-        let seeded = seed::seed_if_empty(&writer, &seed).await?;
+        let seeded = seed::seed_if_empty(&store, &seed).await?;
         if seeded > 0 {
             tracing::info!(
                 database = %settings.database.display(),
@@ -68,22 +61,9 @@ impl Application {
                 "seeded an empty database"
             );
         }
-        // The watcher's connection exists before the page is loaded, so that a commit racing this
-        // start-up changes its `data_version`; the load tells from which change to follow.
-        let watch_conn = SqliteConnection::connect_with(&db::connect_options(
-            &settings.database,
-            settings.synchronous,
-        ))
-        .await?;
-        // The content model in force types the page, its checks and the OpenAPI document.
-        let active = site::current_model(&mut *pool.acquire().await?).await?;
+        let (active, read, watch) = follow::start(&store).await?;
         let model = active.model.clone();
-        let (stored, seen) = store::load_site(&mut *pool.acquire().await?, &model).await?;
-        let open = ChangeSet::load_open(&mut *pool.acquire().await?).await?;
-        let read = Arc::new(ReadModel::new(
-            Site::build(model.clone(), stored)?,
-            ChangeSets::new(open),
-        ));
+        let read = Arc::new(read);
         let tokens = Arc::new(Tokens::default());
         let metrics = Arc::new(Metrics::new());
 
@@ -104,7 +84,7 @@ impl Application {
             tokens: tokens.clone(),
             throttle: Throttle::new(settings.auth_failure_limit, Duration::from_secs(60)),
             cors: security::Cors::new(&settings.cors_origins),
-            events: routes::events::Streams::new(
+            events: crate::http::streams::Streams::new(
                 settings.max_event_streams,
                 settings.max_event_streams_per_client,
                 settings.event_heartbeat,
@@ -157,9 +137,8 @@ impl Application {
         let server = server.run();
 
         let watcher = tokio::spawn(follow::follow_database(
-            watch_conn,
-            seen,
-            pool.clone(),
+            watch,
+            store.clone(),
             read.clone(),
             metrics.clone(),
             settings.reload_interval,

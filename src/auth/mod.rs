@@ -36,9 +36,8 @@ pub enum AuthError {
 /// What every token starts with.
 pub const PREFIX: &str = "g3c_";
 
-/// Author names of revisions the server writes itself (the seed, and `import`); no token may
-/// take them, or the history could not tell who wrote what.
-const RESERVED_NAMES: [&str; 2] = [crate::content::site::seed::AUTHOR, "import"];
+/// Author names of revisions the server writes itself; no token may take them.
+const RESERVED_NAMES: [&str; 3] = crate::model::authors::ALL;
 
 /// What a token may do. `write` includes `preview`, which includes `read`; `deploy` is a build
 /// job's and allows only reporting on builds.

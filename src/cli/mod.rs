@@ -2,5 +2,6 @@
 //! import, export and check, and the content model. (The `token` commands live with the tokens, in `auth::admin`.)
 
 pub mod model;
+pub mod output;
 pub mod page_file;
 pub mod site;

@@ -6,15 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Subcommand;
 
-use super::page_file::counted;
+use super::output::counted;
 use super::site::read_model;
 use crate::content::site::{self, Breakage, operations};
 use crate::content::{Store, Synchronous};
 use crate::hugo::site::read_dir;
+use crate::model::authors;
 use crate::model::infer::infer;
-
-/// The author of a model version that `model apply` stores.
-pub const AUTHOR: &str = "model apply";
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum ModelCommand {
@@ -62,7 +60,7 @@ pub async fn run(database: &Path, command: ModelCommand) -> anyhow::Result<()> {
         ModelCommand::Apply { file } => {
             let (text, model) = read_model(&file)?;
             let store = Store::open(database, Synchronous::Full).await?;
-            let applied = operations::apply(&store, &text, &model, AUTHOR).await;
+            let applied = operations::apply(&store, &text, &model, authors::MODEL_APPLY).await;
             store.close().await;
             match applied? {
                 Ok(version) => {

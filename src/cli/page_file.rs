@@ -9,15 +9,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 
+use super::output::{counted, write_atomically};
 use crate::content::read::stored::{self as store, LANDING};
 use crate::content::site::{self, operations};
 use crate::content::write::plan::Replaced;
 use crate::content::{Store, Synchronous};
 use crate::hugo::{self, Finding, Report};
 use crate::model::Page;
-
-/// The author of the revisions an import writes.
-pub const AUTHOR: &str = "import";
+use crate::model::authors;
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
@@ -132,7 +131,7 @@ async fn store_page(database: &Path, page: &Page, text: &str) -> anyhow::Result<
         page: page.clone(),
         source: Some(text.to_owned()),
     };
-    let replaced = operations::import_one(&store, &input, AUTHOR).await;
+    let replaced = operations::import_one(&store, &input, authors::IMPORT).await;
     store.close().await;
     replaced
 }
@@ -162,23 +161,6 @@ pub async fn export(database: &Path, args: &ExportArgs) -> anyhow::Result<()> {
             .context("cannot write to stdout"),
         Some(path) => write_atomically(path, text.as_bytes()),
     }
-}
-
-/// Writes `bytes` to a new file beside `path` and renames it over `path`, so that a reader
-/// (a Hugo build watching the file) never sees half a page.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 async fn read_and_check(database: &Path, file: &Path) -> anyhow::Result<Report> {
@@ -225,12 +207,4 @@ fn summary(file: &Path, replaced: &Replaced) -> String {
         counted(names.len(), "section"),
         names.join(", "),
     )
-}
-
-pub fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }

@@ -8,11 +8,12 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use super::page_file::{AUTHOR, counted, write_atomically};
+use super::output::{counted, write_atomically};
 use crate::content::read::stored::LANDING;
 use crate::content::site::{ActiveModel, Findings, Imported, operations, read_site};
 use crate::content::{Store, Synchronous};
 use crate::hugo::site::read_dir;
+use crate::model::authors;
 use crate::model::definition::Model;
 
 fn print(found: &Findings, skipped: &[String]) -> anyhow::Result<()> {
@@ -128,7 +129,7 @@ pub async fn import(database: &Path, root: &Path, model_file: Option<&Path>) -> 
     }
     let store = Store::open(database, Synchronous::Full).await?;
     let given = given.as_ref().map(|(text, _)| text.as_str());
-    let outcome = operations::import(&store, given, model, &inputs, AUTHOR).await;
+    let outcome = operations::import(&store, given, model, &inputs, authors::IMPORT).await;
     store.close().await;
     let (version, imported) = outcome?;
     if let Some(version) = version {

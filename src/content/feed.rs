@@ -79,12 +79,12 @@ impl Feed {
 
 /// The id of the last change published (0: none yet).
 pub async fn last(store: &Store) -> Result<i64, StorageError> {
-    Ok(storage::webhooks::feed_last(&mut *store.reader().await?).await?)
+    storage::webhooks::feed_last(&mut *store.reader().await?).await
 }
 
 /// Up to `limit` changes after change `after`, in order.
 pub async fn after(store: &Store, after: i64, limit: i64) -> Result<Vec<FeedRow>, StorageError> {
-    Ok(storage::webhooks::feed_after(&mut *store.reader().await?, after, limit).await?)
+    storage::webhooks::feed_after(&mut *store.reader().await?, after, limit).await
 }
 
 /// Broadcasts every feed row after the last one sent, as they are committed.

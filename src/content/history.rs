@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::content::read::stored::{parse_content, parse_metadata};
 use crate::model::{Model, PageSection, SectionContent, Timestamp};
+use crate::storage::Connection;
 use crate::storage::{self, Missing, StorageError, Store};
 
 /// A revision without its content.
@@ -53,11 +54,7 @@ fn changes(text: &str) -> Result<Vec<String>, StorageError> {
 }
 
 /// The type of section `id` of page `page` as stored (on the page or removed from it).
-async fn section_type(
-    conn: &mut sqlx::SqliteConnection,
-    page: &str,
-    id: &str,
-) -> Result<String, StorageError> {
+async fn section_type(conn: &mut Connection, page: &str, id: &str) -> Result<String, StorageError> {
     if storage::page::get(conn, page).await?.is_none() {
         return Err(StorageError::NotFound(Missing::Page(page.to_owned())));
     }

@@ -113,8 +113,8 @@ fn document_change_sets(api: &mut utoipa::openapi::OpenApi) {
                 .minimum(Some(1)),
         ))
         .build();
-    let added = crate::http::routes::change_set_problems();
-    let closed = crate::http::routes::closed_change_set_problem();
+    let added = crate::http::responses::change_set_problems();
+    let closed = crate::http::responses::closed_change_set_problem();
     for (path, item) in api.paths.paths.iter_mut() {
         let content = ["/sections", "/pages", "/export", "/site.tar"]
             .iter()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::auth::{Throttle, Tokens};
 use crate::content::Store;
 use crate::content::read::representation::Representation;
-use crate::content::read::snapshot::ReadModel;
+use crate::content::read::served::ReadModel;
 use crate::http::routes::HttpSettings;
 use crate::http::security::Cors;
 use crate::ops::metrics::Metrics;
@@ -26,7 +26,7 @@ pub struct AppState {
     pub throttle: Throttle,
     pub cors: Cors,
     /// `GET /events`: the streams open, and their limit.
-    pub events: crate::http::routes::events::Streams,
+    pub events: crate::http::streams::Streams,
     /// How long a published change set waits for a build's report before it shows `unknown`.
     pub deploy_report_timeout: std::time::Duration,
     /// Change sets' previews built with the site's Hugo checkout (`--hugo-site`), if any.

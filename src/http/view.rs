@@ -20,7 +20,7 @@ use futures_util::future::Either;
 use crate::auth::Scope;
 use crate::content::StorageError;
 use crate::content::change_sets::{State, listing};
-use crate::content::read::snapshot::Site;
+use crate::content::read::site::Site;
 use crate::content::write::Destination;
 use crate::http::auth::Presented;
 use crate::http::error::ApiError;

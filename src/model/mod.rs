@@ -4,6 +4,7 @@
 //! rules of text (`text`) and the validation that reports every offending field with its JSON
 //! Pointer (`parse`). No HTTP, no SQL here.
 
+pub mod authors;
 pub mod definition;
 pub mod engine;
 pub mod infer;

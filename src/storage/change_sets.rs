@@ -3,6 +3,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::StorageError;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSetRow {
     pub id: i64,
@@ -41,7 +43,7 @@ pub async fn insert(
     created_by: &str,
     created_at: &str,
     live: bool,
-) -> sqlx::Result<i64> {
+) -> Result<i64, StorageError> {
     sqlx::query_scalar!(
         r#"INSERT INTO change_sets (name, created_by, created_at, live) VALUES (?, ?, ?, ?)
            RETURNING id AS "id!""#,
@@ -52,6 +54,7 @@ pub async fn insert(
     )
     .fetch_one(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// The change set of a live write: published at once, by its author.
@@ -60,7 +63,7 @@ pub async fn insert_live(
     name: &str,
     author: &str,
     at: &str,
-) -> sqlx::Result<i64> {
+) -> Result<i64, StorageError> {
     sqlx::query_scalar!(
         r#"INSERT INTO change_sets
                (name, created_by, created_at, state, live, published_at, published_by)
@@ -74,9 +77,13 @@ pub async fn insert_live(
     )
     .fetch_one(conn)
     .await
+    .map_err(StorageError::from)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<ChangeSetRow>> {
+pub async fn get(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<ChangeSetRow>, StorageError> {
     sqlx::query_as!(
         ChangeSetRow,
         r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
@@ -87,6 +94,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Ch
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Up to `limit` change sets made through `POST /changesets` (not those of live writes) with
@@ -95,7 +103,7 @@ pub async fn list(
     conn: &mut SqliteConnection,
     before: i64,
     limit: i64,
-) -> sqlx::Result<Vec<ChangeSetRow>> {
+) -> Result<Vec<ChangeSetRow>, StorageError> {
     sqlx::query_as!(
         ChangeSetRow,
         r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
@@ -107,10 +115,11 @@ pub async fn list(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Every open change set, by id.
-pub async fn open(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ChangeSetRow>> {
+pub async fn open(conn: &mut SqliteConnection) -> Result<Vec<ChangeSetRow>, StorageError> {
     sqlx::query_as!(
         ChangeSetRow,
         r#"SELECT id, name, created_by, created_at, state, live AS "live: bool", publish_at,
@@ -120,10 +129,11 @@ pub async fn open(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ChangeSetRow>
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// What change set `id` made of each page it touches, by page id.
-pub async fn pages(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<PageRow>> {
+pub async fn pages(conn: &mut SqliteConnection, id: i64) -> Result<Vec<PageRow>, StorageError> {
     sqlx::query_as!(
         PageRow,
         r#"SELECT change_set, page_id, file, base_revision, base, draft, updated_by, updated_at,
@@ -133,10 +143,11 @@ pub async fn pages(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<Pag
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Stores what the change set makes of a page (a new row, or the one it has replaced).
-pub async fn put_page(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Result<()> {
+pub async fn put_page(conn: &mut SqliteConnection, row: &PageRow) -> Result<(), StorageError> {
     sqlx::query!(
         "INSERT INTO change_set_pages
              (change_set, page_id, file, base_revision, base, draft, updated_by, updated_at,
@@ -161,7 +172,11 @@ pub async fn put_page(conn: &mut SqliteConnection, row: &PageRow) -> sqlx::Resul
 }
 
 /// Takes a page out of the change set (it goes back to what is live).
-pub async fn remove_page(conn: &mut SqliteConnection, id: i64, page: &str) -> sqlx::Result<()> {
+pub async fn remove_page(
+    conn: &mut SqliteConnection,
+    id: i64,
+    page: &str,
+) -> Result<(), StorageError> {
     sqlx::query!(
         "DELETE FROM change_set_pages WHERE change_set = ? AND page_id = ?",
         id,
@@ -173,7 +188,7 @@ pub async fn remove_page(conn: &mut SqliteConnection, id: i64, page: &str) -> sq
 }
 
 /// Counts a change to the change set (its views are rebuilt from it).
-pub async fn touch(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+pub async fn touch(conn: &mut SqliteConnection, id: i64) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE change_sets SET version = version + 1 WHERE id = ?",
         id
@@ -184,7 +199,7 @@ pub async fn touch(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
 }
 
 /// Renames change set `id`.
-pub async fn rename(conn: &mut SqliteConnection, id: i64, name: &str) -> sqlx::Result<()> {
+pub async fn rename(conn: &mut SqliteConnection, id: i64, name: &str) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE change_sets SET name = ?, version = version + 1 WHERE id = ?",
         name,
@@ -201,7 +216,7 @@ pub async fn set_published(
     id: i64,
     by: &str,
     at: &str,
-) -> sqlx::Result<()> {
+) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE change_sets
          SET state = 'published', published_by = ?, published_at = ?, version = version + 1
@@ -216,7 +231,7 @@ pub async fn set_published(
 }
 
 /// The open change sets scheduled at or before `now`, earliest first.
-pub async fn due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<i64>> {
+pub async fn due(conn: &mut SqliteConnection, now: &str) -> Result<Vec<i64>, StorageError> {
     sqlx::query_scalar!(
         r#"SELECT id AS "id!" FROM change_sets INDEXED BY change_sets_scheduled
            WHERE state = 'open' AND publish_at IS NOT NULL AND publish_at <= ?
@@ -225,6 +240,7 @@ pub async fn due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<i64
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Schedules change set `id` for `at` by `by` (`None`: unschedules it), clearing any earlier
@@ -234,7 +250,7 @@ pub async fn schedule(
     id: i64,
     at: Option<&str>,
     by: &str,
-) -> sqlx::Result<()> {
+) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE change_sets
          SET publish_at = ?, scheduled_by = ?, schedule_error = NULL, version = version + 1
@@ -253,7 +269,7 @@ pub async fn schedule_failed(
     conn: &mut SqliteConnection,
     id: i64,
     error: &str,
-) -> sqlx::Result<()> {
+) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE change_sets SET publish_at = NULL, schedule_error = ?, version = version + 1
          WHERE id = ?",
@@ -266,7 +282,11 @@ pub async fn schedule_failed(
 }
 
 /// Records how late (ms after its time) the scheduler published change set `id`.
-pub async fn set_late(conn: &mut SqliteConnection, id: i64, late_ms: i64) -> sqlx::Result<()> {
+pub async fn set_late(
+    conn: &mut SqliteConnection,
+    id: i64,
+    late_ms: i64,
+) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE change_sets SET published_late_ms = ? WHERE id = ?",
         late_ms,
@@ -278,7 +298,7 @@ pub async fn set_late(conn: &mut SqliteConnection, id: i64, late_ms: i64) -> sql
 }
 
 /// Marks an open change set discarded: nothing of it is published.
-pub async fn set_discarded(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+pub async fn set_discarded(conn: &mut SqliteConnection, id: i64) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE change_sets SET state = 'discarded', publish_at = NULL, version = version + 1
          WHERE id = ?",
@@ -299,7 +319,10 @@ pub struct StateRow {
 
 /// The state and version of each of `ids` (change sets of live writes left out: they are
 /// published when made and hold nothing).
-pub async fn states(conn: &mut SqliteConnection, ids: &[i64]) -> sqlx::Result<Vec<StateRow>> {
+pub async fn states(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<Vec<StateRow>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -312,4 +335,5 @@ pub async fn states(conn: &mut SqliteConnection, ids: &[i64]) -> sqlx::Result<Ve
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }

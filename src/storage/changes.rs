@@ -2,6 +2,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::StorageError;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRow {
     pub seq: i64,
@@ -14,14 +16,15 @@ pub struct ChangeRow {
 }
 
 /// The number of the last change, 0 if none is recorded.
-pub async fn last(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+pub async fn last(conn: &mut SqliteConnection) -> Result<i64, StorageError> {
     sqlx::query_scalar!(r#"SELECT COALESCE(MAX(seq), 0) AS "seq!: i64" FROM changes"#)
         .fetch_one(conn)
         .await
+        .map_err(StorageError::from)
 }
 
 /// The changes after `seq`, oldest first.
-pub async fn since(conn: &mut SqliteConnection, seq: i64) -> sqlx::Result<Vec<ChangeRow>> {
+pub async fn since(conn: &mut SqliteConnection, seq: i64) -> Result<Vec<ChangeRow>, StorageError> {
     sqlx::query_as!(
         ChangeRow,
         r#"SELECT seq AS "seq!", page, section, change_set FROM changes WHERE seq > ?
@@ -30,4 +33,5 @@ pub async fn since(conn: &mut SqliteConnection, seq: i64) -> sqlx::Result<Vec<Ch
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }

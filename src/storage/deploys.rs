@@ -2,6 +2,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::StorageError;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportRow {
     pub id: i64,
@@ -15,7 +17,7 @@ pub struct ReportRow {
 }
 
 /// Stores a report (its `id` is ignored); returns its id.
-pub async fn insert(conn: &mut SqliteConnection, row: &ReportRow) -> sqlx::Result<i64> {
+pub async fn insert(conn: &mut SqliteConnection, row: &ReportRow) -> Result<i64, StorageError> {
     sqlx::query_scalar!(
         r#"INSERT INTO deploy_reports
                (change_set, state, build, log_url, detail, reported_by, reported_at)
@@ -31,6 +33,7 @@ pub async fn insert(conn: &mut SqliteConnection, row: &ReportRow) -> sqlx::Resul
     )
     .fetch_one(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// The newest `limit` reports on change set `change_set`, newest first, and how many there are.
@@ -38,7 +41,7 @@ pub async fn of_change_set(
     conn: &mut SqliteConnection,
     change_set: i64,
     limit: i64,
-) -> sqlx::Result<(Vec<ReportRow>, i64)> {
+) -> Result<(Vec<ReportRow>, i64), StorageError> {
     let rows = sqlx::query_as!(
         ReportRow,
         "SELECT id, change_set, state, build, log_url, detail, reported_by, reported_at
@@ -62,7 +65,7 @@ pub async fn newest_between(
     conn: &mut SqliteConnection,
     first: i64,
     last: i64,
-) -> sqlx::Result<Vec<ReportRow>> {
+) -> Result<Vec<ReportRow>, StorageError> {
     sqlx::query_as!(
         ReportRow,
         "SELECT id, change_set, state, build, log_url, detail, reported_by, reported_at
@@ -74,4 +77,5 @@ pub async fn newest_between(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }

@@ -17,22 +17,21 @@ pub mod tokens;
 pub mod webhooks;
 
 pub use error::{Failure, Missing, StorageError};
-pub use store::{Connections, Store};
+pub use store::{Conn, Connection, Connections, Store, Tx, begin, begin_write};
 
 use sqlx::SqliteConnection;
 
 /// Whether the database answers at all.
-pub async fn ping(conn: &mut SqliteConnection) -> sqlx::Result<()> {
-    sqlx::query_scalar!("SELECT 1")
-        .fetch_one(conn)
-        .await
-        .map(drop)
+pub async fn ping(conn: &mut SqliteConnection) -> Result<(), StorageError> {
+    sqlx::query_scalar!("SELECT 1").fetch_one(conn).await?;
+    Ok(())
 }
 
 /// SQLite's counter of commits by other connections (`PRAGMA data_version`): how a server notices
 /// content written by another process.
-pub async fn data_version(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+pub async fn data_version(conn: &mut SqliteConnection) -> Result<i64, StorageError> {
     sqlx::query_scalar("PRAGMA data_version")
         .fetch_one(conn)
         .await
+        .map_err(StorageError::from)
 }

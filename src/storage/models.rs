@@ -2,6 +2,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::StorageError;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelRow {
     pub version: i64,
@@ -12,7 +14,7 @@ pub struct ModelRow {
 }
 
 /// The active model, if any was stored.
-pub async fn active(conn: &mut SqliteConnection) -> sqlx::Result<Option<ModelRow>> {
+pub async fn active(conn: &mut SqliteConnection) -> Result<Option<ModelRow>, StorageError> {
     sqlx::query_as!(
         ModelRow,
         r#"SELECT version AS "version!", text, author, created_at FROM models
@@ -20,6 +22,7 @@ pub async fn active(conn: &mut SqliteConnection) -> sqlx::Result<Option<ModelRow
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 pub async fn insert(
@@ -28,7 +31,7 @@ pub async fn insert(
     text: &str,
     author: &str,
     created_at: &str,
-) -> sqlx::Result<()> {
+) -> Result<(), StorageError> {
     sqlx::query!(
         "INSERT INTO models (version, text, author, created_at) VALUES (?, ?, ?, ?)",
         version,

@@ -3,6 +3,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::StorageError;
+
 /// A page as stored: its current revision, with the metadata and body in force at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRow {
@@ -25,7 +27,7 @@ pub struct PageRow {
 // over every revision since, so a page read got slower with each section edit; bench/RESULTS.md,
 // stop 14); a query the index cannot answer fails to prepare rather than run slowly.
 
-pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<PageRow>> {
+pub async fn get(conn: &mut SqliteConnection, id: &str) -> Result<Option<PageRow>, StorageError> {
     sqlx::query_as!(
         PageRow,
         r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, f.source AS "source?",
@@ -43,6 +45,7 @@ pub async fn get(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<P
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// A page revision: the page as it was.
@@ -65,7 +68,7 @@ pub async fn revision(
     conn: &mut SqliteConnection,
     id: &str,
     revision: i64,
-) -> sqlx::Result<Option<RevisionRow>> {
+) -> Result<Option<RevisionRow>, StorageError> {
     sqlx::query_as!(
         RevisionRow,
         r#"SELECT r.revision, r.sections, r.changes, r.deleted AS "deleted: bool", r.author,
@@ -83,6 +86,7 @@ pub async fn revision(
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// A page revision without its content.
@@ -101,7 +105,7 @@ pub async fn revisions(
     id: &str,
     before: i64,
     limit: i64,
-) -> sqlx::Result<Vec<RevisionMeta>> {
+) -> Result<Vec<RevisionMeta>, StorageError> {
     sqlx::query_as!(
         RevisionMeta,
         "SELECT revision, changes, author, created_at, change_set FROM page_revisions
@@ -112,6 +116,7 @@ pub async fn revisions(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// A page revision a change set published.
@@ -128,7 +133,7 @@ pub struct PublishedRow {
 pub async fn published_by(
     conn: &mut SqliteConnection,
     set: i64,
-) -> sqlx::Result<Vec<PublishedRow>> {
+) -> Result<Vec<PublishedRow>, StorageError> {
     sqlx::query_as!(
         PublishedRow,
         r#"SELECT page_id AS "page_id!", revision, changes, deleted AS "deleted: bool"
@@ -137,6 +142,7 @@ pub async fn published_by(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// A page's id and file, without its content.
@@ -148,17 +154,18 @@ pub struct PageListing {
 }
 
 /// Every page, deleted ones included, by id.
-pub async fn list(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageListing>> {
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<PageListing>, StorageError> {
     sqlx::query_as!(
         PageListing,
         r#"SELECT id AS "id!", file, deleted_at FROM pages ORDER BY id"#
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Every page that is part of the site (not deleted), with its current metadata and body, by id.
-pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRow>> {
+pub async fn all_current(conn: &mut SqliteConnection) -> Result<Vec<PageRow>, StorageError> {
     sqlx::query_as!(
         PageRow,
         r#"SELECT p.id AS "id!", p.file, p.revision, r.created_at AS updated_at, f.source AS "source?",
@@ -176,12 +183,14 @@ pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PageRo
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
-pub async fn count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+pub async fn count(conn: &mut SqliteConnection) -> Result<i64, StorageError> {
     sqlx::query_scalar!("SELECT COUNT(*) FROM pages")
         .fetch_one(conn)
         .await
+        .map_err(StorageError::from)
 }
 
 /// Keeps `file` as page `id`'s file and `source` (if given) as its text: what an import records
@@ -191,7 +200,7 @@ pub async fn set_file(
     id: &str,
     file: &str,
     source: Option<&str>,
-) -> sqlx::Result<()> {
+) -> Result<(), StorageError> {
     sqlx::query!("UPDATE pages SET file = ? WHERE id = ?", file, id)
         .execute(&mut *conn)
         .await?;
@@ -209,27 +218,35 @@ pub async fn set_file(
 }
 
 /// Page `id`'s current revision, if it is part of the site (stored and not deleted).
-pub async fn current_revision(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<i64>> {
+pub async fn current_revision(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<i64>, StorageError> {
     sqlx::query_scalar!(
         "SELECT revision FROM pages WHERE id = ? AND deleted_at IS NULL",
         id
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// The page whose file is `file`, deleted or not.
-pub async fn with_file(conn: &mut SqliteConnection, file: &str) -> sqlx::Result<Option<String>> {
+pub async fn with_file(
+    conn: &mut SqliteConnection,
+    file: &str,
+) -> Result<Option<String>, StorageError> {
     sqlx::query_scalar!(r#"SELECT id AS "id!" FROM pages WHERE file = ?"#, file)
         .fetch_optional(conn)
         .await
+        .map_err(StorageError::from)
 }
 
 /// The current revision of each of `ids` that is stored, with whether it is deleted.
 pub async fn current_revisions(
     conn: &mut SqliteConnection,
     ids: &[String],
-) -> sqlx::Result<Vec<(String, i64, bool)>> {
+) -> Result<Vec<(String, i64, bool)>, StorageError> {
     let ids = serde_json::to_string(ids).expect("strings serialise");
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", revision, deleted_at IS NOT NULL AS "deleted!: bool" FROM pages

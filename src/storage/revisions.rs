@@ -2,6 +2,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::StorageError;
+
 /// A revision without its content.
 #[derive(Debug, Clone)]
 pub struct RevisionMeta {
@@ -25,7 +27,7 @@ pub async fn list(
     section_id: &str,
     before: i64,
     limit: i64,
-) -> sqlx::Result<Vec<RevisionMeta>> {
+) -> Result<Vec<RevisionMeta>, StorageError> {
     sqlx::query_as!(
         RevisionMeta,
         "SELECT revision, created_at, author FROM section_revisions
@@ -37,6 +39,7 @@ pub async fn list(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 pub async fn get(
@@ -44,7 +47,7 @@ pub async fn get(
     page: &str,
     section_id: &str,
     revision: i64,
-) -> sqlx::Result<Option<RevisionRow>> {
+) -> Result<Option<RevisionRow>, StorageError> {
     sqlx::query_as!(
         RevisionRow,
         "SELECT revision, created_at, author, content FROM section_revisions
@@ -55,6 +58,7 @@ pub async fn get(
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 pub async fn insert(
@@ -65,7 +69,7 @@ pub async fn insert(
     content: &str,
     author: &str,
     created_at: &str,
-) -> sqlx::Result<()> {
+) -> Result<(), StorageError> {
     sqlx::query!(
         "INSERT INTO section_revisions (page_id, section_id, revision, content, author, created_at)
          VALUES (?, ?, ?, ?, ?, ?)",

@@ -3,6 +3,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::StorageError;
+
 /// A section's current revision with its content.
 #[derive(Debug)]
 pub struct CurrentRow {
@@ -19,7 +21,10 @@ pub struct CurrentRow {
 // read got slower with the page's history (bench/RESULTS.md, stop 14).
 
 /// The sections on page `page` now, in page order.
-pub async fn current(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<CurrentRow>> {
+pub async fn current(
+    conn: &mut SqliteConnection,
+    page: &str,
+) -> Result<Vec<CurrentRow>, StorageError> {
     sqlx::query_as!(
         CurrentRow,
         r#"SELECT s.id AS "id!", s.key, s.type AS kind, s.revision, r.content,
@@ -33,6 +38,7 @@ pub async fn current(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Ve
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// A section of some page, with its current revision and content.
@@ -49,7 +55,7 @@ pub struct SiteRow {
 
 /// The sections of every page that is part of the site, by page id and in page order: what a
 /// server loads at start in one query rather than one per page.
-pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<SiteRow>> {
+pub async fn all_current(conn: &mut SqliteConnection) -> Result<Vec<SiteRow>, StorageError> {
     sqlx::query_as!(
         SiteRow,
         r#"SELECT s.page_id AS "page_id!", s.id AS "id!", s.key, s.type AS kind, s.revision,
@@ -63,6 +69,7 @@ pub async fn all_current(conn: &mut SqliteConnection) -> sqlx::Result<Vec<SiteRo
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// A section as it is placed, whether on the page or removed from it.
@@ -76,7 +83,10 @@ pub struct PlacedRow {
 }
 
 /// Every section page `page` has had, on it now or not.
-pub async fn all_of(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec<PlacedRow>> {
+pub async fn all_of(
+    conn: &mut SqliteConnection,
+    page: &str,
+) -> Result<Vec<PlacedRow>, StorageError> {
     sqlx::query_as!(
         PlacedRow,
         r#"SELECT id AS "id!", key, type AS kind, position, revision FROM page_sections
@@ -85,4 +95,5 @@ pub async fn all_of(conn: &mut SqliteConnection, page: &str) -> sqlx::Result<Vec
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }

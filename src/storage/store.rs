@@ -3,6 +3,7 @@
 //! storage holds a pool or a connection of its own; they ask the store (and the content layer's
 //! operations ask it for them), so that another database can stand behind the same handle.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,43 +53,36 @@ impl Store {
     }
 
     /// A connection to read with.
-    pub(crate) async fn reader(&self) -> Result<PoolConnection<sqlx::Sqlite>, StorageError> {
-        Ok(self.read.acquire().await?)
+    pub(crate) async fn reader(&self) -> Result<Conn, StorageError> {
+        Ok(Conn(self.read.acquire().await?))
     }
 
-    /// The connection every write transaction runs on (see [`db::writer`]).
-    pub(crate) async fn writer(&self) -> Result<PoolConnection<sqlx::Sqlite>, StorageError> {
-        Ok(self.write.acquire().await?)
+    /// The connection every write transaction runs on (see [`db::writer`]), for a write of one
+    /// statement.
+    pub(crate) async fn writer(&self) -> Result<Conn, StorageError> {
+        Ok(Conn(self.write.acquire().await?))
     }
 
     /// A write transaction (`BEGIN IMMEDIATE`: it holds the write lock from its start, so that
     /// what it reads stays what it writes over) on the writing connection.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StorageError> {
-        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
+    pub(crate) async fn begin_write(&self) -> Result<Tx<'static>, StorageError> {
+        Ok(Tx(self.write.begin_with("BEGIN IMMEDIATE").await?))
     }
 
     /// A read transaction: what it reads is one state of the database.
-    pub(crate) async fn begin_read(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StorageError> {
-        Ok(self.read.begin().await?)
+    pub(crate) async fn begin_read(&self) -> Result<Tx<'static>, StorageError> {
+        Ok(Tx(self.read.begin().await?))
     }
 
-    /// The reading pool, for the background tasks that hold one.
-    pub(crate) fn read_pool(&self) -> &SqlitePool {
-        &self.read
-    }
-
-    /// The writing pool, for the background tasks that hold one.
-    pub(crate) fn write_pool(&self) -> &SqlitePool {
-        &self.write
+    /// A connection of its own, outside the pools (for a task that watches the database).
+    pub(crate) async fn connection(&self) -> Result<Connection, StorageError> {
+        use sqlx::ConnectOptions as _;
+        Ok(self.read.connect_options().connect().await?)
     }
 
     /// Whether the database answers at all.
     pub async fn ping(&self) -> Result<(), StorageError> {
-        Ok(super::ping(&mut *self.reader().await?).await?)
+        super::ping(&mut *self.reader().await?).await
     }
 
     /// What the last write's outcome says about the database (see [`Health`]).
@@ -113,5 +107,62 @@ impl Store {
     pub async fn close(&self) {
         self.write.close().await;
         self.read.close().await;
+    }
+}
+
+/// A connection as the layers above hold it between storage's functions, which take it: they
+/// never run SQL on it themselves.
+pub type Connection = sqlx::SqliteConnection;
+
+/// A connection of the store's, given back when dropped.
+pub struct Conn(PoolConnection<sqlx::Sqlite>);
+
+impl Deref for Conn {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.0
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.0
+    }
+}
+
+/// A transaction of the store's (on a connection of its own, or on one the caller holds):
+/// rolled back when dropped without [`Tx::commit`].
+pub struct Tx<'c>(sqlx::Transaction<'c, sqlx::Sqlite>);
+
+impl Tx<'_> {
+    pub async fn commit(self) -> Result<(), StorageError> {
+        Ok(self.0.commit().await?)
+    }
+}
+
+/// A read transaction on `conn`: what it reads is one state of the database.
+pub async fn begin(conn: &mut Connection) -> Result<Tx<'_>, StorageError> {
+    use sqlx::Connection as _;
+    Ok(Tx(conn.begin().await?))
+}
+
+/// A write transaction on `conn` (`BEGIN IMMEDIATE`).
+pub async fn begin_write(conn: &mut Connection) -> Result<Tx<'_>, StorageError> {
+    use sqlx::Connection as _;
+    Ok(Tx(conn.begin_with("BEGIN IMMEDIATE").await?))
+}
+
+impl Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.0
+    }
+}
+
+impl DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.0
     }
 }

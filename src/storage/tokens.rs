@@ -16,7 +16,7 @@ pub struct TokenRow {
 }
 
 /// Every token, oldest first.
-pub async fn all(conn: &mut SqliteConnection) -> sqlx::Result<Vec<TokenRow>> {
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<TokenRow>, StorageError> {
     sqlx::query_as!(
         TokenRow,
         r#"SELECT name AS "name!", hash, scope, created_at, expires_at, revoked_at, last_used_at
@@ -24,13 +24,14 @@ pub async fn all(conn: &mut SqliteConnection) -> sqlx::Result<Vec<TokenRow>> {
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// The unrevoked token whose secret has this SHA-256, if any (expiry is the caller's to check).
 pub async fn unrevoked_by_hash(
     conn: &mut SqliteConnection,
     hash: &[u8],
-) -> sqlx::Result<Option<TokenRow>> {
+) -> Result<Option<TokenRow>, StorageError> {
     sqlx::query_as!(
         TokenRow,
         r#"SELECT name AS "name!", hash, scope, created_at, expires_at, revoked_at, last_used_at
@@ -39,18 +40,20 @@ pub async fn unrevoked_by_hash(
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
-pub async fn exists(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<bool> {
+pub async fn exists(conn: &mut SqliteConnection, name: &str) -> Result<bool, StorageError> {
     sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM tokens WHERE name = ?) AS "exists!: bool""#,
         name
     )
     .fetch_one(conn)
     .await
+    .map_err(StorageError::from)
 }
 
-pub async fn insert(conn: &mut SqliteConnection, row: &TokenRow) -> sqlx::Result<()> {
+pub async fn insert(conn: &mut SqliteConnection, row: &TokenRow) -> Result<(), StorageError> {
     sqlx::query!(
         "INSERT INTO tokens (name, hash, scope, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
         row.name,
@@ -65,7 +68,11 @@ pub async fn insert(conn: &mut SqliteConnection, row: &TokenRow) -> sqlx::Result
 }
 
 /// Marks `name` revoked at `at` unless it already is; returns whether it did.
-pub async fn revoke(conn: &mut SqliteConnection, name: &str, at: &str) -> sqlx::Result<bool> {
+pub async fn revoke(
+    conn: &mut SqliteConnection,
+    name: &str,
+    at: &str,
+) -> Result<bool, StorageError> {
     let done = sqlx::query!(
         "UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
         at,
@@ -77,7 +84,7 @@ pub async fn revoke(conn: &mut SqliteConnection, name: &str, at: &str) -> sqlx::
 }
 
 /// Records a use of `name` at `at`, never moving the time backwards.
-pub async fn touch(conn: &mut SqliteConnection, name: &str, at: &str) -> sqlx::Result<()> {
+pub async fn touch(conn: &mut SqliteConnection, name: &str, at: &str) -> Result<(), StorageError> {
     sqlx::query!(
         "UPDATE tokens SET last_used_at = ?1
          WHERE name = ?2 AND (last_used_at IS NULL OR last_used_at < ?1)",
@@ -92,12 +99,12 @@ pub async fn touch(conn: &mut SqliteConnection, name: &str, at: &str) -> sqlx::R
 impl super::Store {
     /// The unrevoked token whose secret hashes to `hash`.
     pub async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRow>, StorageError> {
-        Ok(unrevoked_by_hash(&mut *self.reader().await?, hash).await?)
+        unrevoked_by_hash(&mut *self.reader().await?, hash).await
     }
 
     /// Every token, revoked or not.
     pub async fn tokens(&self) -> Result<Vec<TokenRow>, StorageError> {
-        Ok(all(&mut *self.reader().await?).await?)
+        all(&mut *self.reader().await?).await
     }
 
     /// Stores a new token; `false` (and nothing stored) if one of that name exists, revoked or

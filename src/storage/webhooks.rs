@@ -21,7 +21,7 @@ pub async fn insert(
     url: &str,
     secret: &str,
     at: &str,
-) -> sqlx::Result<i64> {
+) -> Result<i64, StorageError> {
     sqlx::query_scalar!(
         r#"INSERT INTO webhooks (url, secret, created_at, cursor)
            VALUES (?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM outbox))
@@ -32,19 +32,21 @@ pub async fn insert(
     )
     .fetch_one(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Every webhook, removed ones included, by id.
-pub async fn all(conn: &mut SqliteConnection) -> sqlx::Result<Vec<WebhookRow>> {
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<WebhookRow>, StorageError> {
     sqlx::query_as!(
         WebhookRow,
         "SELECT id, url, secret, created_at, removed_at, cursor FROM webhooks ORDER BY id"
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<WebhookRow>> {
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<WebhookRow>, StorageError> {
     sqlx::query_as!(
         WebhookRow,
         "SELECT id, url, secret, created_at, removed_at, cursor FROM webhooks WHERE id = ?",
@@ -52,10 +54,11 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<We
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Removes webhook `id` (its deliveries and their log stay); `false` if it was not active.
-pub async fn remove(conn: &mut SqliteConnection, id: i64, at: &str) -> sqlx::Result<bool> {
+pub async fn remove(conn: &mut SqliteConnection, id: i64, at: &str) -> Result<bool, StorageError> {
     let done = sqlx::query!(
         "UPDATE webhooks SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
         at,
@@ -72,7 +75,7 @@ pub async fn insert_outbox(
     change_set: i64,
     at: &str,
     event: &str,
-) -> sqlx::Result<i64> {
+) -> Result<i64, StorageError> {
     sqlx::query_scalar!(
         r#"INSERT INTO outbox (change_set, created_at, event) VALUES (?, ?, ?)
            RETURNING id AS "id!""#,
@@ -82,6 +85,7 @@ pub async fn insert_outbox(
     )
     .fetch_one(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// The outbox rows after `cursor` that a webhook has not heard of: (first, last, the first's
@@ -89,7 +93,7 @@ pub async fn insert_outbox(
 pub async fn unsent(
     conn: &mut SqliteConnection,
     cursor: i64,
-) -> sqlx::Result<Option<(i64, i64, String)>> {
+) -> Result<Option<(i64, i64, String)>, StorageError> {
     let row = sqlx::query!(
         r#"SELECT MIN(id) AS "first: i64", MAX(id) AS "last: i64",
                   MIN(created_at) AS "since: String"
@@ -109,7 +113,7 @@ pub async fn events(
     conn: &mut SqliteConnection,
     first: i64,
     last: i64,
-) -> sqlx::Result<Vec<String>> {
+) -> Result<Vec<String>, StorageError> {
     sqlx::query_scalar!(
         "SELECT event FROM outbox WHERE id BETWEEN ? AND ? ORDER BY id",
         first,
@@ -117,6 +121,7 @@ pub async fn events(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// A published change, as the feed tells it.
@@ -132,7 +137,7 @@ pub struct FeedRow {
     pub created_at: String,
 }
 
-pub async fn insert_feed(conn: &mut SqliteConnection, row: &FeedRow) -> sqlx::Result<()> {
+pub async fn insert_feed(conn: &mut SqliteConnection, row: &FeedRow) -> Result<(), StorageError> {
     sqlx::query!(
         "INSERT INTO feed (change_set, page, section, change, revision, etag, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -154,7 +159,7 @@ pub async fn feed_after(
     conn: &mut SqliteConnection,
     after: i64,
     limit: i64,
-) -> sqlx::Result<Vec<FeedRow>> {
+) -> Result<Vec<FeedRow>, StorageError> {
     sqlx::query_as!(
         FeedRow,
         r#"SELECT id AS "id!", change_set, page, section, change, revision, etag, created_at
@@ -164,13 +169,15 @@ pub async fn feed_after(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// The id of the newest feed row, 0 if there is none.
-pub async fn feed_last(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+pub async fn feed_last(conn: &mut SqliteConnection) -> Result<i64, StorageError> {
     sqlx::query_scalar!(r#"SELECT COALESCE(MAX(id), 0) AS "id!: i64" FROM feed"#)
         .fetch_one(conn)
         .await
+        .map_err(StorageError::from)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,7 +196,10 @@ pub struct DeliveryRow {
 
 /// A new delivery to `webhook` of outbox rows `first..=last`, due at once; moves the webhook's
 /// cursor past them.
-pub async fn insert_delivery(conn: &mut SqliteConnection, row: &DeliveryRow) -> sqlx::Result<()> {
+pub async fn insert_delivery(
+    conn: &mut SqliteConnection,
+    row: &DeliveryRow,
+) -> Result<(), StorageError> {
     sqlx::query!(
         "INSERT INTO deliveries (id, webhook, created_at, first_outbox, last_outbox, state,
                                  next_attempt_at, give_up_at, attempts)
@@ -214,7 +224,10 @@ pub async fn insert_delivery(conn: &mut SqliteConnection, row: &DeliveryRow) -> 
     Ok(())
 }
 
-pub async fn delivery(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<DeliveryRow>> {
+pub async fn delivery(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<DeliveryRow>, StorageError> {
     sqlx::query_as!(
         DeliveryRow,
         r#"SELECT id AS "id!", webhook, created_at, first_outbox, last_outbox, state,
@@ -224,6 +237,7 @@ pub async fn delivery(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Opt
     )
     .fetch_optional(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Up to `limit` deliveries to `webhook`, newest first.
@@ -231,7 +245,7 @@ pub async fn deliveries_of(
     conn: &mut SqliteConnection,
     webhook: i64,
     limit: i64,
-) -> sqlx::Result<Vec<DeliveryRow>> {
+) -> Result<Vec<DeliveryRow>, StorageError> {
     sqlx::query_as!(
         DeliveryRow,
         r#"SELECT id AS "id!", webhook, created_at, first_outbox, last_outbox, state,
@@ -242,10 +256,11 @@ pub async fn deliveries_of(
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// The pending deliveries due at `now` that no worker holds, oldest first.
-pub async fn due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<String>> {
+pub async fn due(conn: &mut SqliteConnection, now: &str) -> Result<Vec<String>, StorageError> {
     sqlx::query_scalar!(
         r#"SELECT id AS "id!" FROM deliveries INDEXED BY deliveries_due
            WHERE state = 'pending' AND next_attempt_at <= ?
@@ -256,6 +271,7 @@ pub async fn due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<Str
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Takes delivery `id` until `until`, if it is still pending, due and held by no one: `false`
@@ -265,7 +281,7 @@ pub async fn lease(
     id: &str,
     now: &str,
     until: &str,
-) -> sqlx::Result<bool> {
+) -> Result<bool, StorageError> {
     let done = sqlx::query!(
         "UPDATE deliveries SET leased_until = ?
          WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?
@@ -297,7 +313,7 @@ pub async fn record_attempt(
     attempt: &AttemptRow,
     state: &str,
     next_attempt_at: &str,
-) -> sqlx::Result<()> {
+) -> Result<(), StorageError> {
     sqlx::query!(
         "INSERT INTO delivery_attempts (delivery, attempt, at, status, latency_ms, excerpt)
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -325,7 +341,10 @@ pub async fn record_attempt(
 }
 
 /// Every attempt of delivery `id`, first first.
-pub async fn attempts(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Vec<AttemptRow>> {
+pub async fn attempts(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Vec<AttemptRow>, StorageError> {
     sqlx::query_as!(
         AttemptRow,
         r#"SELECT delivery AS "delivery!", attempt, at, status, latency_ms, excerpt
@@ -334,6 +353,7 @@ pub async fn attempts(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Vec
     )
     .fetch_all(conn)
     .await
+    .map_err(StorageError::from)
 }
 
 /// Sends delivery `id` again (same id, same body) from `now`, retrying until `give_up_at`;
@@ -343,7 +363,7 @@ pub async fn redeliver(
     id: &str,
     now: &str,
     give_up_at: &str,
-) -> sqlx::Result<bool> {
+) -> Result<bool, StorageError> {
     let done = sqlx::query!(
         "UPDATE deliveries
          SET state = 'pending', next_attempt_at = ?, give_up_at = ?, leased_until = NULL
@@ -376,12 +396,12 @@ impl super::Store {
 
     /// Every webhook, removed or not, oldest first.
     pub async fn webhooks(&self) -> Result<Vec<WebhookRow>, StorageError> {
-        Ok(all(&mut *self.reader().await?).await?)
+        all(&mut *self.reader().await?).await
     }
 
     /// Removes webhook `id` at `at`; `false` if there is no active one of that id.
     pub async fn remove_webhook(&self, id: i64, at: &str) -> Result<bool, StorageError> {
-        Ok(remove(&mut *self.writer().await?, id, at).await?)
+        remove(&mut *self.writer().await?, id, at).await
     }
 
     /// Up to `limit` deliveries to webhook `id`, newest first, with their attempts.
@@ -417,7 +437,7 @@ impl super::Store {
 
     /// The deliveries due at `now` that no server holds.
     pub async fn due_deliveries(&self, now: &str) -> Result<Vec<String>, StorageError> {
-        Ok(due(&mut *self.reader().await?, now).await?)
+        due(&mut *self.reader().await?, now).await
     }
 
     /// Holds delivery `id` until `until`, if it is still due and free at `now`.
@@ -427,7 +447,7 @@ impl super::Store {
         now: &str,
         until: &str,
     ) -> Result<bool, StorageError> {
-        Ok(lease(&mut *self.writer().await?, id, now, until).await?)
+        lease(&mut *self.writer().await?, id, now, until).await
     }
 
     /// Whether an active webhook has outbox rows it has not been sent, the oldest from before
@@ -483,7 +503,7 @@ impl super::Store {
 
     /// The outbox's events `first..=last`, in order.
     pub async fn outbox_events(&self, first: i64, last: i64) -> Result<Vec<String>, StorageError> {
-        Ok(events(&mut *self.reader().await?, first, last).await?)
+        events(&mut *self.reader().await?, first, last).await
     }
 
     /// Logs an attempt of a delivery and what follows from it (see [`record_attempt`]).

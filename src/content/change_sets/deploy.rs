@@ -15,6 +15,7 @@ use crate::content::write::WriteError;
 use crate::model::FieldError;
 use crate::model::timestamp::{stamp, unstamp};
 use crate::ops::metrics::Metrics;
+use crate::storage::Connection;
 use crate::storage::deploys::ReportRow;
 use crate::storage::{self, Store};
 
@@ -264,7 +265,7 @@ fn newest_of(report: Option<&DeployReport>) -> anyhow::Result<Option<(Reported, 
 
 /// The deploy status of change set `id`, published at `published_at`, as of now.
 pub async fn status(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Connection,
     id: i64,
     published_at: SystemTime,
     timeout: Duration,
@@ -287,7 +288,7 @@ pub async fn status(
 /// The deploy state, as of now, of each published change set among `sets` (id and publish
 /// time) with an id in `first..=last`.
 pub async fn states(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Connection,
     sets: &[(i64, SystemTime)],
     timeout: Duration,
 ) -> anyhow::Result<Vec<(i64, BuildState)>> {

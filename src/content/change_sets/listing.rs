@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::ChangeSet;
 use super::State;
 use super::deploy::{self, BuildState, DeployStatus};
-use crate::content::read::snapshot::ReadModel;
+use crate::content::read::served::ReadModel;
 use crate::model::Timestamp;
 use crate::storage::{self, Missing, StorageError, Store};
 

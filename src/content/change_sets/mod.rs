@@ -18,13 +18,14 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use arc_swap::ArcSwap;
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
-use crate::content::read::snapshot::{PageSnapshot, Site};
+use crate::content::read::site::Site;
+use crate::content::read::snapshot::PageSnapshot;
 use crate::content::read::stored::{Stored, Version};
 use crate::model::merge::{self, FieldChange};
 use crate::model::{Model, Page, Timestamp};
 use crate::storage;
+use crate::storage::Connection;
 
 /// The longest name a change set may have, in characters (the database holds it to this too).
 pub const NAME_MAX: usize = 200;
@@ -101,7 +102,7 @@ pub struct PageView {
 
 impl ChangeSet {
     /// Change set `id` from the database inside the caller's transaction, if there is one.
-    pub async fn load(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option<Self>> {
+    pub async fn load(conn: &mut Connection, id: i64) -> anyhow::Result<Option<Self>> {
         let Some(row) = storage::change_sets::get(conn, id).await? else {
             return Ok(None);
         };
@@ -110,7 +111,7 @@ impl ChangeSet {
     }
 
     /// Every open change set.
-    pub async fn load_open(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Self>> {
+    pub async fn load_open(conn: &mut Connection) -> anyhow::Result<Vec<Self>> {
         let mut sets = Vec::new();
         for row in storage::change_sets::open(conn).await? {
             let pages = storage::change_sets::pages(conn, row.id).await?;

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use tokio::sync::Mutex;
 
-use crate::content::read::snapshot::Site;
+use crate::content::read::site::Site;
 
 /// Where the site's Hugo checkout is, and how to run Hugo on it.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::content::read::snapshot::ReadModel;
+use crate::content::read::served::ReadModel;
 use crate::content::write::{Destination, PublishError, WriteError, Writer};
 use crate::model::Timestamp;
 use crate::ops::metrics::Metrics;

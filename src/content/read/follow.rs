@@ -5,13 +5,40 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{Connection, SqliteConnection, SqlitePool};
-
-use crate::content::change_sets::ChangeSet;
-use crate::content::read::snapshot::{PageSnapshot, ReadModel, Site};
+use crate::content::change_sets::{ChangeSet, ChangeSets};
+use crate::content::read::served::ReadModel;
+use crate::content::read::site::Site;
+use crate::content::read::snapshot::PageSnapshot;
 use crate::content::read::stored as store;
+use crate::content::site::{ActiveModel, current_model};
 use crate::ops::metrics::Metrics;
-use crate::storage;
+use crate::storage::{self, Connection, Store};
+
+/// Where a server's follower starts: its own connection, opened before the site was read, and
+/// the last change the read covers.
+pub struct Watch {
+    conn: Connection,
+    seen: i64,
+}
+
+/// What a server starts from: the model in force, the site as stored under it with the open
+/// change sets, and where to follow the database from.
+pub async fn start(store: &Store) -> anyhow::Result<(ActiveModel, ReadModel, Watch)> {
+    // The watcher's connection exists before the site is read, so that a commit racing this
+    // start changes its `data_version`; the read tells from which change to follow.
+    let conn = store.connection().await?;
+    let mut tx = store.begin_read().await?;
+    // The content model in force types the pages, their checks and the OpenAPI document.
+    let active = current_model(&mut tx).await?;
+    let (stored, seen) = store::load_site(&mut tx, &active.model).await?;
+    let open = ChangeSet::load_open(&mut tx).await?;
+    tx.commit().await?;
+    let read = ReadModel::new(
+        Site::build(active.model.clone(), stored)?,
+        ChangeSets::new(open),
+    );
+    Ok((active, read, Watch { conn, seen }))
+}
 
 /// Every `every`, `PRAGMA data_version` on `conn` (a connection of its own) says whether anyone
 /// else committed since the last look; the server's own pool counts as someone else to it, so
@@ -20,9 +47,8 @@ use crate::storage;
 /// rest are read and published, under the publishing lock, so that a write of this server in
 /// progress is published first and an older state never replaces a newer one.
 pub async fn follow_database(
-    mut conn: SqliteConnection,
-    mut seen: i64,
-    pool: SqlitePool,
+    Watch { mut conn, mut seen }: Watch,
+    store: Store,
     read: Arc<ReadModel>,
     metrics: Arc<Metrics>,
     every: Duration,
@@ -42,7 +68,7 @@ pub async fn follow_database(
         if version.replace(now) == Some(now) {
             continue;
         }
-        match follow_once(&mut conn, seen, &pool, &read, &metrics).await {
+        match follow_once(&mut conn, seen, &store, &read, &metrics).await {
             Ok(next) => seen = next,
             Err(e) => {
                 // Look again next time, from the same place.
@@ -55,9 +81,9 @@ pub async fn follow_database(
 
 /// One look at the changes after `seen`; returns the last change it has dealt with.
 async fn follow_once(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     seen: i64,
-    pool: &SqlitePool,
+    store: &Store,
     read: &ReadModel,
     metrics: &Metrics,
 ) -> anyhow::Result<i64> {
@@ -111,8 +137,7 @@ async fn follow_once(
         }
     }
     let lock = read.lock().await;
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = store.begin_read().await?;
     let current = read.load_full();
     let model = current.model().clone();
     if everything {

@@ -3,12 +3,10 @@
 
 use std::sync::Arc;
 
+use crate::model::{Errors, Model, Page, PageSection, Pointer, SectionContent, Timestamp};
+use crate::storage::{self, Connection};
 use anyhow::{Context, anyhow};
 use serde_json::{Map, Value};
-use sqlx::{Connection, SqliteConnection};
-
-use crate::model::{Errors, Model, Page, PageSection, Pointer, SectionContent, Timestamp};
-use crate::storage;
 
 /// The landing page's id: what `/sections`, `/export`, `import FILE` and `export` work on.
 pub const LANDING: &str = "_index";
@@ -74,18 +72,18 @@ pub fn parse_content(model: &Model, type_name: &str, json: &str) -> anyhow::Resu
 }
 
 /// Whether the database holds no page yet.
-pub async fn is_empty(conn: &mut SqliteConnection) -> anyhow::Result<bool> {
+pub async fn is_empty(conn: &mut Connection) -> anyhow::Result<bool> {
     Ok(storage::page::count(conn).await? == 0)
 }
 
 /// Reads page `id` in one read transaction, so that a concurrent writer's commit is seen entirely
 /// or not at all; `None` unless it is part of the site.
 pub async fn load(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     model: &Model,
     id: &str,
 ) -> anyhow::Result<Option<Stored>> {
-    let mut tx = conn.begin().await?;
+    let mut tx = storage::begin(conn).await?;
     let stored = load_page(&mut tx, model, id).await?;
     tx.commit().await?;
     Ok(stored)
@@ -94,11 +92,8 @@ pub async fn load(
 /// Reads every page of the site (deleted ones left out) in one read transaction, by id, with
 /// the number of the last change recorded (see `storage::changes`): what a reader that follows
 /// the database starts from. Two queries, whatever the number of pages.
-pub async fn load_site(
-    conn: &mut SqliteConnection,
-    model: &Model,
-) -> anyhow::Result<(Vec<Stored>, i64)> {
-    let mut tx = conn.begin().await?;
+pub async fn load_site(conn: &mut Connection, model: &Model) -> anyhow::Result<(Vec<Stored>, i64)> {
+    let mut tx = storage::begin(conn).await?;
     let rows = storage::page::all_current(&mut tx).await?;
     let sections = storage::sections::all_current(&mut tx).await?;
     let seq = storage::changes::last(&mut tx).await?;
@@ -125,7 +120,7 @@ pub async fn load_site(
 /// Reads page `id` inside the caller's transaction, if it is part of the site (stored and not
 /// deleted).
 pub async fn load_page(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     model: &Model,
     id: &str,
 ) -> anyhow::Result<Option<Stored>> {
@@ -137,7 +132,7 @@ pub async fn load_page(
 /// Reads page `id` inside the caller's transaction, deleted or not (a deleted page as it was
 /// when it was deleted), with whether it is deleted.
 pub async fn load_any(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     model: &Model,
     id: &str,
 ) -> anyhow::Result<Option<(Stored, bool)>> {

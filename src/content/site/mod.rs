@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use anyhow::anyhow;
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 use crate::content::read::stored as store;
 use crate::content::write::commit::{PageChange, Publisher, commit};
@@ -19,6 +18,7 @@ use crate::hugo::{self, Finding};
 use crate::model::definition::{BUILT_IN, Model};
 use crate::model::{FieldError, Page, Timestamp};
 use crate::storage;
+use crate::storage::Connection;
 use crate::storage::publish::ChangeSetRef;
 
 /// The content model in force, with its version.
@@ -32,7 +32,7 @@ pub struct ActiveModel {
 
 /// The active model, without writing anything: the built-in one (version 1) when the database
 /// has none stored yet.
-pub async fn current_model(conn: &mut SqliteConnection) -> anyhow::Result<ActiveModel> {
+pub async fn current_model(conn: &mut Connection) -> anyhow::Result<ActiveModel> {
     match storage::models::active(conn).await? {
         Some(row) => parsed(row),
         None => Ok(ActiveModel::built_in()),
@@ -52,11 +52,7 @@ impl ActiveModel {
 
 /// Stores `text` as the next version of the model, inside the caller's transaction, without
 /// looking at stored content (for an import that replaces it all).
-pub async fn store_model(
-    conn: &mut SqliteConnection,
-    text: &str,
-    author: &str,
-) -> anyhow::Result<i64> {
+pub async fn store_model(conn: &mut Connection, text: &str, author: &str) -> anyhow::Result<i64> {
     let version = active_model(conn).await?.version + 1;
     storage::models::insert(conn, version, text, author, &Timestamp::now().to_rfc3339()).await?;
     Ok(version)
@@ -64,13 +60,20 @@ pub async fn store_model(
 
 /// The active model; the built-in one, stored as version 1, when the database has none yet (a
 /// new database, or one from a release before the content model).
-pub async fn active_model(conn: &mut SqliteConnection) -> anyhow::Result<ActiveModel> {
+pub async fn active_model(conn: &mut Connection) -> anyhow::Result<ActiveModel> {
     if let Some(row) = storage::models::active(conn).await? {
         return parsed(row);
     }
     let built_in = ActiveModel::built_in();
     let now = Timestamp::now().to_rfc3339();
-    storage::models::insert(conn, built_in.version, &built_in.text, seed::AUTHOR, &now).await?;
+    storage::models::insert(
+        conn,
+        built_in.version,
+        &built_in.text,
+        crate::model::authors::SEED,
+        &now,
+    )
+    .await?;
     Ok(built_in)
 }
 
@@ -220,7 +223,7 @@ pub struct Imported {
 /// (their history stays). Stored pages are read under `stored_under` (the active model), the
 /// pages written are served under `model`.
 pub async fn import_pages(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     (stored_under, model): (&Model, &Arc<Model>),
     pages: &[PageInput],
     author: &str,
@@ -305,7 +308,7 @@ pub async fn import_pages(
 /// Stores one page as one publish by `author` (the rest of the site untouched), inside the
 /// caller's transaction, under the active model; returns what changed.
 pub async fn import_page(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     input: &PageInput,
     author: &str,
 ) -> anyhow::Result<Replaced> {
@@ -341,10 +344,7 @@ pub async fn import_page(
 
 /// Every page of the site as stored (deleted ones left out), by id, with its front matter as
 /// `model` (the active model) writes it.
-pub async fn stored_pages(
-    conn: &mut SqliteConnection,
-    model: &Model,
-) -> anyhow::Result<Vec<StoredPage>> {
+pub async fn stored_pages(conn: &mut Connection, model: &Model) -> anyhow::Result<Vec<StoredPage>> {
     let (pages, _) = store::load_site(conn, model).await?;
     Ok(pages
         .into_iter()
@@ -390,7 +390,7 @@ pub fn breakages(next: &Model, pages: &[StoredPage]) -> Vec<Breakage> {
 /// (sections whose id or type the new model changes move accordingly), inside the caller's
 /// transaction. Refused, with every breakage, if anything stored would not hold.
 pub async fn apply_model(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     text: &str,
     next: &Model,
     author: &str,

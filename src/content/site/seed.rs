@@ -7,12 +7,13 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use sqlx::SqlitePool;
 
 use crate::content::read::stored as store;
 use crate::content::site::{self, PageInput, read_site};
 use crate::hugo;
 use crate::model::Model;
+use crate::model::authors;
+use crate::storage::Store;
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_site.rs"));
@@ -20,9 +21,6 @@ mod bundled {
 
 /// The project's copy of the Gen3 landing page (`_index.md` of the bundled site).
 pub const BUILT_IN: &str = include_str!("../../../seed/about.md");
-
-/// The author of seeded revisions.
-pub const AUTHOR: &str = "seed";
 
 /// Where the seed comes from.
 #[derive(Debug, Clone, Copy)]
@@ -89,13 +87,13 @@ pub fn load(source: Source<'_>) -> anyhow::Result<Seed> {
 /// Stores the seed's pages if, and only if, the database holds nothing yet, and the built-in
 /// content model if it holds none (a new database, or one from a release before the model);
 /// one transaction. Returns how many pages it seeded.
-pub async fn seed_if_empty(pool: &SqlitePool, seed: &Seed) -> anyhow::Result<usize> {
+pub async fn seed_if_empty(database: &Store, seed: &Seed) -> anyhow::Result<usize> {
     // IMMEDIATE: two servers starting on one new file must not both seed it.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = database.begin_write().await?;
     let empty = store::is_empty(&mut tx).await?;
     let model = site::active_model(&mut tx).await?.model;
     let seeded = if empty {
-        site::import_pages(&mut tx, (&model, &model), &seed.pages, AUTHOR, false)
+        site::import_pages(&mut tx, (&model, &model), &seed.pages, authors::SEED, false)
             .await?
             .created
             .len()

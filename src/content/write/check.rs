@@ -2,7 +2,8 @@
 //! model, and the references its body (and other pages' bodies) make to what the write changes.
 //! Errors point where an editor can fix them.
 
-use crate::content::read::snapshot::{PageSnapshot, Site};
+use crate::content::read::site::Site;
+use crate::content::read::snapshot::PageSnapshot;
 use crate::content::read::stored::Stored;
 use crate::content::write::{Target, WriteError};
 use crate::hugo;

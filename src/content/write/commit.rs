@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::content::read::snapshot::PageSnapshot;
 use crate::content::write::plan::{self, Before, Planned, Replaced, Retired};
 use crate::model::{Model, Page, Timestamp};
+use crate::storage::Connection;
 use crate::storage::publish::{ChangeSetRef, NewFeedRow};
 use crate::storage::webhooks::FeedRow;
 use crate::storage::{self, StorageError};
@@ -57,7 +58,7 @@ pub struct Publisher<'a> {
 /// Stores `changes` as one publish by `by`, inside the caller's transaction; `served` gives
 /// each page's snapshot as readers have it now, whose unchanged sections the new one shares.
 pub async fn commit(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Connection,
     by: Publisher<'_>,
     model: &Arc<Model>,
     changes: &[PageChange<'_>],
@@ -136,7 +137,7 @@ pub async fn commit(
 
 /// One page's change worked out, with the history of its sections if it needs it.
 async fn plan(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Connection,
     change: &PageChange<'_>,
     author: &str,
     now: Timestamp,

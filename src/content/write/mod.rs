@@ -11,17 +11,19 @@ pub mod plan;
 use std::sync::Arc;
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
 use tokio::sync::MutexGuard;
 
 use crate::content::change_sets::{self, ChangeSet, ChangeSets, State};
 use crate::content::read::representation::{IfMatch, Representation};
-use crate::content::read::snapshot::{PageSnapshot, ReadModel};
+use crate::content::read::served::ReadModel;
+use crate::content::read::snapshot::PageSnapshot;
 use crate::content::read::stored::{self as store, LANDING, Stored};
 use crate::hugo;
 use crate::model::merge::{self, FieldChange};
 use crate::model::{Errors, FieldError, Model, Page, Timestamp};
 use crate::ops::metrics::Metrics;
+use crate::storage::Connection;
+use crate::storage::Tx;
 use crate::storage::publish::ChangeSetRef;
 use crate::storage::{self, Missing, StorageError, Store};
 use check::{body_errors, dangling, in_page, links_to, missing_sections, prefixed, validate};
@@ -136,12 +138,6 @@ pub enum PublishError {
     Write(#[from] WriteError),
 }
 
-impl From<sqlx::Error> for WriteError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Storage(e.into())
-    }
-}
-
 impl WriteError {
     /// What the write names is not stored.
     pub fn missing(what: Missing) -> Self {
@@ -151,12 +147,6 @@ impl WriteError {
 
 impl From<StorageError> for PublishError {
     fn from(e: StorageError) -> Self {
-        Self::Write(e.into())
-    }
-}
-
-impl From<sqlx::Error> for PublishError {
-    fn from(e: sqlx::Error) -> Self {
         Self::Write(e.into())
     }
 }
@@ -384,7 +374,7 @@ impl Writer<'_> {
     /// set if it writes into one (`409` unless it is open).
     async fn in_place(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Connection,
         id: &str,
     ) -> Result<(Option<Arc<PageSnapshot>>, Option<ChangeSet>), WriteError> {
         let live = self.current(tx, id).await?;
@@ -415,7 +405,7 @@ impl Writer<'_> {
     /// keep. Returns the page as it now is in the change set's view.
     async fn put_draft(
         &self,
-        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        mut tx: Tx<'_>,
         set: ChangeSet,
         (id, file, source): (&str, &str, Option<&str>),
         page: Option<Page>,
@@ -484,7 +474,7 @@ impl Writer<'_> {
     /// (another process wrote) is the page read and parsed.
     async fn current(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Connection,
         id: &str,
     ) -> Result<Option<Arc<PageSnapshot>>, WriteError> {
         let site = self.read.load_full();
@@ -716,7 +706,7 @@ impl Writer<'_> {
     /// Publishes `set` inside `tx` (see [`Self::publish`]); `late`: the scheduler's, that late.
     async fn publish_in(
         &self,
-        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        mut tx: Tx<'_>,
         set: ChangeSet,
         author: &str,
         late: Option<i64>,
@@ -874,7 +864,7 @@ impl Writer<'_> {
 
 /// Change set `id` from the database, if it is open: `404` if there is none, `409` if it was
 /// published or discarded.
-async fn open_change_set(tx: &mut SqliteConnection, id: i64) -> Result<ChangeSet, WriteError> {
+async fn open_change_set(tx: &mut Connection, id: i64) -> Result<ChangeSet, WriteError> {
     let set = ChangeSet::load(tx, id)
         .await?
         .ok_or(WriteError::missing(Missing::ChangeSet(id)))?;

@@ -5,96 +5,21 @@
 //! the database, across reconnects and server restarts; then the live ones. Comments keep idle
 //! connections open through proxies. Public, like the content it announces.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get};
 use tokio::sync::{broadcast, mpsc};
-use utoipa::IntoResponses;
-use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::{RefOr, content::ContentBuilder};
 
 use crate::content::Store;
 use crate::content::feed::{self, FeedRow};
 use crate::http::error::{ApiError, Result};
+use crate::http::responses::events::{EventHeaders, EventResponses};
 use crate::http::state::App;
+use crate::http::streams::Slot;
 use crate::ops::metrics::Metrics;
-
-/// The open streams, in all and by client address, and how they are kept.
-pub struct Streams {
-    open: Arc<Mutex<Open>>,
-    pub max: usize,
-    pub max_per_client: usize,
-    pub heartbeat: Duration,
-}
-
-#[derive(Default)]
-struct Open {
-    all: usize,
-    by_client: HashMap<Option<IpAddr>, usize>,
-}
-
-impl Streams {
-    pub fn new(max: usize, max_per_client: usize, heartbeat: Duration) -> Self {
-        Self {
-            open: Arc::default(),
-            max,
-            max_per_client,
-            heartbeat,
-        }
-    }
-
-    /// Counts a stream of `client` as open, unless that is one too many in all (`503`) or for
-    /// the one address (`429`: one client cannot hold every slot).
-    fn open(&self, client: Option<IpAddr>, metrics: &Arc<Metrics>) -> Result<Slot> {
-        let mut open = lock(&self.open);
-        if open.all >= self.max {
-            return Err(ApiError::TooManyStreams(self.max));
-        }
-        let mine = open.by_client.entry(client).or_default();
-        if *mine >= self.max_per_client {
-            return Err(ApiError::TooManyStreamsFromClient(self.max_per_client));
-        }
-        *mine += 1;
-        open.all += 1;
-        metrics.event_stream(1);
-        Ok(Slot {
-            open: self.open.clone(),
-            client,
-            metrics: metrics.clone(),
-        })
-    }
-}
-
-fn lock(open: &Mutex<Open>) -> std::sync::MutexGuard<'_, Open> {
-    // Counts only: a panic elsewhere cannot leave them half-changed.
-    open.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A stream counted as open until dropped.
-struct Slot {
-    open: Arc<Mutex<Open>>,
-    client: Option<IpAddr>,
-    metrics: Arc<Metrics>,
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut open = lock(&self.open);
-        open.all -= 1;
-        if let Some(mine) = open.by_client.get_mut(&self.client) {
-            *mine -= 1;
-            if *mine == 0 {
-                open.by_client.remove(&self.client);
-            }
-        }
-        self.metrics.event_stream(-1);
-    }
-}
 
 /// How often a stream writes a byte to learn whether its client is still there: a client that
 /// closes its connection is noticed by the second write after it, so its slot is free within
@@ -263,48 +188,6 @@ fn event(row: &FeedRow) -> Vec<u8> {
         "at": row.created_at,
     });
     format!("id: {}\nevent: change\ndata: {data}\n\n", row.id).into_bytes()
-}
-
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-#[allow(dead_code, non_snake_case)]
-struct EventHeaders {
-    /// The `id` of the last event received: the stream starts after it (empty: as if absent).
-    #[param(rename = "Last-Event-ID", nullable = false, pattern = "^[0-9]{0,18}$")]
-    last_event_id: Option<String>,
-}
-
-struct EventResponses;
-
-impl IntoResponses for EventResponses {
-    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
-        let mut responses = super::problems(&[
-            ("400", "`Last-Event-ID` is not a number"),
-            (
-                "429",
-                "This client address has as many streams open as one address may (`Retry-After`)",
-            ),
-            ("500", super::UNEXPECTED),
-            (
-                "503",
-                "As many streams are open as the server allows (`Retry-After`), or the database is unavailable",
-            ),
-        ]);
-        responses.insert(
-            "200".to_owned(),
-            ResponseBuilder::new()
-                .description("The stream, until the client closes it")
-                .content(
-                    "text/event-stream",
-                    ContentBuilder::new()
-                        .schema(Some(<String as utoipa::PartialSchema>::schema()))
-                        .build(),
-                )
-                .build()
-                .into(),
-        );
-        responses
-    }
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

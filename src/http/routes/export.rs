@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get};
 
+use crate::http::responses;
 use crate::http::state::App;
 use crate::http::view::SiteView;
 
@@ -14,8 +15,8 @@ use crate::http::view::SiteView;
 #[utoipa::path(
     tag = "export",
     operation_id = "export_page",
-    params(super::ConditionalHeaders),
-    responses(super::ExportRead)
+    params(responses::ConditionalHeaders),
+    responses(responses::ExportRead)
 )]
 #[get("/export")]
 async fn export_page(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {

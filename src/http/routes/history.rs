@@ -14,7 +14,8 @@ use crate::content::read::stored::LANDING;
 use crate::content::write::Target;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
-use crate::http::routes::pages::{PAGE_ID, page_path};
+use crate::http::responses;
+use crate::http::routes::page_ids::{PAGE_ID, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::schemas::SectionContentSchema;
@@ -218,7 +219,7 @@ async fn restore_section(
 ) -> Result<HttpResponse> {
     let target = Target::Section(id);
     let site = app.read.load_full();
-    if crate::http::routes::pages::live_page(&site, page)?
+    if crate::http::routes::page_ids::live_page(&site, page)?
         .section(id)
         .is_none()
     {
@@ -250,7 +251,7 @@ async fn restore_section(
         (status = 200, description = "Revisions, newest first", body = RevisionList, headers(
             ("Link" = String, description = "`rel=\"next\"`: the next page, when there is one"),
             ("Cache-Control" = String, description = "`private, no-store`"))),
-        super::HistoryProblems,
+        responses::HistoryProblems,
     )
 )]
 #[get("/sections/{id}/revisions")]
@@ -278,7 +279,7 @@ async fn list_revisions(
     responses(
         (status = 200, description = "The revision", body = Revision, headers(
             ("Cache-Control" = String, description = "`private, no-store`"))),
-        super::HistoryProblems,
+        responses::HistoryProblems,
     )
 )]
 #[get("/sections/{id}/revisions/{revision}")]
@@ -302,10 +303,10 @@ async fn get_revision(
     params(
         ("id" = String, Path, description = SECTION_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
-        super::WriteHeaders,
+        responses::WriteHeaders,
     ),
     security(("bearer" = [])),
-    responses(super::WriteResponses),
+    responses(responses::WriteResponses),
 )]
 #[post("/sections/{id}/revisions/{revision}/restore")]
 async fn restore_revision(
@@ -334,7 +335,7 @@ async fn restore_revision(
         (status = 200, description = "Revisions, newest first", body = RevisionList, headers(
             ("Link" = String, description = "`rel=\"next\"`: the next page, when there is one"),
             ("Cache-Control" = String, description = "`private, no-store`"))),
-        super::HistoryProblems,
+        responses::HistoryProblems,
     )
 )]
 #[get("/pages/{id:.+}/sections/{section}/revisions")]
@@ -364,7 +365,7 @@ async fn list_page_section_revisions(
     responses(
         (status = 200, description = "The revision", body = Revision, headers(
             ("Cache-Control" = String, description = "`private, no-store`"))),
-        super::HistoryProblems,
+        responses::HistoryProblems,
     )
 )]
 #[get("/pages/{id:.+}/sections/{section}/revisions/{revision}")]
@@ -388,10 +389,10 @@ async fn get_page_section_revision(
         ("id" = String, Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
-        super::WriteHeaders,
+        responses::WriteHeaders,
     ),
     security(("bearer" = [])),
-    responses(super::WriteResponses),
+    responses(responses::WriteResponses),
 )]
 #[post("/pages/{id:.+}/sections/{section}/revisions/{revision}/restore")]
 async fn restore_page_section_revision(
@@ -418,7 +419,7 @@ async fn restore_page_section_revision(
         (status = 200, description = "Revisions, newest first", body = PageRevisionList, headers(
             ("Link" = String, description = "`rel=\"next\"`: the next page, when there is one"),
             ("Cache-Control" = String, description = "`private, no-store`"))),
-        super::HistoryProblems,
+        responses::HistoryProblems,
     )
 )]
 #[get("/pages/{id:.+}/revisions")]
@@ -491,7 +492,7 @@ impl From<history::PageRevision> for PageRevision {
     responses(
         (status = 200, description = "The page at that revision", body = PageRevision, headers(
             ("Cache-Control" = String, description = "`private, no-store`"))),
-        super::HistoryProblems,
+        responses::HistoryProblems,
     )
 )]
 #[get("/pages/{id:.+}/revisions/{revision}")]
@@ -517,10 +518,10 @@ async fn get_page_revision(
     params(
         ("id" = String, Path, description = PAGE_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
-        super::WriteHeaders,
+        responses::WriteHeaders,
     ),
     security(("bearer" = [])),
-    responses(super::PageWriteResponses),
+    responses(responses::PageWriteResponses),
 )]
 #[post("/pages/{id:.+}/revisions/{revision}/restore")]
 async fn restore_page_revision(

@@ -7,8 +7,6 @@
 //! sub-resource (`…/body`, `…/sections/x`) means that sub-resource: such an id is reached
 //! percent-encoded.
 
-use std::sync::Arc;
-
 use actix_web::guard::GuardContext;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
@@ -17,48 +15,21 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::content::read::documents::Section;
-use crate::content::read::snapshot::{MAX_LISTING, PAGE_FIELDS, PageSnapshot, Site};
+use crate::content::read::site::MAX_LISTING;
+use crate::content::read::snapshot::{PAGE_FIELDS, PageSnapshot};
 use crate::content::read::stored::Stored;
 use crate::content::write::{Target, WriteError};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result, excerpt};
+use crate::http::responses;
 use crate::http::routes::body::{read_json, read_text, typed};
+use crate::http::routes::page_ids::{PAGE_ID, live_page, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::state::App;
 use crate::http::view::SiteView;
 use crate::hugo;
 use crate::model::{Errors, FieldError, Model, Page, PageSection, Pointer};
-
-/// The description of a page id in a path.
-pub const PAGE_ID: &str = "The page's id: its path under `content/` without the extension \
-     (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the \
-     rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain \
-     segments.";
-
-/// The URL path of page `id`, its id percent-encoded as one segment.
-pub fn page_path(id: &str) -> String {
-    let mut path = String::from("/pages/");
-    for byte in id.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                path.push(byte as char)
-            }
-            other => path.push_str(&format!("%{other:02X}")),
-        }
-    }
-    path
-}
-
-/// `404` for a page the site does not have.
-pub fn no_page(id: &str) -> ApiError {
-    ApiError::NotFound(format!("there is no page {:?}", excerpt(id)))
-}
-
-/// Page `id` of `site`, or `404`.
-pub fn live_page<'s>(site: &'s Site, id: &str) -> Result<&'s Arc<PageSnapshot>> {
-    site.page(id).ok_or_else(|| no_page(id))
-}
 
 /// Whether a `/pages/{id:.+}` route should take this request: not when the path ends in one of
 /// the page's sub-resources, which have routes of their own (and their own `405`s).
@@ -94,8 +65,8 @@ pub struct ListQuery {
 #[utoipa::path(
     tag = "pages",
     operation_id = "list_pages",
-    params(ListQuery, super::ConditionalHeaders),
-    responses(super::PagesRead)
+    params(ListQuery, responses::ConditionalHeaders),
+    responses(responses::PagesRead)
 )]
 #[get("/pages")]
 async fn list_pages(
@@ -129,8 +100,8 @@ async fn list_pages(
 #[utoipa::path(
     tag = "pages",
     operation_id = "get_page",
-    params(("id" = String, Path, description = PAGE_ID), super::ConditionalHeaders),
-    responses(super::PageRead)
+    params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
+    responses(responses::PageRead)
 )]
 #[get("/pages/{id:.+}", guard = "whole_page")]
 async fn get_page(
@@ -152,9 +123,9 @@ async fn get_page(
     params(
         ("id" = String, Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
-        super::ConditionalHeaders,
+        responses::ConditionalHeaders,
     ),
-    responses(super::SectionRead)
+    responses(responses::SectionRead)
 )]
 #[get("/pages/{id:.+}/sections/{section}")]
 async fn get_page_section(
@@ -176,8 +147,8 @@ async fn get_page_section(
 #[utoipa::path(
     tag = "pages",
     operation_id = "get_page_body",
-    params(("id" = String, Path, description = PAGE_ID), super::ConditionalHeaders),
-    responses(super::BodyRead)
+    params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
+    responses(responses::BodyRead)
 )]
 #[get("/pages/{id:.+}/body")]
 async fn get_page_body(
@@ -197,8 +168,8 @@ async fn get_page_body(
 #[utoipa::path(
     tag = "export",
     operation_id = "export_site_page",
-    params(("id" = String, Path, description = PAGE_ID), super::ConditionalHeaders),
-    responses(super::PageExportRead)
+    params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
+    responses(responses::PageExportRead)
 )]
 #[get("/pages/{id:.+}/export")]
 async fn export_site_page(
@@ -219,8 +190,8 @@ async fn export_site_page(
 #[utoipa::path(
     tag = "export",
     operation_id = "export_site",
-    params(super::ConditionalHeaders),
-    responses(super::SiteExportRead)
+    params(responses::ConditionalHeaders),
+    responses(responses::SiteExportRead)
 )]
 #[get("/site.tar")]
 async fn export_site(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {
@@ -245,10 +216,10 @@ fn page_written(req: &HttpRequest, snapshot: &PageSnapshot) -> HttpResponse {
 #[utoipa::path(
     tag = "editing",
     operation_id = "put_page_body",
-    params(("id" = String, Path, description = PAGE_ID), super::WriteHeaders),
+    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
     request_body(content = String, content_type = "text/plain"),
     security(("bearer" = [])),
-    responses(super::BodyWriteResponses),
+    responses(responses::BodyWriteResponses),
 )]
 #[put("/pages/{id:.+}/body")]
 async fn put_page_body(
@@ -296,10 +267,10 @@ async fn put_page_body(
 #[utoipa::path(
     tag = "editing",
     operation_id = "patch_page",
-    params(("id" = String, Path, description = PAGE_ID), super::WriteHeaders),
+    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
     request_body(content = MetadataPatch, content_type = "application/merge-patch+json"),
     security(("bearer" = [])),
-    responses(super::PageWriteResponses),
+    responses(responses::PageWriteResponses),
 )]
 #[patch("/pages/{id:.+}", guard = "whole_page")]
 async fn patch_page(
@@ -451,7 +422,7 @@ fn new_section(
     operation_id = "create_page",
     request_body(content = NewPage, content_type = "application/json"),
     security(("bearer" = [])),
-    responses(super::CreateResponses),
+    responses(responses::CreateResponses),
 )]
 #[post("/pages")]
 async fn create_page(
@@ -511,9 +482,9 @@ async fn create_page(
 #[utoipa::path(
     tag = "editing",
     operation_id = "delete_page",
-    params(("id" = String, Path, description = PAGE_ID), super::WriteHeaders),
+    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
     security(("bearer" = [])),
-    responses(super::DeleteResponses),
+    responses(responses::DeleteResponses),
 )]
 #[delete("/pages/{id:.+}", guard = "whole_page")]
 async fn delete_page(
@@ -542,10 +513,10 @@ pub struct NewSection(#[allow(dead_code)] Value);
 #[utoipa::path(
     tag = "editing",
     operation_id = "add_page_section",
-    params(("id" = String, Path, description = PAGE_ID), super::WriteHeaders),
+    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
     request_body(content = NewSection, content_type = "application/json"),
     security(("bearer" = [])),
-    responses(super::AddSectionResponses),
+    responses(responses::AddSectionResponses),
 )]
 #[post("/pages/{id:.+}/sections")]
 async fn add_page_section(
@@ -618,10 +589,10 @@ async fn add_page_section(
     params(
         ("id" = String, Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
-        super::WriteHeaders,
+        responses::WriteHeaders,
     ),
     security(("bearer" = [])),
-    responses(super::DeleteResponses),
+    responses(responses::DeleteResponses),
 )]
 #[delete("/pages/{id:.+}/sections/{section}")]
 async fn remove_page_section(
@@ -650,10 +621,10 @@ async fn remove_page_section(
 #[utoipa::path(
     tag = "editing",
     operation_id = "reorder_page_sections",
-    params(("id" = String, Path, description = PAGE_ID), super::WriteHeaders),
+    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
     request_body(content = Vec<String>, content_type = "application/json", example = json!(["teaser", "features"])),
     security(("bearer" = [])),
-    responses(super::PageWriteResponses),
+    responses(responses::PageWriteResponses),
 )]
 #[put("/pages/{id:.+}/order")]
 async fn reorder_page_sections(
@@ -738,8 +709,8 @@ fn order_of<'b>(body: &'b Value, page: &Page) -> Result<Vec<&'b str>> {
 #[utoipa::path(
     tag = "pages",
     operation_id = "get_model",
-    params(super::ConditionalHeaders),
-    responses(super::ModelRead)
+    params(responses::ConditionalHeaders),
+    responses(responses::ModelRead)
 )]
 #[get("/model")]
 async fn get_model(req: HttpRequest, app: App) -> HttpResponse {

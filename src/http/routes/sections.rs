@@ -1,6 +1,7 @@
 //! `GET /sections` and `GET /sections/{id}`: the landing page, as it always was served.
 
 use crate::http::error::{ApiError, Result, excerpt};
+use crate::http::responses;
 use crate::http::state::App;
 use crate::http::view::SiteView;
 
@@ -13,8 +14,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 #[utoipa::path(
     tag = "sections",
     operation_id = "list_sections",
-    params(super::ConditionalHeaders),
-    responses(super::SectionsRead)
+    params(responses::ConditionalHeaders),
+    responses(responses::SectionsRead)
 )]
 #[get("/sections")]
 async fn list_sections(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {
@@ -29,8 +30,8 @@ async fn list_sections(req: HttpRequest, site: SiteView, app: App) -> HttpRespon
 #[utoipa::path(
     tag = "sections",
     operation_id = "get_section",
-    params(("id" = String, Path, description = SECTION_ID), super::ConditionalHeaders),
-    responses(super::SectionRead)
+    params(("id" = String, Path, description = SECTION_ID), responses::ConditionalHeaders),
+    responses(responses::SectionRead)
 )]
 #[get("/sections/{id}")]
 async fn get_section(

@@ -3,17 +3,14 @@
 //! /webhooks/deliveries/{id}/redeliver`. Webhooks are added and removed with the CLI, which is
 //! the only place their signing secrets are ever shown.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::{Ref, RefOr};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::http::auth::Editor;
 use crate::http::error::Result;
+use crate::http::responses::webhooks::{RedeliverResponses, Responses};
 use crate::http::state::App;
 use crate::webhooks;
 
@@ -166,59 +163,6 @@ async fn redeliver(_editor: Editor, id: web::Path<String>, app: App) -> Result<H
 fn private(mut response: actix_web::HttpResponseBuilder) -> actix_web::HttpResponseBuilder {
     response.insert_header((header::CACHE_CONTROL, "private, no-cache"));
     response
-}
-
-fn problems() -> BTreeMap<String, RefOr<Response>> {
-    super::problems(&[
-        ("400", "A query parameter is malformed or out of range"),
-        ("401", super::UNAUTHORIZED),
-        ("403", "The token lacks the `write` scope"),
-        ("404", "There is no such webhook or delivery"),
-        ("429", super::TOO_MANY_FAILURES),
-        ("500", super::UNEXPECTED),
-        ("503", super::UNAVAILABLE),
-        ("507", super::FULL),
-    ])
-}
-
-/// A read's answers: 200 with `T`, and the problems.
-struct Responses<T>(std::marker::PhantomData<T>);
-
-impl<T: ToSchema> IntoResponses for Responses<T> {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems();
-        responses.insert(
-            "200".to_owned(),
-            ResponseBuilder::new()
-                .description("OK")
-                .content(
-                    "application/json",
-                    utoipa::openapi::content::ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name(T::name())))
-                        .build(),
-                )
-                .build()
-                .into(),
-        );
-        responses
-    }
-}
-
-struct RedeliverResponses;
-
-impl IntoResponses for RedeliverResponses {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let mut responses = problems();
-        responses.remove("400");
-        responses.insert(
-            "202".to_owned(),
-            ResponseBuilder::new()
-                .description("It will be sent again at once, under the same id")
-                .build()
-                .into(),
-        );
-        responses
-    }
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -10,14 +10,15 @@ use utoipa::ToSchema;
 
 use crate::content::read::documents::Section;
 use crate::content::read::representation::IfMatch;
+use crate::content::read::site::Site;
 use crate::content::read::snapshot::PageSnapshot;
-use crate::content::read::snapshot::Site;
 use crate::content::read::stored::LANDING;
 use crate::content::write::{self, Destination, Target, Writer};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
+use crate::http::responses;
 use crate::http::routes::body::read_json;
-use crate::http::routes::pages::{PAGE_ID, live_page, page_path};
+use crate::http::routes::page_ids::{PAGE_ID, live_page, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
@@ -120,10 +121,10 @@ pub fn located(mut response: HttpResponse, name: header::HeaderName, url: &str) 
 #[utoipa::path(
     tag = "editing",
     operation_id = "put_section",
-    params(("id" = String, Path, description = SECTION_ID), super::WriteHeaders),
+    params(("id" = String, Path, description = SECTION_ID), responses::WriteHeaders),
     request_body(content = SectionContentSchema, content_type = "application/json"),
     security(("bearer" = [])),
-    responses(super::WriteResponses),
+    responses(responses::WriteResponses),
 )]
 #[put("/sections/{id}")]
 async fn put_section(
@@ -145,10 +146,10 @@ async fn put_section(
 #[utoipa::path(
     tag = "editing",
     operation_id = "patch_section",
-    params(("id" = String, Path, description = SECTION_ID), super::WriteHeaders),
+    params(("id" = String, Path, description = SECTION_ID), responses::WriteHeaders),
     request_body(content = SectionPatch, content_type = "application/merge-patch+json"),
     security(("bearer" = [])),
-    responses(super::WriteResponses),
+    responses(responses::WriteResponses),
 )]
 #[patch("/sections/{id}")]
 async fn patch_section(
@@ -171,11 +172,11 @@ async fn patch_section(
     params(
         ("id" = String, Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
-        super::WriteHeaders,
+        responses::WriteHeaders,
     ),
     request_body(content = SectionContentSchema, content_type = "application/json"),
     security(("bearer" = [])),
-    responses(super::WriteResponses),
+    responses(responses::WriteResponses),
 )]
 #[put("/pages/{id:.+}/sections/{section}")]
 async fn put_page_section(
@@ -200,11 +201,11 @@ async fn put_page_section(
     params(
         ("id" = String, Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
-        super::WriteHeaders,
+        responses::WriteHeaders,
     ),
     request_body(content = SectionPatch, content_type = "application/merge-patch+json"),
     security(("bearer" = [])),
-    responses(super::WriteResponses),
+    responses(responses::WriteResponses),
 )]
 #[patch("/pages/{id:.+}/sections/{section}")]
 async fn patch_page_section(

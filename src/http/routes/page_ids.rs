@@ -1,0 +1,38 @@
+//! How the API names a page: the id in a path (described once for every route that takes one),
+//! the URL path of a page, and a page of the site or the `404` that says there is none.
+
+use std::sync::Arc;
+
+use crate::content::read::site::Site;
+use crate::content::read::snapshot::PageSnapshot;
+use crate::http::error::{ApiError, Result, excerpt};
+
+/// The description of a page id in a path.
+pub const PAGE_ID: &str = "The page's id: its path under `content/` without the extension \
+     (`_index`, `products/workspaces`), so at most 252 characters (see `NewPage.path` for the \
+     rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain \
+     segments.";
+
+/// The URL path of page `id`, its id percent-encoded as one segment.
+pub fn page_path(id: &str) -> String {
+    let mut path = String::from("/pages/");
+    for byte in id.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                path.push(byte as char)
+            }
+            other => path.push_str(&format!("%{other:02X}")),
+        }
+    }
+    path
+}
+
+/// `404` for a page the site does not have.
+pub fn no_page(id: &str) -> ApiError {
+    ApiError::NotFound(format!("there is no page {:?}", excerpt(id)))
+}
+
+/// Page `id` of `site`, or `404`.
+pub fn live_page<'s>(site: &'s Site, id: &str) -> Result<&'s Arc<PageSnapshot>> {
+    site.page(id).ok_or_else(|| no_page(id))
+}
