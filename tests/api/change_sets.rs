@@ -8,26 +8,11 @@ use serde_json::{Value, json};
 
 use gen3_content::auth::Scope;
 
-use crate::helpers::{
-    TestApp, change_set_document, gen3, json_of, outputs, settings, spawn_with, token,
-};
+use crate::helpers::{TestApp, change_set_document, json_of, token};
 
-const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
 const PAGE: &str = "/pages/products%2Fworkspaces";
 /// Text that appears nowhere in the site: found in a public answer, it leaked.
 const MARK: &str = "UNPUBLISHED-7c1f";
-
-async fn spawn_site() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("site.db");
-    let out = gen3(&database, &["import", "--site", SITE]);
-    let (stdout, stderr) = outputs(&out);
-    assert!(out.status.success(), "{stderr}{stdout}");
-    let mut settings = settings(&database);
-    // Thousands of requests with an unknown token from one address: not a brute force here.
-    settings.auth_failure_limit = u32::MAX;
-    spawn_with(Some(dir), settings).await
-}
 
 /// A request as `token`, with a JSON (or, for PATCH, merge patch) body and `If-Match`.
 async fn send(
@@ -94,7 +79,12 @@ async fn etag_as(app: &TestApp, token: Option<&str>, path: &str) -> String {
 
 #[tokio::test]
 async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_until_published() {
-    let app = spawn_site().await;
+    let app = TestApp::builder()
+        .site()
+        // Many requests with an unknown token from one address: not a brute force here.
+        .settings(|s| s.auth_failure_limit = u32::MAX)
+        .spawn()
+        .await;
     let preview = token(&app, "previewer", Scope::Preview).await;
     let before_page = app.etag(PAGE).await;
     let before_list = app.etag("/pages").await;
@@ -382,7 +372,12 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
 
 #[tokio::test]
 async fn a_change_sets_view_needs_a_preview_or_write_token_and_is_never_cached_publicly() {
-    let app = spawn_site().await;
+    let app = TestApp::builder()
+        .site()
+        // Many requests with an unknown token from one address: not a brute force here.
+        .settings(|s| s.auth_failure_limit = u32::MAX)
+        .spawn()
+        .await;
     let preview = token(&app, "previewer", Scope::Preview).await;
     let set = create_change_set(&app, "Private").await;
     let path = within(PAGE, set);
@@ -466,7 +461,12 @@ async fn a_change_sets_view_needs_a_preview_or_write_token_and_is_never_cached_p
 
 #[tokio::test]
 async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
-    let app = spawn_site().await;
+    let app = TestApp::builder()
+        .site()
+        // Many requests with an unknown token from one address: not a brute force here.
+        .settings(|s| s.auth_failure_limit = u32::MAX)
+        .spawn()
+        .await;
     let set = create_change_set(&app, "Refusals").await;
     let path = format!("{PAGE}/sections/features");
     // Removing what the body uses: the same 422, live and into the change set.
@@ -530,7 +530,12 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
 
 #[tokio::test]
 async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_nothing() {
-    let app = spawn_site().await;
+    let app = TestApp::builder()
+        .site()
+        // Many requests with an unknown token from one address: not a brute force here.
+        .settings(|s| s.auth_failure_limit = u32::MAX)
+        .spawn()
+        .await;
     let section = format!("{PAGE}/sections/teaser");
     let original: Value = app.get_json(&section).await;
 
@@ -647,7 +652,12 @@ async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_
 
 #[tokio::test]
 async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
-    let app = spawn_site().await;
+    let app = TestApp::builder()
+        .site()
+        // Many requests with an unknown token from one address: not a brute force here.
+        .settings(|s| s.auth_failure_limit = u32::MAX)
+        .spawn()
+        .await;
     let r = send(
         &app,
         &app.editor,
@@ -697,7 +707,12 @@ async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
 /// naming the change set ever gets its unpublished bytes.
 #[tokio::test]
 async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
-    let app = spawn_site().await;
+    let app = TestApp::builder()
+        .site()
+        // Many requests with an unknown token from one address: not a brute force here.
+        .settings(|s| s.auth_failure_limit = u32::MAX)
+        .spawn()
+        .await;
     let preview = token(&app, "previewer", Scope::Preview).await;
     let set = create_change_set(&app, "Secret").await;
     // Unpublished text in a landing section, a page's section, metadata and body, a new page.
@@ -901,7 +916,12 @@ async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
 
 #[tokio::test]
 async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
-    let app = spawn_site().await;
+    let app = TestApp::builder()
+        .site()
+        // Many requests with an unknown token from one address: not a brute force here.
+        .settings(|s| s.auth_failure_limit = u32::MAX)
+        .spawn()
+        .await;
     let set = create_change_set(&app, "Abandoned").await;
     let section = format!("{PAGE}/sections/teaser");
     let r = send(

@@ -9,14 +9,7 @@ use serde_json::{Value, json};
 
 use gen3_content::auth::Scope;
 
-use crate::helpers::{TestApp, change_set_document, json_of, settings, spawn_with, token};
-
-async fn spawn(timeout: Duration) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = settings(&dir.path().join("content.db"));
-    settings.deploy_report_timeout = timeout;
-    spawn_with(Some(dir), settings).await
-}
+use crate::helpers::{TestApp, change_set_document, json_of, token};
 
 /// A change set with the teaser's title set to `title`, published unless `publish` is false.
 async fn change_set(app: &TestApp, title: &str, publish: bool) -> i64 {
@@ -68,7 +61,10 @@ async fn deploy_of(app: &TestApp, id: i64) -> Value {
 
 #[tokio::test]
 async fn a_build_reports_queued_building_live_and_the_change_set_shows_it() {
-    let app = spawn(Duration::from_secs(600)).await;
+    let app = TestApp::builder()
+        .settings(move |s| s.deploy_report_timeout = Duration::from_secs(600))
+        .spawn()
+        .await;
     let ci = token(&app, "site-ci", Scope::Deploy).await;
     let preview = token(&app, "reviewer", Scope::Preview).await;
 
@@ -176,7 +172,10 @@ async fn a_build_reports_queued_building_live_and_the_change_set_shows_it() {
 
 #[tokio::test]
 async fn bad_reports_name_each_field_and_store_nothing() {
-    let app = spawn(Duration::from_secs(600)).await;
+    let app = TestApp::builder()
+        .settings(move |s| s.deploy_report_timeout = Duration::from_secs(600))
+        .spawn()
+        .await;
     let ci = token(&app, "site-ci", Scope::Deploy).await;
     let id = change_set(&app, "Spring", true).await;
     for (body, pointers) in [
@@ -217,7 +216,10 @@ async fn bad_reports_name_each_field_and_store_nothing() {
 #[tokio::test]
 async fn silence_turns_unknown_never_live() {
     let timeout = Duration::from_millis(1500);
-    let app = spawn(timeout).await;
+    let app = TestApp::builder()
+        .settings(move |s| s.deploy_report_timeout = timeout)
+        .spawn()
+        .await;
     let ci = token(&app, "site-ci", Scope::Deploy).await;
 
     // Published, and no build ever reports.

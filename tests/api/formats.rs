@@ -29,15 +29,6 @@ fn changed_lines<'a>(old: &'a str, new: &'a str) -> Vec<(&'a str, &'a str)> {
         .collect()
 }
 
-/// A server on a database that `import --site` filled with the mixed folder.
-async fn spawn_mixed() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("mixed.db");
-    let out = gen3(&database, &["import", "--site", MIXED]);
-    assert!(out.status.success(), "{}", outputs(&out).1);
-    spawn_with(Some(dir), settings(&database)).await
-}
-
 impl TestApp {
     /// A merge patch of `path` as the editor, overwriting whatever is current (`If-Match: *`).
     pub(crate) async fn patch_json(&self, path: &str, patch: &Value) -> reqwest::Response {
@@ -88,7 +79,7 @@ fn a_folder_mixing_the_three_formats_round_trips_byte_for_byte() {
 
 #[tokio::test]
 async fn each_page_keeps_its_format_and_an_edit_changes_only_its_lines() {
-    let app = spawn_mixed().await;
+    let app = TestApp::builder().import(MIXED).spawn().await;
     let list = app.get_json("/pages").await;
     let formats: Vec<(&str, &str)> = list["pages"]
         .as_array()
@@ -218,7 +209,7 @@ async fn each_page_keeps_its_format_and_an_edit_changes_only_its_lines() {
 
 #[tokio::test]
 async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
-    let app = spawn_mixed().await;
+    let app = TestApp::builder().import(MIXED).spawn().await;
     for (format, opening) in [("toml", "+++\n"), ("json", "{\n"), ("yaml", "---\n")] {
         let id = format!("news/new-{format}");
         let page = json!({

@@ -41,6 +41,62 @@ pub fn settings(database: &Path) -> Settings {
     Settings::new(database.to_path_buf(), args).expect("valid test settings")
 }
 
+/// The Gen3 site at the seed's revision, as the site team keeps it.
+pub const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
+
+/// A server to start: a new database, optionally filled by `import --site` first, with settings
+/// changed from the tests' defaults. `TestApp::builder().site().spawn().await`.
+#[must_use]
+pub struct Builder {
+    import: Option<String>,
+    changes: Vec<SettingsChange>,
+}
+
+type SettingsChange = Box<dyn FnOnce(&mut Settings)>;
+
+impl TestApp {
+    pub fn builder() -> Builder {
+        Builder {
+            import: None,
+            changes: Vec::new(),
+        }
+    }
+}
+
+impl Builder {
+    /// The whole Gen3 site imported before the server starts.
+    pub fn site(self) -> Self {
+        self.import(SITE)
+    }
+
+    /// The content folder `folder` imported (`import --site`) before the server starts.
+    pub fn import(mut self, folder: &str) -> Self {
+        self.import = Some(folder.to_owned());
+        self
+    }
+
+    /// A change to the tests' default settings.
+    pub fn settings(mut self, change: impl FnOnce(&mut Settings) + 'static) -> Self {
+        self.changes.push(Box::new(change));
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = dir.path().join("content.db");
+        if let Some(folder) = &self.import {
+            let out = gen3(&database, &["import", "--site", folder]);
+            let (stdout, stderr) = outputs(&out);
+            assert!(out.status.success(), "{stderr}{stdout}");
+        }
+        let mut settings = settings(&database);
+        for change in self.changes {
+            change(&mut settings);
+        }
+        spawn_with(Some(dir), settings).await
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = dir.path().join("content.db");

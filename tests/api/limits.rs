@@ -9,14 +9,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{TestApp, settings, spawn_with};
-
-async fn spawn(change: impl FnOnce(&mut gen3_content::app::config::Settings)) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = settings(&dir.path().join("limits.db"));
-    change(&mut settings);
-    spawn_with(Some(dir), settings).await
-}
+use crate::helpers::TestApp;
 
 fn port(app: &TestApp) -> u16 {
     app.address.rsplit(':').next().unwrap().parse().unwrap()
@@ -60,7 +53,10 @@ async fn read_response(stream: &mut TcpStream, limit: Duration) -> Option<String
 
 #[tokio::test]
 async fn a_request_head_over_the_limit_gets_431_as_a_problem() {
-    let app = spawn(|s| s.max_header_bytes = 8 * 1024).await;
+    let app = TestApp::builder()
+        .settings(|s| s.max_header_bytes = 8 * 1024)
+        .spawn()
+        .await;
     let big = "x".repeat(9 * 1024);
     let r = app.get_with("/sections", &[("X-Padding", &big)]).await;
     assert_eq!(r.status(), 431);
@@ -84,7 +80,10 @@ async fn a_request_head_over_the_limit_gets_431_as_a_problem() {
 
 #[tokio::test]
 async fn a_request_head_that_trickles_in_gets_408_and_the_connection_closes() {
-    let app = spawn(|s| s.request_timeout = Duration::from_millis(300)).await;
+    let app = TestApp::builder()
+        .settings(|s| s.request_timeout = Duration::from_millis(300))
+        .spawn()
+        .await;
     let mut stream = TcpStream::connect(("127.0.0.1", port(&app))).await.unwrap();
     let started = Instant::now();
     stream
@@ -103,7 +102,10 @@ async fn a_request_head_that_trickles_in_gets_408_and_the_connection_closes() {
 
 #[tokio::test]
 async fn a_body_that_trickles_in_gets_408_and_changes_nothing() {
-    let app = spawn(|s| s.request_timeout = Duration::from_millis(300)).await;
+    let app = TestApp::builder()
+        .settings(|s| s.request_timeout = Duration::from_millis(300))
+        .spawn()
+        .await;
     let before = app.state_of("vision").await;
     let mut stream = TcpStream::connect(("127.0.0.1", port(&app))).await.unwrap();
     let head = format!(
@@ -126,11 +128,13 @@ async fn a_body_that_trickles_in_gets_408_and_changes_nothing() {
 
 #[tokio::test]
 async fn connections_beyond_the_limit_wait_until_one_closes() {
-    let app = spawn(|s| {
-        s.workers = Some(1);
-        s.max_connections = 2;
-    })
-    .await;
+    let app = TestApp::builder()
+        .settings(|s| {
+            s.workers = Some(1);
+            s.max_connections = 2;
+        })
+        .spawn()
+        .await;
     let request = b"GET /_version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     let mut open = Vec::new();
     for _ in 0..2 {
@@ -159,7 +163,10 @@ async fn connections_beyond_the_limit_wait_until_one_closes() {
 
 #[tokio::test]
 async fn bad_tokens_sent_at_once_get_no_more_answers_than_the_limit() {
-    let app = spawn(|s| s.auth_failure_limit = 10).await;
+    let app = TestApp::builder()
+        .settings(|s| s.auth_failure_limit = 10)
+        .spawn()
+        .await;
     let client = reqwest::Client::new();
     let guesses = (0..50).map(|n| {
         client
@@ -180,7 +187,10 @@ async fn bad_tokens_sent_at_once_get_no_more_answers_than_the_limit() {
 
 #[tokio::test]
 async fn repeated_bad_tokens_from_one_address_get_429_with_retry_after() {
-    let app = spawn(|s| s.auth_failure_limit = 3).await;
+    let app = TestApp::builder()
+        .settings(|s| s.auth_failure_limit = 3)
+        .spawn()
+        .await;
     let history = |client: &reqwest::Client, token: &str| {
         client
             .get(format!("{}/sections/vision/revisions", app.address))
@@ -226,7 +236,10 @@ async fn repeated_bad_tokens_from_one_address_get_429_with_retry_after() {
 
 #[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed() {
-    let app = spawn(|s| s.keep_alive = Duration::from_secs(1)).await;
+    let app = TestApp::builder()
+        .settings(|s| s.keep_alive = Duration::from_secs(1))
+        .spawn()
+        .await;
     let mut stream = TcpStream::connect(("127.0.0.1", port(&app))).await.unwrap();
     stream
         .write_all(b"GET /_version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

@@ -6,19 +6,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, gen3, outputs, settings, spawn_with};
+use crate::helpers::TestApp;
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
-
-/// A server on a database that holds the whole Gen3 site (`import --site`).
-async fn spawn_site() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("site.db");
-    let out = gen3(&database, &["import", "--site", SITE]);
-    let (stdout, stderr) = outputs(&out);
-    assert!(out.status.success(), "{stderr}{stdout}");
-    spawn_with(Some(dir), settings(&database)).await
-}
 
 impl TestApp {
     /// A write as the editor: `body` as JSON (or merge patch for PATCH), `If-Match: if_match`.
@@ -81,7 +71,7 @@ fn lines_with(text: &str, needle: &str) -> Vec<usize> {
 
 #[tokio::test]
 async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id() {
-    let app = spawn_site().await;
+    let app = TestApp::builder().site().spawn().await;
     // Every page, 10 at a time, in id order, following `next`.
     let mut ids = Vec::new();
     let mut path = "/pages?limit=10".to_owned();
@@ -208,7 +198,7 @@ async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id()
 
 #[tokio::test]
 async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() {
-    let app = spawn_site().await;
+    let app = TestApp::builder().site().spawn().await;
     let page = "/pages/products%2Fworkspaces";
     let file0 = app.text(&format!("{page}/export")).await;
 
@@ -441,7 +431,7 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
 
 #[tokio::test]
 async fn an_event_added_to_a_list_is_its_own_lines_and_removing_it_restores_the_file() {
-    let app = spawn_site().await;
+    let app = TestApp::builder().site().spawn().await;
     let page = "/pages/community/events";
     let file0 = app.text(&format!("{page}/export")).await;
     let document = app.get_json(page).await;
@@ -500,7 +490,7 @@ async fn an_event_added_to_a_list_is_its_own_lines_and_removing_it_restores_the_
 
 #[tokio::test]
 async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
-    let app = spawn_site().await;
+    let app = TestApp::builder().site().spawn().await;
     // A new page: 201, Location, listed, its file exported.
     let new = json!({
         "path": "community/news.md",
@@ -648,7 +638,7 @@ async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
 
 #[tokio::test]
 async fn a_page_another_page_links_to_cannot_be_deleted_until_the_link_goes() {
-    let app = spawn_site().await;
+    let app = TestApp::builder().site().spawn().await;
     let linking = json!({
         "path": "community/links.md",
         "page": {"title": "Links", "date": "2026-12-01"},
@@ -707,7 +697,7 @@ async fn a_page_another_page_links_to_cannot_be_deleted_until_the_link_goes() {
 
 #[tokio::test]
 async fn removing_metadata_the_body_shows_is_refused_with_its_line() {
-    let app = spawn_site().await;
+    let app = TestApp::builder().site().spawn().await;
     let page = json!({
         "path": "community/about-us.md",
         "page": {"title": "About us", "date": "2026-12-01", "description": "Who we are."},

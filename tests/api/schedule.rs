@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, database_with_token, settings, spawn_with, start_binary};
+use crate::helpers::{TestApp, database_with_token, start_binary};
 
 /// An RFC 3339 time `seconds` from now, written with the offset `offset` (`+01:00`, `Z`).
 fn in_seconds(seconds: i64, offset: time::UtcOffset) -> String {
@@ -107,17 +107,12 @@ async fn published(
     None
 }
 
-async fn spawn_scheduling() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("content.db");
-    let mut settings = settings(&database);
-    settings.schedule_interval = Duration::from_millis(100);
-    spawn_with(Some(dir), settings).await
-}
-
 #[tokio::test]
 async fn a_change_set_is_published_at_its_time_and_can_be_rescheduled_or_unscheduled() {
-    let app = spawn_scheduling().await;
+    let app = TestApp::builder()
+        .settings(|s| s.schedule_interval = Duration::from_millis(100))
+        .spawn()
+        .await;
     let (client, base, token) = (&app.client, app.address.as_str(), app.editor.as_str());
     let a = change_set_with(client, base, token, "vision", "quote", "Scheduled A").await;
     let b = change_set_with(client, base, token, "company", "title", "Unscheduled B").await;
@@ -237,7 +232,10 @@ async fn a_change_set_is_published_at_its_time_and_can_be_rescheduled_or_unsched
 
 #[tokio::test]
 async fn a_refused_scheduled_publish_clears_the_schedule_and_says_why() {
-    let app = spawn_scheduling().await;
+    let app = TestApp::builder()
+        .settings(|s| s.schedule_interval = Duration::from_millis(100))
+        .spawn()
+        .await;
     let (client, base, token) = (&app.client, app.address.as_str(), app.editor.as_str());
     let a = change_set_with(
         client,

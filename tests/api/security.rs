@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{TestApp, settings, spawn_app, spawn_with};
+use crate::helpers::{TestApp, spawn_app};
 
 const LOCKED_DOWN: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -62,13 +62,6 @@ async fn every_kind_of_response_carries_the_security_headers() {
     assert!(!policy.contains("unsafe-eval"), "{policy}");
 }
 
-async fn spawn_with_origin(origin: &str) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = settings(&dir.path().join("cors.db"));
-    settings.cors_origins = vec![origin.to_owned()];
-    spawn_with(Some(dir), settings).await
-}
-
 fn preflight(
     app: &TestApp,
     path: &str,
@@ -89,7 +82,10 @@ fn preflight(
 
 #[tokio::test]
 async fn any_origin_may_read_and_the_answer_stays_one_cacheable_copy() {
-    let app = spawn_with_origin("https://editor.example").await;
+    let app = TestApp::builder()
+        .settings(|s| s.cors_origins = vec!["https://editor.example".to_owned()])
+        .spawn()
+        .await;
     let r = app
         .get_with("/sections", &[("Origin", "https://frontend.example")])
         .await;
@@ -123,7 +119,10 @@ async fn any_origin_may_read_and_the_answer_stays_one_cacheable_copy() {
 
 #[tokio::test]
 async fn only_configured_origins_may_write_or_send_a_token() {
-    let app = spawn_with_origin("https://editor.example").await;
+    let app = TestApp::builder()
+        .settings(|s| s.cors_origins = vec!["https://editor.example".to_owned()])
+        .spawn()
+        .await;
     // An unknown origin's preflight for a write, or for a read with a token, is refused.
     for (method, headers) in [
         ("PUT", "authorization, content-type, if-match"),
