@@ -44,7 +44,13 @@ impl Application {
             (None, Some(site)) => seed::Source::Site(site),
             (None, None) => seed::Source::Bundled,
         })?;
+        // How long each step of the start took, for `--log debug`.
+        let began = std::time::Instant::now();
+        let phase = |what: &str| {
+            tracing::debug!(ms = began.elapsed().as_millis() as u64, "start: {what}");
+        };
         let store = Store::open(&settings.database, settings.synchronous).await?;
+        phase("opened");
         // A file this process may only read opens all the same (SQLite falls back to read-only),
         // and would answer every write with an error: refused here, in one line, instead.
         if let Err(e) = store.check_writable().await {
@@ -61,7 +67,9 @@ impl Application {
                 "seeded an empty database"
             );
         }
+        phase("seeded");
         let (active, read, watch) = follow::start(&store).await?;
+        phase("site read");
         let model = active.model.clone();
         let read = Arc::new(read);
         let tokens = Arc::new(Tokens::default());
@@ -96,6 +104,7 @@ impl Application {
                 .map(crate::content::change_sets::preview::Previews::new),
         });
         let api = openapi::openapi(&model);
+        phase("openapi");
         let allowed = routes::allowed_methods(&api);
         // Before the first request: a publish hands its feed rows over after this one.
         let feed_seen = crate::content::feed::last(&store).await?;
@@ -135,6 +144,7 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.run();
+        phase("serving");
 
         let watcher = tokio::spawn(follow::follow_database(
             watch,

@@ -31,6 +31,9 @@ pub fn connect_options(path: &Path, synchronous: Synchronous) -> SqliteConnectOp
         .foreign_keys(true)
         // Another process (an `import`) may hold the write lock for a moment.
         .busy_timeout(Duration::from_secs(5))
+        // Reads of the whole site (a server's start, an export) map the file rather than copy
+        // each page out of it with a system call.
+        .pragma("mmap_size", "1073741824")
 }
 
 /// Opens (creating if needed) and migrates the database.
