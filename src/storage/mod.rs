@@ -35,3 +35,6 @@ pub async fn data_version(conn: &mut SqliteConnection) -> Result<i64, StorageErr
         .await
         .map_err(StorageError::from)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,275 @@
+//! The rules storage owns, on a real SQLite database made by the migrations: what one publish
+//! writes (its change set, revisions, feed and outbox rows), that a publish worked out from a
+//! state the database no longer holds is refused whole, which writes leave `changes` rows for a
+//! follower, and that the store says what it did not find.
+
+use sqlx::{Connection, Row, SqlitePool};
+
+use super::publish::{ChangeSetRef, NewFeedRow, PageRows, SectionRows, publish};
+use super::{Missing, StorageError, Store};
+
+const AT: &str = "2026-12-07T12:00:00Z";
+
+/// Page `id` at `revision` (its first when `previous` is `None`) with one section `s` whose
+/// content is `text`.
+fn page(id: &str, previous: Option<i64>, text: &str) -> PageRows {
+    let revision = previous.map_or(1, |p| p + 1);
+    PageRows {
+        id: id.to_owned(),
+        file: format!("{id}.md"),
+        source: None,
+        previous,
+        revision,
+        metadata: previous.is_none().then(|| r#"{"title":"T"}"#.to_owned()),
+        body: previous.is_none().then(|| "Body.".to_owned()),
+        layout: format!(r#"[["s",{revision}]]"#),
+        changes: r#"["/sections/s"]"#.to_owned(),
+        deleted_at: None,
+        author: "editor".to_owned(),
+        created_at: AT.to_owned(),
+        sections: vec![SectionRows {
+            id: "s".to_owned(),
+            key: "s".to_owned(),
+            kind: "text".to_owned(),
+            position: Some(1),
+            revision,
+            content: Some(format!(r#"{{"type":"text","text":"{text}"}}"#)),
+            new: previous.is_none(),
+        }],
+    }
+}
+
+fn feed_row(page: &str, revision: i64) -> NewFeedRow {
+    NewFeedRow {
+        page: page.to_owned(),
+        section: Some("s".to_owned()),
+        change: "changed",
+        revision,
+        etag: Some(format!("\"{page}-{revision}\"")),
+    }
+}
+
+fn live(name: &'static str) -> ChangeSetRef<'static> {
+    ChangeSetRef::NewLive {
+        name,
+        author: "editor",
+        at: AT,
+    }
+}
+
+async fn count(pool: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[sqlx::test]
+async fn a_live_publish_writes_its_change_set_revisions_feed_and_outbox_in_one_batch(
+    pool: SqlitePool,
+) {
+    let mut conn = pool.acquire().await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    let written = publish(
+        &mut tx,
+        live("live write"),
+        &[page("a", None, "one")],
+        &[feed_row("a", 1)],
+        AT,
+        Some(r#"{"change_set":null,"pages":["a"]}"#),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let set: (String, bool, String) =
+        sqlx::query_as("SELECT state, live, published_by FROM change_sets WHERE id = ?")
+            .bind(written.change_set)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(set, ("published".to_owned(), true, "editor".to_owned()));
+    let revision: (i64, Option<i64>) =
+        sqlx::query_as("SELECT revision, change_set FROM page_revisions WHERE page_id = 'a'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(revision, (1, Some(written.change_set)));
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM section_revisions").await,
+        1
+    );
+    let feed: Vec<i64> = sqlx::query_scalar("SELECT id FROM feed ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(feed, written.feed);
+    // The outbox's event names the change set the batch allocated.
+    let event: String = sqlx::query_scalar("SELECT event FROM outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let event: serde_json::Value = serde_json::from_str(&event).unwrap();
+    assert_eq!(event["change_set"], written.change_set);
+}
+
+#[sqlx::test]
+async fn a_publish_from_a_state_no_longer_stored_is_stale_and_leaves_nothing(pool: SqlitePool) {
+    let mut conn = pool.acquire().await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    publish(
+        &mut tx,
+        live("first"),
+        &[page("a", None, "one")],
+        &[],
+        AT,
+        None,
+    )
+    .await
+    .unwrap();
+    publish(
+        &mut tx,
+        live("second"),
+        &[page("a", Some(1), "two")],
+        &[],
+        AT,
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let sets = count(&pool, "SELECT COUNT(*) FROM change_sets").await;
+
+    // Worked out from revision 1 again: revision 2 exists.
+    let mut tx = conn.begin().await.unwrap();
+    let stale = publish(
+        &mut tx,
+        live("third"),
+        &[page("a", Some(1), "three")],
+        &[],
+        AT,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(stale, StorageError::Stale), "{stale:?}");
+    drop(tx);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM change_sets").await, sets);
+    assert_eq!(
+        count(&pool, "SELECT revision FROM pages WHERE id = 'a'").await,
+        2
+    );
+}
+
+#[sqlx::test]
+async fn a_publish_of_many_pages_is_written_whole_with_its_feed_in_order(pool: SqlitePool) {
+    // More pages and feed rows than one batch holds.
+    let pages: Vec<PageRows> = (0..120)
+        .map(|n| page(&format!("p{n:03}"), None, "x"))
+        .collect();
+    let feed: Vec<NewFeedRow> = (0..1200)
+        .map(|n| feed_row(&format!("p{:03}", n % 120), 1))
+        .collect();
+    let mut conn = pool.acquire().await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    let written = publish(&mut tx, live("import"), &pages, &feed, AT, Some("{}"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM pages").await, 120);
+    assert_eq!(written.feed.len(), 1200);
+    assert!(written.feed.windows(2).all(|w| w[0] < w[1]));
+    let sets: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT DISTINCT change_set FROM page_revisions")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(sets, vec![Some(written.change_set)]);
+    let event: String = sqlx::query_scalar("SELECT event FROM outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&event).unwrap()["change_set"],
+        written.change_set
+    );
+}
+
+#[sqlx::test]
+async fn a_page_write_leaves_one_change_row_and_a_live_change_set_none(pool: SqlitePool) {
+    let mut conn = pool.acquire().await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    publish(
+        &mut tx,
+        live("new"),
+        &[page("a", None, "one")],
+        &[],
+        AT,
+        None,
+    )
+    .await
+    .unwrap();
+    publish(
+        &mut tx,
+        live("edit"),
+        &[page("a", Some(1), "two")],
+        &[],
+        AT,
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let rows: Vec<(Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT page, change_set FROM changes ORDER BY seq")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        vec![(Some("a".to_owned()), None), (Some("a".to_owned()), None)]
+    );
+    // A change set editors keep (not live) is announced to followers.
+    sqlx::query(
+        "INSERT INTO change_sets (name, created_by, created_at, state, live) \
+         VALUES ('draft', 'editor', ?, 'open', 0)",
+    )
+    .bind(AT)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM changes WHERE change_set IS NOT NULL"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_store_says_what_it_did_not_find() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store.db"), Default::default())
+        .await
+        .unwrap();
+    let missing = |e: StorageError| match e {
+        StorageError::NotFound(what) => what,
+        other => panic!("not a NotFound: {other:?}"),
+    };
+    assert_eq!(
+        missing(store.revoke_token("nobody", AT).await.unwrap_err()),
+        Missing::Token("nobody".to_owned())
+    );
+    assert_eq!(
+        missing(store.webhook_deliveries(7, 10).await.unwrap_err()),
+        Missing::Webhook(7)
+    );
+    assert_eq!(
+        missing(store.redeliver("msg_x", AT, AT).await.unwrap_err()),
+        Missing::Delivery("msg_x".to_owned())
+    );
+    store.close().await;
+}
