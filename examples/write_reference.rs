@@ -1,7 +1,7 @@
-//! The practical limit for a write: the same transaction `PUT` runs (the page with the section
-//! replaced committed through `content::write::commit` as a live change set of one change:
-//! `BEGIN IMMEDIATE`, its revisions, feed and outbox rows and `COMMIT` in one batch on the
-//! store's writing connection; see `content::write::Writer::write`), with no HTTP.
+//! The practical limit for a write: the same transaction `PUT` runs (`BEGIN IMMEDIATE`, the page
+//! with the section replaced committed through `content::write::commit` as a live change set of
+//! one change, its revisions, feed and outbox rows in one batch, `COMMIT`; see
+//! `content::write::Writer::write`), on the same pragmas (`db::connect`), with no HTTP.
 //! `bench/writes.sh` runs it beside the server.
 //!
 //! Usage: write_reference DATABASE [SECONDS] [full|normal]   (the database is seeded if empty)
@@ -9,9 +9,11 @@
 
 use std::time::{Duration, Instant};
 
+use sqlx::Connection;
+
 use gen3_content::content::read::stored as store;
 use gen3_content::content::site::seed;
-use gen3_content::content::write::commit::{PageChange, Publisher, Session, commit};
+use gen3_content::content::write::commit::{PageChange, Publisher, commit};
 use gen3_content::content::write::plan::Before;
 use gen3_content::model::{Errors, Model, Pointer, SectionContent};
 use gen3_content::storage::db;
@@ -29,8 +31,9 @@ async fn main() -> anyhow::Result<()> {
         Some("normal") => db::Synchronous::Normal,
         Some(other) => anyhow::bail!("synchronous must be full or normal, not {other}"),
     };
-    let database = gen3_content::storage::Store::open(path.as_ref(), synchronous).await?;
-    seed::seed_if_empty(&database, &seed::load(seed::Source::Bundled)?).await?;
+    let store = gen3_content::storage::Store::open(path.as_ref(), synchronous).await?;
+    seed::seed_if_empty(&store, &seed::load(seed::Source::Bundled)?).await?;
+    store.close().await;
     let pool = db::connect(path.as_ref(), synchronous).await?;
 
     // The two bodies the benchmark's PUTs alternate between, so every write stores a revision.
@@ -52,13 +55,14 @@ async fn main() -> anyhow::Result<()> {
         .expect("the landing page exists");
     drop(conn);
     let model = std::sync::Arc::new(model);
+    let mut writer = pool.acquire().await?;
     let mut latencies = Vec::new();
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(seconds) {
         let began = Instant::now();
         let mut page = stored.page.clone();
         page.replace_section("vision", bodies[latencies.len() % 2].clone());
-        let conn = database.writer().await?;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
         let at = gen3_content::model::Timestamp::now().to_rfc3339();
         let name = "live write: section vision of page _index";
         let by = Publisher {
@@ -80,11 +84,13 @@ async fn main() -> anyhow::Result<()> {
             after: Some(&page),
             source: None,
         };
-        let committed = commit(Session::Alone(conn), by, &model, &[change], &|_| None).await?;
+        let committed = commit(&mut tx, by, &model, &[change], &|_| None).await?;
+        tx.commit().await?;
         let written = committed.pages.into_iter().next().and_then(|p| p.snapshot);
         stored = written.expect("the page stays").stored().clone();
         latencies.push(began.elapsed());
     }
+    drop(writer);
     let elapsed = start.elapsed().as_secs_f64();
     latencies.sort_unstable();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
@@ -100,6 +106,5 @@ async fn main() -> anyhow::Result<()> {
             .map_or(0.0, |max| max.as_secs_f64() * 1000.0),
     );
     pool.close().await;
-    database.close().await;
     Ok(())
 }

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
 
-use super::{Conn, StorageError};
+use super::StorageError;
 
 /// Who publishes: an existing change set, or a live write's change set of one change, made in
 /// the same batch (published at once, by its author).
@@ -130,45 +130,6 @@ pub async fn publish(
     })
 }
 
-/// Writes one small publish (a live write's) as a transaction of its own: `BEGIN IMMEDIATE`,
-/// the batch and `COMMIT` sent together, one round trip where a transaction around the batch
-/// took three (each a hand-over to SQLite's connection thread, most of what a small write
-/// costs). It runs in a task of its own, so that a caller that goes away (a client that
-/// disconnects) cannot stop it half-way and leave the connection inside the transaction: it
-/// commits, or it fails and is rolled back, and the connection goes back to the pool clean.
-pub async fn publish_alone(
-    mut conn: Conn,
-    set: ChangeSetRef<'_>,
-    pages: &[PageRows],
-    feed: &[NewFeedRow],
-    at: &str,
-    outbox: Option<&str>,
-) -> Result<Written, StorageError> {
-    if pages.len() > PAGES_PER_BATCH || feed.len() > FEED_PER_BATCH {
-        return Err(StorageError::Internal(
-            "a publish on its own is one batch".to_owned(),
-        ));
-    }
-    let batch = statements(set, pages, feed, at, outbox)?;
-    let text = format!("BEGIN IMMEDIATE;{}COMMIT;", batch.text);
-    let args = batch.args;
-    let rows = tokio::spawn(async move {
-        let rows = sqlx::query_with(AssertSqlSafe(text), args)
-            .fetch_all(&mut *conn)
-            .await;
-        if rows.is_err() {
-            // A statement failed inside the transaction the batch began: end it here. (If the
-            // failure was `BEGIN` itself, there is none, and this fails harmlessly.)
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        }
-        rows
-    })
-    .await
-    .map_err(|e| StorageError::Internal(format!("a write's task failed: {e}")))?
-    .map_err(StorageError::stale_or)?;
-    written(&rows)
-}
-
 /// One batch of a publish: one round trip.
 async fn batch(
     conn: &mut SqliteConnection,
@@ -178,34 +139,6 @@ async fn batch(
     at: &str,
     outbox: Option<&str>,
 ) -> Result<Written, StorageError> {
-    let batch = statements(set, pages, feed, at, outbox)?;
-    let rows: Vec<SqliteRow> = sqlx::query_with(AssertSqlSafe(batch.text), batch.args)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(StorageError::stale_or)?;
-    written(&rows)
-}
-
-/// The change set's id and the feed rows' ids a batch's statements returned, in order.
-fn written(rows: &[SqliteRow]) -> Result<Written, StorageError> {
-    let mut ids = rows.iter().map(|row| row.try_get::<i64, _>(0));
-    let change_set = ids.next().ok_or(StorageError::Internal(
-        "a publish returned no change set".to_owned(),
-    ))??;
-    Ok(Written {
-        change_set,
-        feed: ids.collect::<Result<_, _>>()?,
-    })
-}
-
-/// The statements of one batch of a publish, with their arguments.
-fn statements(
-    set: ChangeSetRef<'_>,
-    pages: &[PageRows],
-    feed: &[NewFeedRow],
-    at: &str,
-    outbox: Option<&str>,
-) -> Result<Batch, StorageError> {
     let mut batch = Batch::default();
     // The change set's id as the statements after its insert name it: the insert's `id` is the
     // largest (rowids are allocated as the largest plus one, and this transaction holds the
@@ -269,7 +202,18 @@ fn statements(
             batch.bind(id)?;
         }
     }
-    Ok(batch)
+    let rows: Vec<SqliteRow> = sqlx::query_with(AssertSqlSafe(batch.text), batch.args)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(StorageError::stale_or)?;
+    let mut ids = rows.iter().map(|row| row.try_get::<i64, _>(0));
+    let change_set = ids.next().ok_or(StorageError::Internal(
+        "a publish returned no change set".to_owned(),
+    ))??;
+    Ok(Written {
+        change_set,
+        feed: ids.collect::<Result<_, _>>()?,
+    })
 }
 
 /// Statements with their arguments, bound in order across statements.

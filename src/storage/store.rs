@@ -59,7 +59,7 @@ impl Store {
 
     /// The connection every write transaction runs on (see [`db::writer`]), for a write of one
     /// statement.
-    pub async fn writer(&self) -> Result<Conn, StorageError> {
+    pub(crate) async fn writer(&self) -> Result<Conn, StorageError> {
         Ok(Conn(self.write.acquire().await?))
     }
 

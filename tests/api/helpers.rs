@@ -365,7 +365,7 @@ impl Drop for TestApp {
 /// Writes a new revision of `section` from another connection, as another process would.
 pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
     use gen3_content::content::read::stored;
-    use gen3_content::content::write::commit::{PageChange, Publisher, Session, commit};
+    use gen3_content::content::write::commit::{PageChange, Publisher, commit};
     use gen3_content::content::write::plan::Before;
     use gen3_content::storage::publish::ChangeSetRef;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
@@ -407,7 +407,7 @@ pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
         after: Some(&next),
         source: None,
     };
-    commit(Session::Within(&mut tx), by, &model, &[change], &|_| None)
+    commit(&mut tx, by, &model, &[change], &|_| None)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -11,7 +11,7 @@ use anyhow::anyhow;
 use serde_json::Value;
 
 use crate::content::read::stored as store;
-use crate::content::write::commit::{PageChange, Publisher, Session, commit};
+use crate::content::write::commit::{PageChange, Publisher, commit};
 use crate::content::write::plan::{Before, Replaced};
 use crate::hugo::site::SitePage;
 use crate::hugo::{self, Finding};
@@ -291,7 +291,7 @@ pub async fn import_pages(
         name: author,
         author,
     };
-    let committed = commit(Session::Within(conn), by, model, &changes, &|_| None).await?;
+    let committed = commit(conn, by, model, &changes, &|_| None).await?;
     for page in committed.pages.iter().filter(|p| p.snapshot.is_some()) {
         let list = if page.replaced.created {
             &mut imported.created
@@ -337,7 +337,7 @@ pub async fn import_page(
         name: author,
         author,
     };
-    let committed = commit(Session::Within(conn), by, &model, &[change], &|_| None).await?;
+    let committed = commit(conn, by, &model, &[change], &|_| None).await?;
     let page = committed.pages.into_iter().next();
     Ok(page.map(|p| p.replaced).unwrap_or_default())
 }

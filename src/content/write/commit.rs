@@ -10,10 +10,10 @@ use std::sync::Arc;
 use crate::content::read::snapshot::PageSnapshot;
 use crate::content::write::plan::{self, Before, Planned, Replaced, Retired};
 use crate::model::{Model, Page, Timestamp};
+use crate::storage::Connection;
 use crate::storage::publish::{ChangeSetRef, NewFeedRow};
 use crate::storage::webhooks::FeedRow;
 use crate::storage::{self, StorageError};
-use crate::storage::{Conn, Connection};
 
 /// One page's change in a commit.
 #[derive(Debug, Clone, Copy)]
@@ -55,17 +55,10 @@ pub struct Publisher<'a> {
     pub author: &'a str,
 }
 
-/// Where a commit runs: inside the caller's transaction, or as a transaction of its own on a
-/// connection it is given (a live write: see [`storage::publish::publish_alone`]).
-pub enum Session<'c> {
-    Within(&'c mut Connection),
-    Alone(Conn),
-}
-
-/// Stores `changes` as one publish by `by` (in `session`); `served` gives each page's snapshot
-/// as readers have it now, whose unchanged sections the new one shares.
+/// Stores `changes` as one publish by `by`, inside the caller's transaction; `served` gives
+/// each page's snapshot as readers have it now, whose unchanged sections the new one shares.
 pub async fn commit(
-    mut session: Session<'_>,
+    conn: &mut Connection,
     by: Publisher<'_>,
     model: &Arc<Model>,
     changes: &[PageChange<'_>],
@@ -78,18 +71,8 @@ pub async fn commit(
     let mut feed = Vec::new();
     let mut announced = Vec::new();
     for change in changes {
-        let (conn, alone): (&mut Connection, bool) = match &mut session {
-            Session::Within(conn) => (conn, false),
-            Session::Alone(conn) => (conn, true),
-        };
         let planned = plan(conn, change, by.author, now).await?;
         if planned.file_only {
-            if alone {
-                // Its statement would not be part of the batch's transaction.
-                return Err(StorageError::Internal(
-                    "a write on its own keeps only a file".to_owned(),
-                ));
-            }
             storage::page::set_file(conn, change.id, change.file, change.source).await?;
         }
         let Planned {
@@ -129,15 +112,8 @@ pub async fn commit(
         })
     });
     let outbox = event.as_ref().map(serde_json::Value::to_string);
-    let outbox = outbox.as_deref();
-    let written = match session {
-        Session::Within(conn) => {
-            storage::publish::publish(conn, by.set, &rows, &feed, &stamp, outbox).await?
-        }
-        Session::Alone(conn) => {
-            storage::publish::publish_alone(conn, by.set, &rows, &feed, &stamp, outbox).await?
-        }
-    };
+    let written =
+        storage::publish::publish(conn, by.set, &rows, &feed, &stamp, outbox.as_deref()).await?;
     let feed = feed
         .into_iter()
         .zip(&written.feed)

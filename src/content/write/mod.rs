@@ -30,7 +30,7 @@ use crate::storage::Tx;
 use crate::storage::publish::ChangeSetRef;
 use crate::storage::{self, Missing, StorageError, Store};
 use check::{body_errors, dangling, in_page, links_to, missing_sections, prefixed, validate};
-use commit::{Committed, CommittedPage, PageChange, Publisher, Session, commit};
+use commit::{Committed, CommittedPage, PageChange, Publisher, commit};
 use plan::Before;
 
 /// Why a write did not happen, apart from what the caller's `change` refuses (its own error
@@ -251,8 +251,7 @@ impl Writer<'_> {
     }
 
     /// Commits `changes` live, as a change set of one change named `name` by `author`, in one
-    /// `BEGIN IMMEDIATE` transaction sent with its statements, and publishes the pages to
-    /// readers before returning.
+    /// `BEGIN IMMEDIATE` transaction, and publishes the pages to readers before returning.
     async fn commit_live(
         &self,
         name: &str,
@@ -261,7 +260,7 @@ impl Writer<'_> {
         lock: &MutexGuard<'_, ()>,
     ) -> Result<Vec<CommittedPage>, WriteError> {
         let site = self.read.load_full();
-        let conn = self.store.writer().await?;
+        let mut tx = self.store.begin_write().await?;
         let at = Timestamp::now().to_rfc3339();
         let by = Publisher {
             set: ChangeSetRef::NewLive {
@@ -272,10 +271,11 @@ impl Writer<'_> {
             name,
             author,
         };
-        let committed = commit(Session::Alone(conn), by, site.model(), changes, &|id| {
+        let committed = commit(&mut tx, by, site.model(), changes, &|id| {
             site.page(id).cloned()
         })
         .await?;
+        tx.commit().await?;
         self.published(committed, lock)
     }
 

@@ -188,10 +188,7 @@ impl Writer<'_> {
             name: &set.name,
             author,
         };
-        let committed = commit(Session::Within(&mut tx), by, &model, &changes, &|id| {
-            site.page(id).cloned()
-        })
-        .await?;
+        let committed = commit(&mut tx, by, &model, &changes, &|id| site.page(id).cloned()).await?;
         let now = Timestamp::now().to_rfc3339();
         storage::change_sets::set_published(&mut tx, set.id, author, &now).await?;
         if let Some(late) = late {
