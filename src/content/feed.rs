@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast};
 
-pub use crate::storage::webhooks::FeedRow;
+pub use crate::storage::feed::FeedRow;
 use crate::storage::{self, StorageError, Store};
 
 /// How many changes a slow stream may fall behind before it re-reads them from the database.
@@ -79,12 +79,12 @@ impl Feed {
 
 /// The id of the last change published (0: none yet).
 pub async fn last(store: &Store) -> Result<i64, StorageError> {
-    storage::webhooks::feed_last(&mut *store.reader().await?).await
+    storage::feed::feed_last(&mut *store.reader().await?).await
 }
 
 /// Up to `limit` changes after change `after`, in order.
 pub async fn after(store: &Store, after: i64, limit: i64) -> Result<Vec<FeedRow>, StorageError> {
-    storage::webhooks::feed_after(&mut *store.reader().await?, after, limit).await
+    storage::feed::feed_after(&mut *store.reader().await?, after, limit).await
 }
 
 /// Broadcasts every feed row after the last one sent, as they are committed.

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod db;
 pub mod deploys;
 mod error;
+pub mod feed;
 pub mod health;
 pub mod models;
 pub mod page;

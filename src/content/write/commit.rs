@@ -11,8 +11,8 @@ use crate::content::read::snapshot::PageSnapshot;
 use crate::content::write::plan::{self, Before, Planned, Replaced, Retired};
 use crate::model::{Model, Page, Timestamp};
 use crate::storage::Connection;
+use crate::storage::feed::FeedRow;
 use crate::storage::publish::{ChangeSetRef, NewFeedRow};
-use crate::storage::webhooks::FeedRow;
 use crate::storage::{self, StorageError};
 
 /// One page's change in a commit.
