@@ -18,7 +18,7 @@ pub mod tokens;
 pub mod webhooks;
 
 pub use error::{Failure, Missing, StorageError};
-pub use store::{Conn, Connection, Connections, Store, Tx, begin, begin_write};
+pub use store::{Conn, Connection, Connections, Store, Tx, begin};
 
 use sqlx::SqliteConnection;
 

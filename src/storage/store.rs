@@ -147,12 +147,6 @@ pub async fn begin(conn: &mut Connection) -> Result<Tx<'_>, StorageError> {
     Ok(Tx(conn.begin().await?))
 }
 
-/// A write transaction on `conn` (`BEGIN IMMEDIATE`).
-pub async fn begin_write(conn: &mut Connection) -> Result<Tx<'_>, StorageError> {
-    use sqlx::Connection as _;
-    Ok(Tx(conn.begin_with("BEGIN IMMEDIATE").await?))
-}
-
 impl Deref for Tx<'_> {
     type Target = Connection;
 
