@@ -39,6 +39,9 @@ pub struct PageRows {
     /// `None`: a page not stored yet (its page row is inserted); else the revision the page row
     /// names now, which the new revision follows.
     pub previous: Option<i64>,
+    /// The page row names another file (set only then: setting `file`, even to the value it
+    /// has, rewrites its entry in the unique index, one more page written per commit).
+    pub moved: bool,
     pub revision: i64,
     /// `None`: as in the revision before.
     pub metadata: Option<String>,
@@ -317,8 +320,12 @@ fn page_rows(
         }
     }
     if page.previous.is_some() {
-        batch.sql("UPDATE pages SET file = ?, revision = ?, deleted_at = ? WHERE id = ?;");
-        batch.bind(&page.file)?;
+        if page.moved {
+            batch.sql("UPDATE pages SET file = ?, revision = ?, deleted_at = ? WHERE id = ?;");
+            batch.bind(&page.file)?;
+        } else {
+            batch.sql("UPDATE pages SET revision = ?, deleted_at = ? WHERE id = ?;");
+        }
         batch.bind(page.revision)?;
         batch.bind(&page.deleted_at)?;
         batch.bind(&page.id)?;

@@ -19,6 +19,7 @@ fn page(id: &str, previous: Option<i64>, text: &str) -> PageRows {
         file: format!("{id}.md"),
         source: None,
         previous,
+        moved: false,
         revision,
         metadata: previous.is_none().then(|| r#"{"title":"T"}"#.to_owned()),
         body: previous.is_none().then(|| "Body.".to_owned()),
@@ -272,4 +273,43 @@ async fn the_store_says_what_it_did_not_find() {
         Missing::Delivery("msg_x".to_owned())
     );
     store.close().await;
+}
+
+#[sqlx::test]
+async fn a_page_row_names_a_new_file_only_when_the_page_moved(pool: SqlitePool) {
+    let mut conn = pool.acquire().await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    publish(
+        &mut tx,
+        live("one"),
+        &[page("a", None, "one")],
+        &[],
+        AT,
+        None,
+    )
+    .await
+    .unwrap();
+    // A write that keeps the page's file leaves the page row's file as it is.
+    let mut kept = page("a", Some(1), "two");
+    kept.file = "elsewhere.md".to_owned();
+    publish(&mut tx, live("two"), &[kept], &[], AT, None)
+        .await
+        .unwrap();
+    let file: String = sqlx::query_scalar("SELECT file FROM pages WHERE id = 'a'")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(file, "a.md");
+    let mut moved = page("a", Some(2), "three");
+    moved.file = "elsewhere.md".to_owned();
+    moved.moved = true;
+    publish(&mut tx, live("three"), &[moved], &[], AT, None)
+        .await
+        .unwrap();
+    let (file, revision): (String, i64) =
+        sqlx::query_as("SELECT file, revision FROM pages WHERE id = 'a'")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!((file.as_str(), revision), ("elsewhere.md", 3));
 }
