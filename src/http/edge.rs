@@ -22,8 +22,9 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpRequest};
 
 use crate::content::{Fault, Health};
-use crate::http::error::{PendingProblem, problem_fallback};
+use crate::http::error::problem_fallback;
 use crate::http::limits;
+use crate::http::problem::PendingProblem;
 use crate::http::security::{self, CrossOrigin};
 use crate::http::state::App;
 use crate::ops::metrics::Metrics;

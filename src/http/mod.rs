@@ -7,6 +7,7 @@ pub mod edge;
 pub mod error;
 pub mod limits;
 pub mod openapi;
+pub mod problem;
 pub mod responses;
 pub mod routes;
 pub mod schemas;

@@ -7,7 +7,7 @@ use utoipa::openapi::{PathItem, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::http::error::Problem;
+use crate::http::problem::Problem;
 use crate::http::routes::change_sets::{ChangeSetDocument, ChangeSetList};
 use crate::http::routes::webhooks::{DeliveryList, WebhookList};
 use crate::http::schemas;

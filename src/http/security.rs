@@ -106,7 +106,7 @@ pub fn preflight(
     {
         let detail = format!(
             "the header {:?} may not be sent cross-origin",
-            crate::http::error::excerpt(unknown)
+            crate::http::problem::excerpt(unknown)
         );
         return Some(Err(ApiError::CrossOrigin(detail)));
     }
@@ -115,7 +115,7 @@ pub fn preflight(
         let detail = format!(
             "the origin {:?} may only read; writes and history need an origin listed in \
              --cors-origin",
-            crate::http::error::excerpt(origin)
+            crate::http::problem::excerpt(origin)
         );
         return Some(Err(ApiError::CrossOrigin(detail)));
     }

@@ -116,7 +116,7 @@ pub fn change_set_of(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
             .ok_or_else(|| {
                 ApiError::BadRequest(format!(
                     "{PARAMETER} must be a change set's id (a positive integer), not {:?}",
-                    crate::http::error::excerpt(&value)
+                    crate::http::problem::excerpt(&value)
                 ))
             })?;
         if found.replace(id).is_some_and(|other| other != id) {

@@ -4,6 +4,7 @@
 pub mod change_sets;
 pub mod changes;
 pub mod db;
+pub mod deliveries;
 pub mod deploys;
 mod error;
 pub mod feed;

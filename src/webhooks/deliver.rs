@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::model::timestamp::stamp;
 use crate::storage::Store;
-use crate::storage::webhooks::{AttemptRow, DeliveryRow};
+use crate::storage::deliveries::{AttemptRow, DeliveryRow};
 use crate::webhooks::sign;
 
 /// How deliveries are made.

@@ -7,7 +7,8 @@ pub mod sign;
 use std::path::Path;
 
 use crate::storage::db;
-use crate::storage::webhooks::{Logged, WebhookRow};
+use crate::storage::deliveries::Logged;
+use crate::storage::webhooks::WebhookRow;
 use crate::storage::{StorageError, Store};
 
 /// `gen3-content webhook …`.

@@ -14,7 +14,7 @@ use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, IntoResponses, PartialSchema, ToSchema};
 
-use crate::http::error::{PROBLEM_JSON, Problem};
+use crate::http::problem::{PROBLEM_JSON, Problem};
 use crate::http::schemas;
 
 /// Conditional request headers of the cacheable reads.

@@ -19,7 +19,8 @@ use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, web};
 use utoipa::openapi::OpenApi;
 
-use crate::http::error::{ApiError, excerpt};
+use crate::http::error::ApiError;
+use crate::http::problem::excerpt;
 
 /// What the handlers need to know about how to answer.
 pub struct HttpSettings {

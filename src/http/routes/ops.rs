@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, get};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::error::{ApiError, Problem, Result};
+use crate::http::error::{ApiError, Result};
+use crate::http::problem::Problem;
 use crate::http::state::App;
 
 #[derive(Serialize, ToSchema)]

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::content::read::site::Site;
 use crate::content::read::snapshot::PageSnapshot;
-use crate::http::error::{ApiError, Result, excerpt};
+use crate::http::error::{ApiError, Result};
+use crate::http::problem::excerpt;
 
 /// The description of a page id in a path.
 pub const PAGE_ID: &str = "The page's id: its path under `content/` without the extension \

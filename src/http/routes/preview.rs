@@ -28,12 +28,12 @@ use crate::http::view::not_open;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The page (or asset) as Hugo built it", content_type = "text/html"),
-        (status = 400, description = "The id is not a change set's", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown, expired or revoked one", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the `preview` scope", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No open change set of that id, no such page in the preview, or no `--hugo-site`", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with a bad token from this address", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Hugo could not build the preview (its first lines of error in `detail`)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The id is not a change set's", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown, expired or revoked one", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks the `preview` scope", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No open change set of that id, no such page in the preview, or no `--hugo-site`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with a bad token from this address", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Hugo could not build the preview (its first lines of error in `detail`)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/preview/{id}/{url:.*}")]
@@ -59,7 +59,7 @@ async fn preview_change_set(
     let Some((bytes, path)) = file else {
         return Err(ApiError::NotFound(format!(
             "the preview of change set {id} has no page at /{}",
-            crate::http::error::excerpt(&url)
+            crate::http::problem::excerpt(&url)
         )));
     };
     let media = mime_guess::from_path(&path).first_or_octet_stream();

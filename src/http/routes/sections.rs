@@ -1,6 +1,7 @@
 //! `GET /sections` and `GET /sections/{id}`: the landing page, as it always was served.
 
-use crate::http::error::{ApiError, Result, excerpt};
+use crate::http::error::{ApiError, Result};
+use crate::http::problem::excerpt;
 use crate::http::responses;
 use crate::http::state::App;
 use crate::http::view::SiteView;
