@@ -41,13 +41,14 @@ pub async fn connect(path: &Path, synchronous: Synchronous) -> anyhow::Result<Sq
     open(path, connect_options(path, synchronous), 4).await
 }
 
-/// A pool of one connection to the (migrated) database, for every write transaction of a server.
+/// A pool of one connection to the (migrated) database, for every write transaction of a server,
+/// committing at `synchronous = normal`: the store syncs its commits itself (`durable.rs`).
 /// SQLite runs one writer at a time anyway; a connection's page cache is dropped whenever
 /// another connection commits, so writes spread over a pool's connections each began by reading
 /// back from the file what the previous write had just changed. One writing connection keeps
 /// its cache, and a write touches only the pages it changes.
-pub async fn writer(path: &Path, synchronous: Synchronous) -> anyhow::Result<SqlitePool> {
-    open(path, connect_options(path, synchronous), 1).await
+pub async fn writer(path: &Path) -> anyhow::Result<SqlitePool> {
+    open(path, connect_options(path, Synchronous::Normal), 1).await
 }
 
 async fn open(

@@ -235,7 +235,7 @@ impl super::Store {
         if !redeliver(&mut *self.writer().await?, id, now, give_up_at).await? {
             return Err(StorageError::NotFound(Missing::Delivery(id.to_owned())));
         }
-        Ok(())
+        self.stored().await
     }
 
     /// The deliveries due at `now` that no server holds.
@@ -250,7 +250,9 @@ impl super::Store {
         now: &str,
         until: &str,
     ) -> Result<bool, StorageError> {
-        lease(&mut *self.writer().await?, id, now, until).await
+        let leased = lease(&mut *self.writer().await?, id, now, until).await?;
+        self.stored().await?;
+        Ok(leased)
     }
 
     /// In one transaction, one delivery per active webhook of the outbox rows it has not been

@@ -39,6 +39,8 @@ pub fn fault(e: &sqlx::Error) -> Option<Fault> {
     let code = match e {
         sqlx::Error::Database(db) => db.code()?.parse::<i32>().ok()? & 0xff,
         sqlx::Error::Io(e) if e.raw_os_error() == Some(28) => return Some(Fault::Full),
+        // A sync of the log that failed (EIO): the disk.
+        sqlx::Error::Io(e) if e.raw_os_error() == Some(5) => return Some(Fault::Io),
         _ => return None,
     };
     match code {

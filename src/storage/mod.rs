@@ -6,6 +6,7 @@ pub mod changes;
 pub mod db;
 pub mod deliveries;
 pub mod deploys;
+pub mod durable;
 mod error;
 pub mod feed;
 pub mod health;

@@ -12,6 +12,7 @@ use sqlx::pool::PoolConnection;
 
 use super::StorageError;
 use super::db::{self, Synchronous};
+use super::durable::{Commit, Durability};
 use super::health::{self, Fault, Health};
 
 /// The database, opened and migrated.
@@ -20,6 +21,7 @@ pub struct Store {
     read: SqlitePool,
     write: SqlitePool,
     health: Arc<Health>,
+    durability: Arc<Durability>,
 }
 
 /// The connections of the reading pool, for the metrics.
@@ -34,11 +36,12 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub async fn open(path: &Path, synchronous: Synchronous) -> anyhow::Result<Self> {
         let read = db::connect(path, synchronous).await?;
-        let write = db::writer(path, synchronous).await?;
+        let write = db::writer(path).await?;
         Ok(Self {
             read,
             write,
             health: Arc::default(),
+            durability: Arc::new(Durability::new(path, synchronous == Synchronous::Full)),
         })
     }
 
@@ -66,12 +69,28 @@ impl Store {
     /// A write transaction (`BEGIN IMMEDIATE`: it holds the write lock from its start, so that
     /// what it reads stays what it writes over) on the writing connection.
     pub(crate) async fn begin_write(&self) -> Result<Tx<'static>, StorageError> {
-        Ok(Tx(self.write.begin_with("BEGIN IMMEDIATE").await?))
+        Ok(Tx {
+            tx: self.write.begin_with("BEGIN IMMEDIATE").await?,
+            durability: Some(self.durability.clone()),
+        })
     }
 
     /// A read transaction: what it reads is one state of the database.
     pub(crate) async fn begin_read(&self) -> Result<Tx<'static>, StorageError> {
-        Ok(Tx(self.read.begin().await?))
+        Ok(Tx {
+            tx: self.read.begin().await?,
+            durability: None,
+        })
+    }
+
+    /// Waits until a write of one statement made on [`Store::writer`] is synced.
+    pub(crate) async fn stored(&self) -> Result<(), StorageError> {
+        self.durability.committed().durable().await
+    }
+
+    /// Syncs every commit this process has made (see [`Durability`]).
+    pub async fn sync_all(&self) -> Result<(), StorageError> {
+        self.durability.sync_all().await
     }
 
     /// A connection of its own, outside the pools (for a task that watches the database).
@@ -133,30 +152,48 @@ impl DerefMut for Conn {
 
 /// A transaction of the store's (on a connection of its own, or on one the caller holds):
 /// rolled back when dropped without [`Tx::commit`].
-pub struct Tx<'c>(sqlx::Transaction<'c, sqlx::Sqlite>);
+pub struct Tx<'c> {
+    tx: sqlx::Transaction<'c, sqlx::Sqlite>,
+    /// A write transaction's: its commit is synced (see [`Durability`]).
+    durability: Option<Arc<Durability>>,
+}
 
 impl Tx<'_> {
+    /// Commits, and returns once the commit is on disk.
     pub async fn commit(self) -> Result<(), StorageError> {
-        Ok(self.0.commit().await?)
+        match self.commit_deferred().await? {
+            Some(commit) => commit.durable().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Commits, and returns the commit to wait for (`None`: a read transaction's, nothing to
+    /// sync): the caller lets others write before it waits for the disk.
+    pub async fn commit_deferred(self) -> Result<Option<Commit>, StorageError> {
+        self.tx.commit().await?;
+        Ok(self.durability.map(|d| d.committed()))
     }
 }
 
 /// A read transaction on `conn`: what it reads is one state of the database.
 pub async fn begin(conn: &mut Connection) -> Result<Tx<'_>, StorageError> {
     use sqlx::Connection as _;
-    Ok(Tx(conn.begin().await?))
+    Ok(Tx {
+        tx: conn.begin().await?,
+        durability: None,
+    })
 }
 
 impl Deref for Tx<'_> {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        &self.0
+        &self.tx
     }
 }
 
 impl DerefMut for Tx<'_> {
     fn deref_mut(&mut self) -> &mut Connection {
-        &mut self.0
+        &mut self.tx
     }
 }

@@ -145,7 +145,9 @@ impl super::Store {
 
     /// Removes webhook `id` at `at`; `false` if there is no active one of that id.
     pub async fn remove_webhook(&self, id: i64, at: &str) -> Result<bool, StorageError> {
-        remove(&mut *self.writer().await?, id, at).await
+        let removed = remove(&mut *self.writer().await?, id, at).await?;
+        self.stored().await?;
+        Ok(removed)
     }
 
     /// Whether an active webhook has outbox rows it has not been sent, the oldest from before

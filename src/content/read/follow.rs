@@ -36,6 +36,7 @@ pub async fn start(store: &Store) -> anyhow::Result<(ActiveModel, ReadModel, Wat
     let read = ReadModel::new(
         Site::build(active.model.clone(), stored)?,
         ChangeSets::new(open),
+        store.clone(),
     );
     Ok((active, read, Watch { conn, seen }))
 }

@@ -27,6 +27,7 @@ use crate::model::{Errors, FieldError, Model, Page, Timestamp};
 use crate::ops::metrics::Metrics;
 use crate::storage::Connection;
 use crate::storage::Tx;
+use crate::storage::durable::Commit;
 use crate::storage::publish::ChangeSetRef;
 use crate::storage::{self, Missing, StorageError, Store};
 use check::{body_errors, dangling, in_page, links_to, missing_sections, prefixed, validate};
@@ -185,12 +186,13 @@ impl Writer<'_> {
     where
         E: From<WriteError>,
     {
-        let lock = self.read.lock().await;
         if let Destination::ChangeSet(_) = self.into {
+            let _lock = self.read.lock().await;
             return self
                 .write_draft(id, target, precondition, author, change)
                 .await;
         }
+        let lock = self.read.lock_deferring().await;
         let label = match target {
             Target::Section(section) => section,
             Target::Body => "body",
@@ -202,8 +204,7 @@ impl Writer<'_> {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let served = self.read.load().page(id).cloned();
-            let current = match served {
+            let current = match self.read.page_to_write(id) {
                 Some(page) => page,
                 None if attempts == 1 => {
                     self.refresh(id, &lock).await?;
@@ -221,6 +222,8 @@ impl Writer<'_> {
             }
             validate(&model, &current, &next, target)?;
             if hugo::url::published(&stored.file, &next.meta) != current.url() {
+                // Against every page as committed: what other writes deferred is shown first.
+                self.read.settle().await;
                 self.url_free(None, id, &stored.file, &next.meta)?;
             }
             let name = live_name(&target.name(id));
@@ -234,10 +237,15 @@ impl Writer<'_> {
                 after: Some(&next),
                 source: None,
             };
-            match self.commit_live(&name, author, &[change], &lock).await {
-                Ok(mut pages) => {
+            match self.commit_deferred(&name, author, &[change], &lock).await {
+                Ok((page, commit)) => {
+                    // Others write while this commit goes to disk; readers and this writer
+                    // see it once it is there.
+                    drop(lock);
+                    let synced = commit.durable().await;
+                    self.read.show_durable(commit.seq());
+                    synced.map_err(WriteError::from)?;
                     self.metrics.write(label, true);
-                    let page = pages.pop().and_then(|p| p.snapshot);
                     return Ok(
                         page.ok_or_else(|| WriteError::missing(Missing::Page(id.to_owned())))?
                     );
@@ -279,6 +287,45 @@ impl Writer<'_> {
         self.published(committed, lock)
     }
 
+    /// As [`Writer::commit_live`] for a write of one page, whose commit is shown to readers
+    /// once it is on disk ([`ReadModel::defer`]); returns the page's new snapshot and the commit.
+    async fn commit_deferred(
+        &self,
+        name: &str,
+        author: &str,
+        changes: &[PageChange<'_>],
+        lock: &MutexGuard<'_, ()>,
+    ) -> Result<(Option<Arc<PageSnapshot>>, Commit), WriteError> {
+        let site = self.read.load_full();
+        let mut tx = self.store.begin_write().await?;
+        let at = Timestamp::now().to_rfc3339();
+        let by = Publisher {
+            set: ChangeSetRef::NewLive {
+                name,
+                author,
+                at: &at,
+            },
+            name,
+            author,
+        };
+        let committed = commit(&mut tx, by, site.model(), changes, &|id| {
+            self.read.page_to_write(id)
+        })
+        .await?;
+        let commit = tx
+            .commit_deferred()
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("a write transaction commits a write"))?;
+        let page = committed.pages.last().and_then(|p| p.snapshot.clone());
+        let pages = committed
+            .pages
+            .into_iter()
+            .map(|p| (p.id, p.snapshot))
+            .collect();
+        self.read.defer(commit.seq(), pages, committed.feed, lock);
+        Ok((page, commit))
+    }
+
     /// Serves what a commit stored, and tells the change feed.
     fn published(
         &self,
@@ -298,6 +345,8 @@ impl Writer<'_> {
     /// Reads page `id` from the database and serves it as it is there: what another process
     /// wrote, before this writer writes on it.
     async fn refresh(&self, id: &str, lock: &MutexGuard<'_, ()>) -> Result<(), WriteError> {
+        // What is served must be all this server committed before the database is read over it.
+        self.read.settle().await;
         let site = self.read.load_full();
         let mut conn = self.store.writer().await?;
         let stored = store::load(&mut conn, site.model(), id).await?;
