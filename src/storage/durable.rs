@@ -59,6 +59,19 @@ impl Durability {
         }
     }
 
+    /// Counts a commit that SQLite synced inside `COMMIT`: it, and every commit before it (all
+    /// in the WAL the sync covered), is durable.
+    pub fn committed_synced(self: &Arc<Self>) -> Commit {
+        let commit = self.committed();
+        self.synced.fetch_max(commit.seq, Ordering::AcqRel);
+        commit
+    }
+
+    /// Whether commits are synced at all (`synchronous = full`).
+    pub fn syncs_commits(&self) -> bool {
+        self.database.is_some()
+    }
+
     /// Syncs every commit made so far (one `fdatasync`, shared with whoever else waits).
     pub async fn sync_all(&self) -> Result<(), StorageError> {
         self.sync(self.committed.load(Ordering::Acquire)).await
@@ -155,6 +168,18 @@ mod tests {
         later.durable().await.unwrap();
         assert_eq!(durability.syncs(), 2);
         assert!(later.seq() > commits[7].seq());
+    }
+
+    #[tokio::test]
+    async fn a_commit_synced_inside_sqlite_makes_it_and_every_earlier_one_durable() {
+        let (_dir, durability) = with_log(true);
+        let earlier = durability.committed();
+        let synced = durability.committed_synced();
+        earlier.durable().await.unwrap();
+        synced.durable().await.unwrap();
+        assert_eq!(durability.syncs(), 0);
+        durability.committed().durable().await.unwrap();
+        assert_eq!(durability.syncs(), 1);
     }
 
     #[tokio::test]

@@ -68,10 +68,31 @@ impl Store {
 
     /// A write transaction (`BEGIN IMMEDIATE`: it holds the write lock from its start, so that
     /// what it reads stays what it writes over) on the writing connection.
+    ///
+    /// Its commit is synced by SQLite inside `COMMIT` (`synchronous = FULL` for it), on the
+    /// connection's own thread: a writer that no one waits behind gains nothing from syncing
+    /// outside the lock, and saves the hand-over to a thread that syncs.
     pub(crate) async fn begin_write(&self) -> Result<Tx<'static>, StorageError> {
+        self.begin_write_as(self.durability.syncs_commits()).await
+    }
+
+    /// As [`Store::begin_write`], for a commit that is synced after it, outside whatever lock
+    /// the caller lets go once it has committed ([`Tx::commit_deferred`], [`Commit::durable`]).
+    pub(crate) async fn begin_write_deferring(&self) -> Result<Tx<'static>, StorageError> {
+        self.begin_write_as(false).await
+    }
+
+    async fn begin_write_as(&self, synced_inside: bool) -> Result<Tx<'static>, StorageError> {
+        // One `exec` with the `BEGIN`: no round trip of its own.
+        let begin = if synced_inside {
+            "PRAGMA synchronous = FULL; BEGIN IMMEDIATE"
+        } else {
+            "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE"
+        };
         Ok(Tx {
-            tx: self.write.begin_with("BEGIN IMMEDIATE").await?,
+            tx: self.write.begin_with(begin).await?,
             durability: Some(self.durability.clone()),
+            synced_inside,
         })
     }
 
@@ -80,6 +101,7 @@ impl Store {
         Ok(Tx {
             tx: self.read.begin().await?,
             durability: None,
+            synced_inside: false,
         })
     }
 
@@ -156,6 +178,8 @@ pub struct Tx<'c> {
     tx: sqlx::Transaction<'c, sqlx::Sqlite>,
     /// A write transaction's: its commit is synced (see [`Durability`]).
     durability: Option<Arc<Durability>>,
+    /// Its `COMMIT` syncs (`synchronous = FULL`).
+    synced_inside: bool,
 }
 
 impl Tx<'_> {
@@ -171,7 +195,13 @@ impl Tx<'_> {
     /// sync): the caller lets others write before it waits for the disk.
     pub async fn commit_deferred(self) -> Result<Option<Commit>, StorageError> {
         self.tx.commit().await?;
-        Ok(self.durability.map(|d| d.committed()))
+        Ok(self.durability.map(|d| {
+            if self.synced_inside {
+                d.committed_synced()
+            } else {
+                d.committed()
+            }
+        }))
     }
 }
 
@@ -181,6 +211,7 @@ pub async fn begin(conn: &mut Connection) -> Result<Tx<'_>, StorageError> {
     Ok(Tx {
         tx: conn.begin().await?,
         durability: None,
+        synced_inside: false,
     })
 }
 

@@ -2,6 +2,7 @@
 //! change sets, the change feed, and the lock that orders everything that publishes.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arc_swap::{ArcSwap, Guard};
@@ -18,6 +19,8 @@ use crate::storage::feed::FeedRow;
 pub struct ReadModel {
     current: ArcSwap<Site>,
     publishing: AsyncMutex<()>,
+    /// How many wait for `publishing` now.
+    waiting: AtomicUsize,
     /// Held for each swap of `current`: publishes under `publishing`, and deferred ones shown
     /// once their commit is on disk, which happens outside it.
     swapping: Mutex<()>,
@@ -43,6 +46,7 @@ impl ReadModel {
         Self {
             current: ArcSwap::from_pointee(site),
             publishing: AsyncMutex::new(()),
+            waiting: AtomicUsize::new(0),
             swapping: Mutex::new(()),
             deferred: Mutex::new(VecDeque::new()),
             store,
@@ -65,7 +69,7 @@ impl ReadModel {
     /// its publish), so that an older state can never replace a newer one.
     /// Every commit made before it is shown to readers once it is taken.
     pub async fn lock(&self) -> MutexGuard<'_, ()> {
-        let lock = self.publishing.lock().await;
+        let lock = self.lock_deferring().await;
         self.settle().await;
         lock
     }
@@ -73,7 +77,22 @@ impl ReadModel {
     /// The lock, for a write that defers showing what it commits ([`ReadModel::defer`]): it
     /// works from [`ReadModel::page_to_write`], which includes what earlier writes deferred.
     pub async fn lock_deferring(&self) -> MutexGuard<'_, ()> {
+        /// Counts a waiter for as long as it waits, even if its future is dropped meanwhile.
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let _waiting = Waiting(&self.waiting);
         self.publishing.lock().await
+    }
+
+    /// Whether anyone waits for the lock now: a writer holding it lets it go before its commit
+    /// is on disk only then.
+    pub fn others_waiting(&self) -> bool {
+        self.waiting.load(Ordering::Acquire) > 0
     }
 
     /// Page `id` as the last commit left it: deferred, or served.

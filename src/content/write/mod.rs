@@ -297,7 +297,13 @@ impl Writer<'_> {
         lock: &MutexGuard<'_, ()>,
     ) -> Result<(Option<Arc<PageSnapshot>>, Commit), WriteError> {
         let site = self.read.load_full();
-        let mut tx = self.store.begin_write().await?;
+        // With writers waiting, the commit is synced after the lock is let go (shared with
+        // theirs); with none, inside `COMMIT`, which saves the hand-over to a syncing thread.
+        let mut tx = if self.read.others_waiting() {
+            self.store.begin_write_deferring().await?
+        } else {
+            self.store.begin_write().await?
+        };
         let at = Timestamp::now().to_rfc3339();
         let by = Publisher {
             set: ChangeSetRef::NewLive {
