@@ -257,3 +257,41 @@ async fn one_address_cannot_hold_every_stream_and_a_closed_one_is_free_at_once()
     server.0.kill().unwrap();
     server.0.wait().unwrap();
 }
+
+/// Sections moved (and nothing else) are a change of the page: a follower of the feed learns of
+/// the new order, with the page's new `ETag`.
+#[tokio::test]
+async fn a_page_whose_sections_only_moved_is_announced_as_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, token) = database_with_token(dir.path(), "events");
+    let (server, port) = start_binary(&database, &[]);
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/pages/_index");
+    let page: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
+    let mut order: Vec<Value> = page["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
+    order.swap(0, 1);
+    let mut stream = Stream::new(port, None).await;
+    let r = client
+        .put(format!("{url}/order"))
+        .bearer_auth(&token)
+        .header("If-Match", "*")
+        .json(&order)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let events = stream.events(1).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let data = &events[0].1;
+    assert_eq!(data["page"], "_index");
+    assert_eq!(data["section"], Value::Null);
+    assert_eq!(data["change"], "changed");
+    assert_eq!(data["etag"], tag.as_str(), "the page's new ETag");
+    drop(server); // killed by its PID
+}

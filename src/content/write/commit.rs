@@ -191,7 +191,8 @@ fn announce(
     };
     if replaced.created {
         feed.push(row(None, "created", Some(snapshot.document().etag())));
-    } else if replaced.page_changed {
+    } else if replaced.page_changed || replaced.rearranged {
+        // A page whose sections only moved has no section row to tell it: the page changed.
         feed.push(row(None, "changed", Some(snapshot.document().etag())));
     }
     for section in &replaced.changed {

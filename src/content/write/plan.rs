@@ -44,13 +44,19 @@ pub struct Replaced {
     pub unchanged: usize,
     /// Whether the page's metadata or body changed.
     pub page_changed: bool,
+    /// Only where its sections stand (their order, their keys) changed.
+    pub rearranged: bool,
     /// The page revision now current.
     pub revision: i64,
 }
 
 impl Replaced {
     pub fn any(&self) -> bool {
-        self.created || self.page_changed || !self.changed.is_empty() || !self.removed.is_empty()
+        self.created
+            || self.page_changed
+            || self.rearranged
+            || !self.changed.is_empty()
+            || !self.removed.is_empty()
     }
 }
 
@@ -207,6 +213,7 @@ pub fn store(
     }
     if moved && was.is_some() {
         changes.push("/sections".to_owned());
+        replaced.rearranged = replaced.changed.is_empty() && replaced.removed.is_empty();
     }
 
     let kept_source = |was: Option<&Stored>| -> Option<Arc<str>> {
