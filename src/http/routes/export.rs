@@ -16,7 +16,7 @@ use crate::http::view::SiteView;
     tag = "export",
     operation_id = "export_page",
     params(responses::ConditionalHeaders),
-    responses(responses::ExportRead)
+    responses(responses::reads::ExportRead)
 )]
 #[get("/export")]
 async fn export_page(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {

@@ -67,7 +67,7 @@ pub struct ListQuery {
     tag = "pages",
     operation_id = "list_pages",
     params(ListQuery, responses::ConditionalHeaders),
-    responses(responses::PagesRead)
+    responses(responses::reads::PagesRead)
 )]
 #[get("/pages")]
 async fn list_pages(
@@ -102,7 +102,7 @@ async fn list_pages(
     tag = "pages",
     operation_id = "get_page",
     params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
-    responses(responses::PageRead)
+    responses(responses::reads::PageRead)
 )]
 #[get("/pages/{id:.+}", guard = "whole_page")]
 async fn get_page(
@@ -126,7 +126,7 @@ async fn get_page(
         ("section" = String, Path, description = SECTION_ID),
         responses::ConditionalHeaders,
     ),
-    responses(responses::SectionRead)
+    responses(responses::reads::SectionRead)
 )]
 #[get("/pages/{id:.+}/sections/{section}")]
 async fn get_page_section(
@@ -149,7 +149,7 @@ async fn get_page_section(
     tag = "pages",
     operation_id = "get_page_body",
     params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
-    responses(responses::BodyRead)
+    responses(responses::reads::BodyRead)
 )]
 #[get("/pages/{id:.+}/body")]
 async fn get_page_body(
@@ -170,7 +170,7 @@ async fn get_page_body(
     tag = "export",
     operation_id = "export_site_page",
     params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
-    responses(responses::PageExportRead)
+    responses(responses::reads::PageExportRead)
 )]
 #[get("/pages/{id:.+}/export")]
 async fn export_site_page(
@@ -192,7 +192,7 @@ async fn export_site_page(
     tag = "export",
     operation_id = "export_site",
     params(responses::ConditionalHeaders),
-    responses(responses::SiteExportRead)
+    responses(responses::reads::SiteExportRead)
 )]
 #[get("/site.tar")]
 async fn export_site(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {
@@ -711,7 +711,7 @@ fn order_of<'b>(body: &'b Value, page: &Page) -> Result<Vec<&'b str>> {
     tag = "pages",
     operation_id = "get_model",
     params(responses::ConditionalHeaders),
-    responses(responses::ModelRead)
+    responses(responses::reads::ModelRead)
 )]
 #[get("/model")]
 async fn get_model(req: HttpRequest, app: App) -> HttpResponse {

@@ -16,7 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
     tag = "sections",
     operation_id = "list_sections",
     params(responses::ConditionalHeaders),
-    responses(responses::SectionsRead)
+    responses(responses::reads::SectionsRead)
 )]
 #[get("/sections")]
 async fn list_sections(req: HttpRequest, site: SiteView, app: App) -> HttpResponse {
@@ -32,7 +32,7 @@ async fn list_sections(req: HttpRequest, site: SiteView, app: App) -> HttpRespon
     tag = "sections",
     operation_id = "get_section",
     params(("id" = String, Path, description = SECTION_ID), responses::ConditionalHeaders),
-    responses(responses::SectionRead)
+    responses(responses::reads::SectionRead)
 )]
 #[get("/sections/{id}")]
 async fn get_section(
