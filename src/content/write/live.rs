@@ -107,8 +107,22 @@ impl Writer<'_> {
         changes: &[PageChange<'_>],
         lock: &MutexGuard<'_, ()>,
     ) -> Result<Vec<CommittedPage>, WriteError> {
-        let site = self.read.load_full();
         let mut tx = self.store.begin_write().await?;
+        let committed = self.stored_live(&mut tx, name, author, changes).await?;
+        tx.commit().await?;
+        self.published(committed, lock)
+    }
+
+    /// Stores `changes` in `tx` as a live change set of one change named `name` by `author`,
+    /// each page's new snapshot built on the one the last commit left.
+    async fn stored_live(
+        &self,
+        tx: &mut Tx<'_>,
+        name: &str,
+        author: &str,
+        changes: &[PageChange<'_>],
+    ) -> Result<Committed, WriteError> {
+        let model = self.read.load().model().clone();
         let at = Timestamp::now().to_rfc3339();
         let by = Publisher {
             set: ChangeSetRef::NewLive {
@@ -119,12 +133,8 @@ impl Writer<'_> {
             name,
             author,
         };
-        let committed = commit(&mut tx, by, site.model(), changes, &|id| {
-            site.page(id).cloned()
-        })
-        .await?;
-        tx.commit().await?;
-        self.published(committed, lock)
+        let served = |id: &str| self.read.page_to_write(id);
+        Ok(commit(tx, by, &model, changes, &served).await?)
     }
 
     /// As [`Writer::commit_live`] for a write of one page, whose commit is shown to readers
@@ -136,7 +146,6 @@ impl Writer<'_> {
         changes: &[PageChange<'_>],
         lock: &MutexGuard<'_, ()>,
     ) -> Result<(Option<Arc<PageSnapshot>>, Commit), WriteError> {
-        let site = self.read.load_full();
         // With writers waiting, the commit is synced after the lock is let go (shared with
         // theirs); with none, inside `COMMIT`, which saves the hand-over to a syncing thread.
         let mut tx = if self.read.others_waiting() {
@@ -144,20 +153,7 @@ impl Writer<'_> {
         } else {
             self.store.begin_write().await?
         };
-        let at = Timestamp::now().to_rfc3339();
-        let by = Publisher {
-            set: ChangeSetRef::NewLive {
-                name,
-                author,
-                at: &at,
-            },
-            name,
-            author,
-        };
-        let committed = commit(&mut tx, by, site.model(), changes, &|id| {
-            self.read.page_to_write(id)
-        })
-        .await?;
+        let committed = self.stored_live(&mut tx, name, author, changes).await?;
         let commit = tx
             .commit_deferred()
             .await?
