@@ -66,8 +66,8 @@ impl ReadModel {
     }
 
     /// Held from reading the database to publishing what was read (or from a write's `BEGIN` to
-    /// its publish), so that an older state can never replace a newer one.
-    /// Every commit made before it is shown to readers once it is taken.
+    /// its commit), so that an older state can never replace a newer one. Once it is taken,
+    /// every commit made before is shown to readers (see [`ReadModel::settle`]).
     pub async fn lock(&self) -> MutexGuard<'_, ()> {
         let lock = self.lock_deferring().await;
         self.settle().await;
