@@ -14,7 +14,6 @@ use sqlx::Connection;
 use gen3_content::content::read::stored as store;
 use gen3_content::content::site::seed;
 use gen3_content::content::write::commit::{PageChange, Publisher, commit};
-use gen3_content::content::write::plan::Before;
 use gen3_content::model::{Errors, Model, Pointer, SectionContent};
 use gen3_content::storage::db;
 use gen3_content::storage::publish::ChangeSetRef;
@@ -74,16 +73,7 @@ async fn main() -> anyhow::Result<()> {
             name,
             author: "reference",
         };
-        let change = PageChange {
-            id: store::LANDING,
-            file: &stored.file.clone(),
-            before: Before::Stored {
-                page: &stored,
-                deleted: false,
-            },
-            after: Some(&page),
-            source: None,
-        };
+        let change = PageChange::of_stored(&stored, Some(&page));
         let committed = commit(&mut tx, by, &model, &[change], &|_| None).await?;
         tx.commit().await?;
         let written = committed.pages.into_iter().next().and_then(|p| p.snapshot);

@@ -199,16 +199,7 @@ pub async fn import_pages(
     if remove_others {
         for (id, page) in &current {
             if !pages.iter().any(|p| p.id == *id) {
-                changes.push(PageChange {
-                    id,
-                    file: &page.file,
-                    before: Before::Stored {
-                        page,
-                        deleted: false,
-                    },
-                    after: None,
-                    source: None,
-                });
+                changes.push(PageChange::of_stored(page, None));
                 imported.deleted.push((*id).to_owned());
             }
         }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use crate::content::read::snapshot::PageSnapshot;
+use crate::content::read::stored::Stored;
 use crate::content::write::plan::{self, Before, Planned, Replaced, Retired};
 use crate::model::{Model, Page, Timestamp};
 use crate::storage::Connection;
@@ -28,6 +29,23 @@ pub struct PageChange<'a> {
     pub after: Option<&'a Page>,
     /// The page file's text to keep (`None`: keep what is stored).
     pub source: Option<&'a str>,
+}
+
+impl<'a> PageChange<'a> {
+    /// Page `page`, live as stored, made `after` (`None`: deleted), keeping its file and its
+    /// file's text.
+    pub fn of_stored(page: &'a Stored, after: Option<&'a Page>) -> Self {
+        Self {
+            id: &page.id,
+            file: &page.file,
+            before: Before::Stored {
+                page,
+                deleted: false,
+            },
+            after,
+            source: None,
+        }
+    }
 }
 
 /// A page as a commit left it.

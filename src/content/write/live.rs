@@ -67,16 +67,7 @@ impl Writer<'_> {
                 self.url_free(None, id, &stored.file, &next.meta)?;
             }
             let name = live_name(&target.name(id));
-            let change = PageChange {
-                id,
-                file: &stored.file,
-                before: Before::Stored {
-                    page: stored,
-                    deleted: false,
-                },
-                after: Some(&next),
-                source: None,
-            };
+            let change = PageChange::of_stored(stored, Some(&next));
             match self.commit_deferred(&name, author, &[change], &lock).await {
                 Ok((page, commit)) => {
                     // Others write while this commit goes to disk; readers and this writer

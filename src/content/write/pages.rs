@@ -118,16 +118,7 @@ impl Writer<'_> {
             }
             None => {
                 drop(tx);
-                let change = PageChange {
-                    id,
-                    file: &stored.file,
-                    before: Before::Stored {
-                        page: stored,
-                        deleted: false,
-                    },
-                    after: None,
-                    source: None,
-                };
+                let change = PageChange::of_stored(stored, None);
                 let name = live_name(&format!("deleted page {id}"));
                 self.commit_live(&name, author, &[change], &lock).await?;
             }
