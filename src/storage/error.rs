@@ -1,6 +1,8 @@
 //! What storage answers when it cannot do what it was asked: a typed error that says what was
 //! not found or what conflicted, so that the layers above map it without reading SQL messages.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::health::{self, Fault};
 
 /// A storage operation's failure.
@@ -15,10 +17,33 @@ pub enum StorageError {
     Stale,
     /// The database failed (busy, full, unwritable, gone): see [`StorageError::fault`].
     #[error("the database failed")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
     /// Stored data is not what the code expects.
     #[error("{0}")]
     Internal(String),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(e: sqlx::Error) -> Self {
+        if !matches!(
+            e,
+            sqlx::Error::Database(_) | sqlx::Error::RowNotFound | sqlx::Error::PoolTimedOut
+        ) {
+            CONNECTION_ERRORS.fetch_add(1, Ordering::Relaxed);
+        }
+        Self::Database(e)
+    }
+}
+
+/// Errors that may have come from a connection itself rather than from a statement (a closed
+/// connection, a crashed thread, I/O), in this process so far: a kept connection that was in use
+/// when one happened is handed back to its pool to be checked (see `store.rs`). Counted for the
+/// whole process, since the error does not say which connection it came from; they are rare
+/// enough that a check too many costs nothing.
+static CONNECTION_ERRORS: AtomicU64 = AtomicU64::new(0);
+
+pub(super) fn connection_errors() -> u64 {
+    CONNECTION_ERRORS.load(Ordering::Relaxed)
 }
 
 /// What was not found, for the edge to word in its answer.
@@ -64,7 +89,7 @@ impl StorageError {
         {
             Self::Stale
         } else {
-            Self::Database(e)
+            Self::from(e)
         }
     }
 

@@ -10,7 +10,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, SqliteConnection, SqlitePool};
+use sqlx::{Connection, SqliteConnection};
 
 /// Why the database cannot take a write now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,24 +83,22 @@ impl Health {
         }
     }
 
-    /// The fault that stands, if any: when one is known and [`RECHECK`] has passed since it was
-    /// last tried, one small commit tells whether it still does.
-    pub async fn check(&self, pool: &SqlitePool) -> Option<Fault> {
+    /// The fault that stands, if any, and whether [`RECHECK`] has passed since it was last
+    /// tried (then one small commit, [`probe`], tells whether it still does: [`Health::probed`]).
+    pub fn standing(&self) -> Option<(Fault, bool)> {
         let known = (*self.lock())?;
-        if known.tried.elapsed() < RECHECK {
-            return Some(known.fault);
-        }
-        let outcome = match pool.acquire().await {
-            Ok(mut conn) => probe(&mut conn).await,
-            Err(e) => Err(e),
-        };
+        Some((known.fault, known.tried.elapsed() >= RECHECK))
+    }
+
+    /// What a probe of the fault `known` found: `None` if the database takes writes again.
+    pub fn probed(&self, known: Fault, outcome: Result<(), &sqlx::Error>) -> Option<Fault> {
         match outcome {
             Ok(()) => {
                 self.succeeded();
                 None
             }
             Err(e) => {
-                let fault = fault(&e).unwrap_or(known.fault);
+                let fault = fault(e).unwrap_or(known);
                 self.failed(fault);
                 Some(fault)
             }

@@ -16,6 +16,7 @@ use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
 
 use super::StorageError;
+use super::durable::Commit;
 
 /// Who publishes: an existing change set, or a live write's change set of one change, made in
 /// the same batch (published at once, by its author).
@@ -98,33 +99,62 @@ const PAGES_PER_BATCH: usize = 50;
 /// Feed rows per batch, for the same reason.
 const FEED_PER_BATCH: usize = 500;
 
+/// One publish: what [`publish`] writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Publish<'a> {
+    pub set: ChangeSetRef<'a>,
+    pub pages: &'a [PageRows],
+    pub feed: &'a [NewFeedRow],
+    /// When it publishes.
+    pub at: &'a str,
+    /// The outbox's event, if it announces anything.
+    pub outbox: Option<&'a str>,
+}
+
+impl Publish<'_> {
+    /// Whether it is written as one batch.
+    fn is_small(&self) -> bool {
+        self.pages.len() <= PAGES_PER_BATCH && self.feed.len() <= FEED_PER_BATCH
+    }
+}
+
 /// Writes one publish inside the caller's transaction: in one round trip, unless it is large.
 pub async fn publish(
     conn: &mut SqliteConnection,
-    set: ChangeSetRef<'_>,
-    pages: &[PageRows],
-    feed: &[NewFeedRow],
-    at: &str,
-    outbox: Option<&str>,
+    publish: &Publish<'_>,
 ) -> Result<Written, StorageError> {
-    if pages.len() <= PAGES_PER_BATCH && feed.len() <= FEED_PER_BATCH {
-        return batch(conn, set, pages, feed, at, outbox).await;
+    if publish.is_small() {
+        return batch(conn, publish).await;
     }
+    let Publish {
+        set,
+        pages,
+        feed,
+        at,
+        outbox,
+    } = *publish;
+    let part = |set, pages, feed, outbox| Publish {
+        set,
+        pages,
+        feed,
+        at,
+        outbox,
+    };
     let mut pages = pages.chunks(PAGES_PER_BATCH);
     let first = pages.next().unwrap_or_default();
-    let change_set = batch(conn, set, first, &[], at, None).await?.change_set;
+    let change_set = batch(conn, &part(set, first, &[], None)).await?.change_set;
     let set = ChangeSetRef::Existing(change_set);
     for chunk in pages {
-        batch(conn, set, chunk, &[], at, None).await?;
+        batch(conn, &part(set, chunk, &[], None)).await?;
     }
     let mut ids = Vec::with_capacity(feed.len());
     let mut chunks = feed.chunks(FEED_PER_BATCH).peekable();
     if chunks.peek().is_none() {
-        batch(conn, set, &[], &[], at, outbox).await?;
+        batch(conn, &part(set, &[], &[], outbox)).await?;
     }
     while let Some(chunk) = chunks.next() {
         let last = chunks.peek().is_none();
-        let written = batch(conn, set, &[], chunk, at, outbox.filter(|_| last)).await?;
+        let written = batch(conn, &part(set, &[], chunk, outbox.filter(|_| last))).await?;
         ids.extend(written.feed);
     }
     Ok(Written {
@@ -133,82 +163,50 @@ pub async fn publish(
     })
 }
 
+impl super::Store {
+    /// Writes `publish` as a write transaction of its own on `conn` (from
+    /// [`Store::writer`](super::Store::writer)), and returns the commit to wait for: a small one
+    /// (a live write's) with its `BEGIN` and `COMMIT` in one round trip
+    /// ([`Store::write_at_once`](super::Store::write_at_once)).
+    pub async fn publish_alone(
+        &self,
+        conn: &mut super::Conn,
+        publish: &Publish<'_>,
+        deferring: bool,
+    ) -> Result<(Written, Commit), StorageError> {
+        if publish.is_small() {
+            let batch = Batch::of(publish)?;
+            let (rows, commit) = self
+                .write_at_once(conn, &batch.text, batch.args, deferring)
+                .await
+                .map_err(StorageError::stale_or)?;
+            return Ok((written(&rows)?, commit));
+        }
+        let mut tx = self.begin_write_on(conn, deferring).await?;
+        let written = self::publish(&mut tx, publish).await?;
+        let commit = tx
+            .commit_deferred()
+            .await?
+            .ok_or_else(|| StorageError::internal("a write transaction commits a write"))?;
+        Ok((written, commit))
+    }
+}
+
 /// One batch of a publish: one round trip.
 async fn batch(
     conn: &mut SqliteConnection,
-    set: ChangeSetRef<'_>,
-    pages: &[PageRows],
-    feed: &[NewFeedRow],
-    at: &str,
-    outbox: Option<&str>,
+    publish: &Publish<'_>,
 ) -> Result<Written, StorageError> {
-    let mut batch = Batch::default();
-    // The change set's id as the statements after its insert name it: the insert's `id` is the
-    // largest (rowids are allocated as the largest plus one, and this transaction holds the
-    // write lock).
-    let set_id = match set {
-        ChangeSetRef::Existing(id) => {
-            batch.sql("SELECT ?;");
-            batch.bind(id)?;
-            "?".to_owned()
-        }
-        ChangeSetRef::NewLive { name, author, at } => {
-            batch.sql(
-                "INSERT INTO change_sets \
-                 (name, created_by, created_at, state, live, published_at, published_by) \
-                 VALUES (?, ?, ?, 'published', 1, ?, ?) RETURNING id;",
-            );
-            for value in [name, author, at, at, author] {
-                batch.bind(value)?;
-            }
-            "(SELECT MAX(id) FROM change_sets)".to_owned()
-        }
-    };
-    let existing = match set {
-        ChangeSetRef::Existing(id) => Some(id),
-        ChangeSetRef::NewLive { .. } => None,
-    };
-    for page in pages {
-        page_rows(&mut batch, page, &set_id, existing)?;
-    }
-    for row in feed {
-        write!(
-            batch.text,
-            "INSERT INTO feed (change_set, page, section, change, revision, etag, created_at) \
-             VALUES ({set_id}, ?, ?, ?, ?, ?, ?) RETURNING id;"
-        )
-        .expect("writing to a String");
-        if let Some(id) = existing {
-            batch.bind(id)?;
-        }
-        batch.bind(&row.page)?;
-        batch.bind(&row.section)?;
-        batch.bind(row.change)?;
-        batch.bind(row.revision)?;
-        batch.bind(&row.etag)?;
-        batch.bind(at)?;
-    }
-    if let Some(event) = outbox {
-        // The event names its change set, whose id a live write's batch allocates.
-        write!(
-            batch.text,
-            "INSERT INTO outbox (change_set, created_at, event) \
-             VALUES ({set_id}, ?, json_set(?, '$.change_set', {set_id}));"
-        )
-        .expect("writing to a String");
-        if let Some(id) = existing {
-            batch.bind(id)?;
-        }
-        batch.bind(at)?;
-        batch.bind(event)?;
-        if let Some(id) = existing {
-            batch.bind(id)?;
-        }
-    }
+    let batch = Batch::of(publish)?;
     let rows: Vec<SqliteRow> = sqlx::query_with(AssertSqlSafe(batch.text), batch.args)
         .fetch_all(&mut *conn)
         .await
         .map_err(StorageError::stale_or)?;
+    written(&rows)
+}
+
+/// What a batch's rows say it wrote: the change set's id, then the feed rows' ids.
+fn written(rows: &[SqliteRow]) -> Result<Written, StorageError> {
     let mut ids = rows.iter().map(|row| row.try_get::<i64, _>(0));
     let change_set = ids.next().ok_or(StorageError::Internal(
         "a publish returned no change set".to_owned(),
@@ -217,6 +215,87 @@ async fn batch(
         change_set,
         feed: ids.collect::<Result<_, _>>()?,
     })
+}
+
+impl Batch {
+    /// The statements of one batch of `publish`.
+    fn of(publish: &Publish<'_>) -> Result<Self, StorageError> {
+        let Publish {
+            set,
+            pages,
+            feed,
+            at,
+            outbox,
+        } = *publish;
+        let mut batch = Batch::default();
+        // The change set's id as the statements after its insert name it: the insert's `id` is the
+        // largest (rowids are allocated as the largest plus one, and this transaction holds the
+        // write lock).
+        let set_id = match set {
+            ChangeSetRef::Existing(id) => {
+                batch.sql("SELECT ?;");
+                batch.bind(id)?;
+                "?".to_owned()
+            }
+            ChangeSetRef::NewLive { name, author, at } => {
+                batch.sql(
+                    "INSERT INTO change_sets \
+                     (name, created_by, created_at, state, live, published_at, published_by) \
+                     VALUES (?, ?, ?, 'published', 1, ?, ?) RETURNING id;",
+                );
+                for value in [name, author, at, at, author] {
+                    batch.bind(value)?;
+                }
+                "(SELECT MAX(id) FROM change_sets)".to_owned()
+            }
+        };
+        let existing = match set {
+            ChangeSetRef::Existing(id) => Some(id),
+            ChangeSetRef::NewLive { .. } => None,
+        };
+        for page in pages {
+            page_rows(&mut batch, page, &set_id, existing)?;
+        }
+        for row in feed {
+            write!(
+                batch.text,
+                "INSERT INTO feed (change_set, page, section, change, revision, etag, created_at) \
+                 VALUES ({set_id}, ?, ?, ?, ?, ?, ?) RETURNING id;"
+            )
+            .expect("writing to a String");
+            if let Some(id) = existing {
+                batch.bind(id)?;
+            }
+            batch.bind(&row.page)?;
+            batch.bind(&row.section)?;
+            batch.bind(row.change)?;
+            batch.bind(row.revision)?;
+            batch.bind(&row.etag)?;
+            batch.bind(at)?;
+        }
+        if let Some(event) = outbox {
+            // The event names its change set, whose id a live write's batch allocates. A
+            // webhook hears of what is published after it is made (its cursor starts at the
+            // last row), so with no webhook an event has no one to go to, and is not written:
+            // one table fewer written per commit.
+            write!(
+                batch.text,
+                "INSERT INTO outbox (change_set, created_at, event) \
+                 SELECT {set_id}, ?, json_set(?, '$.change_set', {set_id}) \
+                 WHERE EXISTS (SELECT 1 FROM webhooks WHERE removed_at IS NULL);"
+            )
+            .expect("writing to a String");
+            if let Some(id) = existing {
+                batch.bind(id)?;
+            }
+            batch.bind(at)?;
+            batch.bind(event)?;
+            if let Some(id) = existing {
+                batch.bind(id)?;
+            }
+        }
+        Ok(batch)
+    }
 }
 
 /// Statements with their arguments, bound in order across statements.

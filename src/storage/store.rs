@@ -7,12 +7,16 @@ use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
 use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{SqliteRow, SqliteTransactionManager};
+use sqlx::{Connection as _, SqlSafeStr, Sqlite, SqlitePool};
+use sqlx_core::transaction::TransactionManager as _;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::StorageError;
 use super::db::{self, Synchronous};
 use super::durable::{Commit, Durability};
+use super::error::connection_errors;
 use super::health::{self, Fault, Health};
 
 /// The database, opened and migrated.
@@ -20,9 +24,22 @@ use super::health::{self, Fault, Health};
 pub struct Store {
     read: SqlitePool,
     write: SqlitePool,
+    /// The writing pool's one connection, kept between writes.
+    writer: Kept,
+    /// One of the reading pool's connections, kept for whoever finds it free.
+    reader: Kept,
     health: Arc<Health>,
     durability: Arc<Durability>,
 }
+
+/// A connection kept out of its pool between uses. sqlx pings a connection that comes back to
+/// its pool (a round trip to the connection's thread: two thread switches, as much as running a
+/// statement), which on a write of one round trip was a third of the hand-overs. A kept
+/// connection goes from one user to the next as it is; it goes back to its pool, whose checks
+/// close it if it is unusable, only when a user left it inside a transaction or after an error
+/// of the connection itself (see [`Conn`]'s `Drop`).
+#[derive(Debug, Clone, Default)]
+struct Kept(Arc<Mutex<Option<PoolConnection<Sqlite>>>>);
 
 /// The connections of the reading pool, for the metrics.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +57,8 @@ impl Store {
         Ok(Self {
             read,
             write,
+            writer: Kept::default(),
+            reader: Kept::default(),
             health: Arc::default(),
             durability: Arc::new(Durability::new(path, synchronous == Synchronous::Full)),
         })
@@ -48,22 +67,25 @@ impl Store {
     /// Refuses a database this process may only read (SQLite opens it all the same, and would
     /// answer every write with an error): one line at start-up instead.
     pub async fn check_writable(&self) -> anyhow::Result<()> {
-        if let Err(e) = health::probe(&mut *self.write.acquire().await?).await {
+        if let Err(e) = health::probe(&mut *self.writer().await?).await {
             let why = health::fault(&e).map_or("it refused a write", Fault::describe);
             anyhow::bail!("{why} ({e})");
         }
         Ok(())
     }
 
-    /// A connection to read with.
+    /// A connection to read with: the kept one if it is free, else one from the pool.
     pub(crate) async fn reader(&self) -> Result<Conn, StorageError> {
-        Ok(Conn(self.read.acquire().await?))
+        match self.reader.0.clone().try_lock_owned() {
+            Ok(kept) => Conn::kept(kept, &self.read).await,
+            Err(_) => Ok(Conn::Pooled(self.read.acquire().await?)),
+        }
     }
 
     /// The connection every write transaction runs on (see [`db::writer`]), for a write of one
-    /// statement.
+    /// statement; writers wait for it in turn.
     pub(crate) async fn writer(&self) -> Result<Conn, StorageError> {
-        Ok(Conn(self.write.acquire().await?))
+        Conn::kept(self.writer.0.clone().lock_owned().await, &self.write).await
     }
 
     /// A write transaction (`BEGIN IMMEDIATE`: it holds the write lock from its start, so that
@@ -73,36 +95,86 @@ impl Store {
     /// connection's own thread: a writer that no one waits behind gains nothing from syncing
     /// outside the lock, and saves the hand-over to a thread that syncs.
     pub(crate) async fn begin_write(&self) -> Result<Tx<'static>, StorageError> {
-        self.begin_write_as(self.durability.syncs_commits()).await
-    }
-
-    /// As [`Store::begin_write`], for a commit that is synced after it, outside whatever lock
-    /// the caller lets go once it has committed ([`Tx::commit_deferred`], [`Commit::durable`]).
-    pub(crate) async fn begin_write_deferring(&self) -> Result<Tx<'static>, StorageError> {
-        self.begin_write_as(false).await
-    }
-
-    async fn begin_write_as(&self, synced_inside: bool) -> Result<Tx<'static>, StorageError> {
-        // One `exec` with the `BEGIN`: no round trip of its own.
-        let begin = if synced_inside {
-            "PRAGMA synchronous = FULL; BEGIN IMMEDIATE"
-        } else {
-            "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE"
-        };
-        Ok(Tx {
-            tx: self.write.begin_with(begin).await?,
-            durability: Some(self.durability.clone()),
+        let synced_inside = self.durability.syncs_commits();
+        Tx::begin(
+            TxConn::Own(self.writer().await?),
+            Some(begin_write(synced_inside)),
+            Some(self.durability.clone()),
             synced_inside,
-        })
+        )
+        .await
+    }
+
+    /// As [`Store::begin_write`] on `conn` from [`Store::writer`]; if `deferring`, its commit is
+    /// synced after it, outside whatever lock the caller lets go once it has committed
+    /// ([`Tx::commit_deferred`], [`Commit::durable`]).
+    pub(crate) async fn begin_write_on<'c>(
+        &self,
+        conn: &'c mut Conn,
+        deferring: bool,
+    ) -> Result<Tx<'c>, StorageError> {
+        let synced_inside = !deferring && self.durability.syncs_commits();
+        Tx::begin(
+            TxConn::Borrowed(conn),
+            Some(begin_write(synced_inside)),
+            Some(self.durability.clone()),
+            synced_inside,
+        )
+        .await
     }
 
     /// A read transaction: what it reads is one state of the database.
     pub(crate) async fn begin_read(&self) -> Result<Tx<'static>, StorageError> {
-        Ok(Tx {
-            tx: self.read.begin().await?,
-            durability: None,
-            synced_inside: false,
-        })
+        Tx::begin(TxConn::Own(self.reader().await?), None, None, false).await
+    }
+
+    /// Runs `sql` (statements without a `BEGIN` or `COMMIT`) on `conn` from [`Store::writer`] as
+    /// one write transaction sent in one round trip to the connection's thread, with its `BEGIN`
+    /// and `COMMIT`: a write that needs nothing read inside its transaction does not pay for
+    /// three. Returns the rows the statements returned, and the commit to wait for (synced
+    /// inside `COMMIT` unless `deferring`, as [`Store::begin_write_on`]). On an error the transaction is rolled back.
+    pub(crate) async fn write_at_once(
+        &self,
+        conn: &mut Conn,
+        sql: &str,
+        args: sqlx::sqlite::SqliteArguments,
+        deferring: bool,
+    ) -> Result<(Vec<SqliteRow>, Commit), sqlx::Error> {
+        let synced_inside = !deferring && self.durability.syncs_commits();
+        let text = format!("{}; {sql} COMMIT;", begin_write(synced_inside));
+        // If this future is dropped before the answer, the statements after the point it was
+        // dropped at are not run: the transaction would stay open, so the connection is closed.
+        conn.unfinished(true);
+        let outcome = sqlx::query_with(sqlx::AssertSqlSafe(text), args)
+            .fetch_all(&mut **conn)
+            .await;
+        match outcome {
+            Ok(rows) => {
+                conn.finished();
+                let commit = if synced_inside {
+                    self.durability.committed_synced()
+                } else {
+                    self.durability.committed()
+                };
+                Ok((rows, commit))
+            }
+            Err(e) => {
+                // After a failed `BEGIN`, or a `COMMIT` SQLite rolled back itself (a full disk),
+                // there is no transaction to roll back; any other failure of the `ROLLBACK` leaves
+                // the connection to be closed (`unfinished`).
+                match sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await {
+                    Ok(_) => conn.finished(),
+                    Err(r)
+                        if r.as_database_error()
+                            .is_some_and(|d| d.message().contains("no transaction is active")) =>
+                    {
+                        conn.finished()
+                    }
+                    Err(_) => {}
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Waits until a write of one statement made on [`Store::writer`] is synced.
@@ -133,7 +205,19 @@ impl Store {
 
     /// The fault that stands, if any: see [`Health::check`].
     pub async fn fault(&self) -> Option<Fault> {
-        self.health.check(&self.write).await
+        let (known, due) = self.health.standing()?;
+        if !due {
+            return Some(known);
+        }
+        let outcome = match self.writer().await {
+            Ok(mut conn) => health::probe(&mut conn).await.map_err(StorageError::from),
+            Err(e) => Err(e),
+        };
+        match &outcome {
+            Err(StorageError::Database(e)) => self.health.probed(known, Err(e)),
+            Err(_) => Some(known),
+            Ok(()) => self.health.probed(known, Ok(())),
+        }
     }
 
     pub fn connections(&self) -> Connections {
@@ -146,6 +230,9 @@ impl Store {
 
     /// Closes every connection, once whatever uses them is done.
     pub async fn close(&self) {
+        // A pool's `close` waits for its connections to come back.
+        drop(self.writer.0.lock().await.take());
+        drop(self.reader.0.lock().await.take());
         self.write.close().await;
         self.read.close().await;
     }
@@ -156,33 +243,143 @@ impl Store {
 pub type Connection = sqlx::SqliteConnection;
 
 /// A connection of the store's, given back when dropped.
-pub struct Conn(PoolConnection<sqlx::Sqlite>);
+pub enum Conn {
+    Pooled(PoolConnection<Sqlite>),
+    /// A kept connection (see [`Kept`]), for as long as this is held.
+    Kept {
+        slot: OwnedMutexGuard<Option<PoolConnection<Sqlite>>>,
+        /// [`connection_errors`] when it was taken: one more since, and it goes back to its
+        /// pool to be checked.
+        errors: u64,
+        /// Statements of a transaction were sent whose end was not seen
+        /// ([`Store::write_at_once`]).
+        unfinished: bool,
+    },
+}
+
+impl Conn {
+    /// The kept connection in `slot`, taken from `pool` if the slot is empty.
+    async fn kept(
+        mut slot: OwnedMutexGuard<Option<PoolConnection<Sqlite>>>,
+        pool: &SqlitePool,
+    ) -> Result<Self, StorageError> {
+        let errors = connection_errors();
+        if slot.is_none() {
+            *slot = Some(pool.acquire().await?);
+        }
+        Ok(Self::Kept {
+            slot,
+            errors,
+            unfinished: false,
+        })
+    }
+
+    fn connection(&mut self) -> &mut PoolConnection<Sqlite> {
+        match self {
+            Self::Pooled(conn) => conn,
+            Self::Kept { slot, .. } => slot.as_mut().expect("a kept connection is in its slot"),
+        }
+    }
+
+    /// Whether statements of a transaction were sent whose end was not seen yet.
+    fn unfinished(&mut self, sent: bool) {
+        if let Self::Kept { unfinished, .. } = self {
+            *unfinished = sent;
+        }
+    }
+
+    fn finished(&mut self) {
+        self.unfinished(false);
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        let Self::Kept {
+            slot,
+            errors,
+            unfinished,
+        } = self
+        else {
+            return;
+        };
+        let Some(conn) = slot.as_mut() else { return };
+        if *unfinished {
+            // Closing the connection rolls back what it left open.
+            conn.close_on_drop();
+        } else if !conn.is_in_transaction() && *errors == connection_errors() {
+            return;
+        }
+        // Back to its pool, which checks it (`db::still_usable`, a ping) or closes it.
+        drop(slot.take());
+    }
+}
 
 impl Deref for Conn {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        &self.0
+        match self {
+            Self::Pooled(conn) => conn,
+            Self::Kept { slot, .. } => slot.as_ref().expect("a kept connection is in its slot"),
+        }
     }
 }
 
 impl DerefMut for Conn {
     fn deref_mut(&mut self) -> &mut Connection {
-        &mut self.0
+        self.connection()
+    }
+}
+
+/// `BEGIN` of a write transaction, with the `synchronous` its commit is made under: `FULL` when
+/// the commit is synced inside `COMMIT` (on the connection's own thread: a writer that no one
+/// waits behind gains nothing from syncing outside the lock), else `NORMAL` (synced after, by
+/// [`Durability`]). One `exec` with the `BEGIN`: no round trip of its own.
+fn begin_write(synced_inside: bool) -> &'static str {
+    if synced_inside {
+        "PRAGMA synchronous = FULL; BEGIN IMMEDIATE"
+    } else {
+        "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE"
     }
 }
 
 /// A transaction of the store's (on a connection of its own, or on one the caller holds):
 /// rolled back when dropped without [`Tx::commit`].
 pub struct Tx<'c> {
-    tx: sqlx::Transaction<'c, sqlx::Sqlite>,
+    conn: TxConn<'c>,
+    /// Begun and neither committed nor rolled back.
+    open: bool,
     /// A write transaction's: its commit is synced (see [`Durability`]).
     durability: Option<Arc<Durability>>,
     /// Its `COMMIT` syncs (`synchronous = FULL`).
     synced_inside: bool,
 }
 
-impl Tx<'_> {
+enum TxConn<'c> {
+    Own(Conn),
+    Borrowed(&'c mut Connection),
+}
+
+impl<'c> Tx<'c> {
+    async fn begin(
+        mut conn: TxConn<'c>,
+        begin: Option<&'static str>,
+        durability: Option<Arc<Durability>>,
+        synced_inside: bool,
+    ) -> Result<Self, StorageError> {
+        // sqlx's own transaction bookkeeping (the connection counts itself inside a
+        // transaction, and a rollback queued on drop runs before its next statement), on a
+        // connection this type may own: `sqlx::Transaction` only borrows one or owns a pooled one.
+        SqliteTransactionManager::begin(conn.get(), begin.map(SqlSafeStr::into_sql_str)).await?;
+        Ok(Self {
+            conn,
+            open: true,
+            durability,
+            synced_inside,
+        })
+    }
+
     /// Commits, and returns once the commit is on disk.
     pub async fn commit(self) -> Result<(), StorageError> {
         match self.commit_deferred().await? {
@@ -193,9 +390,10 @@ impl Tx<'_> {
 
     /// Commits, and returns the commit to wait for (`None`: a read transaction's, nothing to
     /// sync): the caller lets others write before it waits for the disk.
-    pub async fn commit_deferred(self) -> Result<Option<Commit>, StorageError> {
-        self.tx.commit().await?;
-        Ok(self.durability.map(|d| {
+    pub async fn commit_deferred(mut self) -> Result<Option<Commit>, StorageError> {
+        SqliteTransactionManager::commit(self.conn.get()).await?;
+        self.open = false;
+        Ok(self.durability.take().map(|d| {
             if self.synced_inside {
                 d.committed_synced()
             } else {
@@ -205,26 +403,42 @@ impl Tx<'_> {
     }
 }
 
-/// A read transaction on `conn`: what it reads is one state of the database.
+impl TxConn<'_> {
+    fn get(&mut self) -> &mut Connection {
+        match self {
+            Self::Own(conn) => conn,
+            Self::Borrowed(conn) => conn,
+        }
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            SqliteTransactionManager::start_rollback(self.conn.get());
+        }
+    }
+}
+
+/// A read transaction on `conn` (a savepoint, inside one): what it reads is one state of the
+/// database.
 pub async fn begin(conn: &mut Connection) -> Result<Tx<'_>, StorageError> {
-    use sqlx::Connection as _;
-    Ok(Tx {
-        tx: conn.begin().await?,
-        durability: None,
-        synced_inside: false,
-    })
+    Tx::begin(TxConn::Borrowed(conn), None, None, false).await
 }
 
 impl Deref for Tx<'_> {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        &self.tx
+        match &self.conn {
+            TxConn::Own(conn) => conn,
+            TxConn::Borrowed(conn) => conn,
+        }
     }
 }
 
 impl DerefMut for Tx<'_> {
     fn deref_mut(&mut self) -> &mut Connection {
-        &mut self.tx
+        self.conn.get()
     }
 }

@@ -1,11 +1,11 @@
 //! The rules storage owns, on a real SQLite database made by the migrations: what one publish
 //! writes (its change set, revisions, feed and outbox rows), that a publish worked out from a
-//! state the database no longer holds is refused whole, which writes leave `changes` rows for a
-//! follower, and that the store says what it did not find.
+//! state the database no longer holds is refused whole, what a server following the database
+//! hears of other commits, and that the store says what it did not find.
 
 use sqlx::{Connection, Row, SqlitePool};
 
-use super::publish::{ChangeSetRef, NewFeedRow, PageRows, SectionRows, publish};
+use super::publish::{ChangeSetRef, NewFeedRow, PageRows, Publish, SectionRows, publish};
 use super::{Missing, StorageError, Store};
 
 const AT: &str = "2026-12-07T12:00:00Z";
@@ -58,6 +58,18 @@ fn live(name: &'static str) -> ChangeSetRef<'static> {
     }
 }
 
+/// Registers a webhook, which the outbox's rows are for.
+async fn hooked(pool: &SqlitePool) {
+    super::webhooks::insert(
+        &mut pool.acquire().await.unwrap(),
+        "http://127.0.0.1:9/",
+        "s",
+        AT,
+    )
+    .await
+    .unwrap();
+}
+
 async fn count(pool: &SqlitePool, sql: &str) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_one(pool)
@@ -70,15 +82,18 @@ async fn count(pool: &SqlitePool, sql: &str) -> i64 {
 async fn a_live_publish_writes_its_change_set_revisions_feed_and_outbox_in_one_batch(
     pool: SqlitePool,
 ) {
+    hooked(&pool).await;
     let mut conn = pool.acquire().await.unwrap();
     let mut tx = conn.begin().await.unwrap();
     let written = publish(
         &mut tx,
-        live("live write"),
-        &[page("a", None, "one")],
-        &[feed_row("a", 1)],
-        AT,
-        Some(r#"{"change_set":null,"pages":["a"]}"#),
+        &Publish {
+            set: live("live write"),
+            pages: &[page("a", None, "one")],
+            feed: &[feed_row("a", 1)],
+            at: AT,
+            outbox: Some(r#"{"change_set":null,"pages":["a"]}"#),
+        },
     )
     .await
     .unwrap();
@@ -116,26 +131,55 @@ async fn a_live_publish_writes_its_change_set_revisions_feed_and_outbox_in_one_b
 }
 
 #[sqlx::test]
+async fn a_publish_with_no_webhook_to_hear_it_writes_no_outbox_row(pool: SqlitePool) {
+    let announce = |name| Publish {
+        set: live(name),
+        pages: &[],
+        feed: &[],
+        at: AT,
+        outbox: Some("{}"),
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    publish(&mut conn, &announce("unheard")).await.unwrap();
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM outbox").await, 0);
+    // A webhook hears what is published after it is made.
+    hooked(&pool).await;
+    publish(&mut conn, &announce("heard")).await.unwrap();
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM outbox").await, 1);
+    sqlx::query("UPDATE webhooks SET removed_at = ?")
+        .bind(AT)
+        .execute(&pool)
+        .await
+        .unwrap();
+    publish(&mut conn, &announce("removed")).await.unwrap();
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM outbox").await, 1);
+}
+
+#[sqlx::test]
 async fn a_publish_from_a_state_no_longer_stored_is_stale_and_leaves_nothing(pool: SqlitePool) {
     let mut conn = pool.acquire().await.unwrap();
     let mut tx = conn.begin().await.unwrap();
     publish(
         &mut tx,
-        live("first"),
-        &[page("a", None, "one")],
-        &[],
-        AT,
-        None,
+        &Publish {
+            set: live("first"),
+            pages: &[page("a", None, "one")],
+            feed: &[],
+            at: AT,
+            outbox: None,
+        },
     )
     .await
     .unwrap();
     publish(
         &mut tx,
-        live("second"),
-        &[page("a", Some(1), "two")],
-        &[],
-        AT,
-        None,
+        &Publish {
+            set: live("second"),
+            pages: &[page("a", Some(1), "two")],
+            feed: &[],
+            at: AT,
+            outbox: None,
+        },
     )
     .await
     .unwrap();
@@ -146,11 +190,13 @@ async fn a_publish_from_a_state_no_longer_stored_is_stale_and_leaves_nothing(poo
     let mut tx = conn.begin().await.unwrap();
     let stale = publish(
         &mut tx,
-        live("third"),
-        &[page("a", Some(1), "three")],
-        &[],
-        AT,
-        None,
+        &Publish {
+            set: live("third"),
+            pages: &[page("a", Some(1), "three")],
+            feed: &[],
+            at: AT,
+            outbox: None,
+        },
     )
     .await
     .unwrap_err();
@@ -165,6 +211,7 @@ async fn a_publish_from_a_state_no_longer_stored_is_stale_and_leaves_nothing(poo
 
 #[sqlx::test]
 async fn a_publish_of_many_pages_is_written_whole_with_its_feed_in_order(pool: SqlitePool) {
+    hooked(&pool).await;
     // More pages and feed rows than one batch holds.
     let pages: Vec<PageRows> = (0..120)
         .map(|n| page(&format!("p{n:03}"), None, "x"))
@@ -174,9 +221,18 @@ async fn a_publish_of_many_pages_is_written_whole_with_its_feed_in_order(pool: S
         .collect();
     let mut conn = pool.acquire().await.unwrap();
     let mut tx = conn.begin().await.unwrap();
-    let written = publish(&mut tx, live("import"), &pages, &feed, AT, Some("{}"))
-        .await
-        .unwrap();
+    let written = publish(
+        &mut tx,
+        &Publish {
+            set: live("import"),
+            pages: &pages,
+            feed: &feed,
+            at: AT,
+            outbox: Some("{}"),
+        },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(count(&pool, "SELECT COUNT(*) FROM pages").await, 120);
     assert_eq!(written.feed.len(), 1200);
@@ -198,40 +254,44 @@ async fn a_publish_of_many_pages_is_written_whole_with_its_feed_in_order(pool: S
 }
 
 #[sqlx::test]
-async fn a_page_write_leaves_one_change_row_and_a_live_change_set_none(pool: SqlitePool) {
+async fn a_follower_hears_of_every_page_written_moved_and_every_change_set_kept(pool: SqlitePool) {
+    use super::changes::{Cursor, last, since};
     let mut conn = pool.acquire().await.unwrap();
+    let start = last(&mut conn).await.unwrap();
+    let write = |name, pages: &'static [&'static str]| {
+        let rows: Vec<PageRows> = pages.iter().map(|p| page(p, None, name)).collect();
+        let feed: Vec<NewFeedRow> = pages.iter().map(|p| feed_row(p, 1)).collect();
+        (rows, feed)
+    };
+    let (rows, feed) = write("one", &["b", "a"]);
     let mut tx = conn.begin().await.unwrap();
     publish(
         &mut tx,
-        live("new"),
-        &[page("a", None, "one")],
-        &[],
-        AT,
-        None,
-    )
-    .await
-    .unwrap();
-    publish(
-        &mut tx,
-        live("edit"),
-        &[page("a", Some(1), "two")],
-        &[],
-        AT,
-        None,
+        &Publish {
+            set: live("new"),
+            pages: &rows,
+            feed: &feed,
+            at: AT,
+            outbox: None,
+        },
     )
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let rows: Vec<(Option<String>, Option<i64>)> =
-        sqlx::query_as("SELECT page, change_set FROM changes ORDER BY seq")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    assert_eq!(
-        rows,
-        vec![(Some("a".to_owned()), None), (Some("a".to_owned()), None)]
-    );
-    // A change set editors keep (not live) is announced to followers.
+    // A page write leaves no `changes` row: its feed rows tell it.
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM changes").await, 0);
+    let seen = since(&mut conn, start).await.unwrap();
+    assert_eq!(seen.pages, ["b", "a"]);
+    assert!(seen.change_sets.is_empty() && !seen.pruned);
+    assert_eq!(since(&mut conn, seen.next).await.unwrap().next, seen.next);
+
+    // A page whose file moved without a revision, and a change set editors keep (not live).
+    super::page::set_file(&mut conn, "a", "moved/a.md", None)
+        .await
+        .unwrap();
+    super::page::set_file(&mut conn, "b", "b.md", None)
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO change_sets (name, created_by, created_at, state, live) \
          VALUES ('draft', 'editor', ?, 'open', 0)",
@@ -240,14 +300,11 @@ async fn a_page_write_leaves_one_change_row_and_a_live_change_set_none(pool: Sql
     .execute(&pool)
     .await
     .unwrap();
-    assert_eq!(
-        count(
-            &pool,
-            "SELECT COUNT(*) FROM changes WHERE change_set IS NOT NULL"
-        )
-        .await,
-        1
-    );
+    let moved = since(&mut conn, seen.next).await.unwrap();
+    assert_eq!(moved.pages, ["a"]);
+    assert_eq!(moved.change_sets.len(), 1);
+    assert_eq!(moved.next, last(&mut conn).await.unwrap());
+    assert_ne!(moved.next, Cursor::default());
 }
 
 #[tokio::test]
@@ -281,20 +338,31 @@ async fn a_page_row_names_a_new_file_only_when_the_page_moved(pool: SqlitePool) 
     let mut tx = conn.begin().await.unwrap();
     publish(
         &mut tx,
-        live("one"),
-        &[page("a", None, "one")],
-        &[],
-        AT,
-        None,
+        &Publish {
+            set: live("one"),
+            pages: &[page("a", None, "one")],
+            feed: &[],
+            at: AT,
+            outbox: None,
+        },
     )
     .await
     .unwrap();
     // A write that keeps the page's file leaves the page row's file as it is.
     let mut kept = page("a", Some(1), "two");
     kept.file = "elsewhere.md".to_owned();
-    publish(&mut tx, live("two"), &[kept], &[], AT, None)
-        .await
-        .unwrap();
+    publish(
+        &mut tx,
+        &Publish {
+            set: live("two"),
+            pages: &[kept],
+            feed: &[],
+            at: AT,
+            outbox: None,
+        },
+    )
+    .await
+    .unwrap();
     let file: String = sqlx::query_scalar("SELECT file FROM pages WHERE id = 'a'")
         .fetch_one(&mut *tx)
         .await
@@ -303,9 +371,18 @@ async fn a_page_row_names_a_new_file_only_when_the_page_moved(pool: SqlitePool) 
     let mut moved = page("a", Some(2), "three");
     moved.file = "elsewhere.md".to_owned();
     moved.moved = true;
-    publish(&mut tx, live("three"), &[moved], &[], AT, None)
-        .await
-        .unwrap();
+    publish(
+        &mut tx,
+        &Publish {
+            set: live("three"),
+            pages: &[moved],
+            feed: &[],
+            at: AT,
+            outbox: None,
+        },
+    )
+    .await
+    .unwrap();
     let (file, revision): (String, i64) =
         sqlx::query_as("SELECT file, revision FROM pages WHERE id = 'a'")
             .fetch_one(&mut *tx)

@@ -12,13 +12,14 @@ use crate::content::read::snapshot::PageSnapshot;
 use crate::content::read::stored as store;
 use crate::content::site::{ActiveModel, current_model};
 use crate::ops::metrics::Metrics;
+use crate::storage::changes::{Changed, Cursor};
 use crate::storage::{self, Connection, Store};
 
 /// Where a server's follower starts: its own connection, opened before the site was read, and
 /// the last change the read covers.
 pub struct Watch {
     conn: Connection,
-    seen: i64,
+    seen: Cursor,
 }
 
 /// What a server starts from: the model in force, the site as stored under it with the open
@@ -43,8 +44,8 @@ pub async fn start(store: &Store) -> anyhow::Result<(ActiveModel, ReadModel, Wat
 
 /// Every `every`, `PRAGMA data_version` on `conn` (a connection of its own) says whether anyone
 /// else committed since the last look; the server's own pool counts as someone else to it, so
-/// that only says where to look. The `changes` rows after `seen` then name the pages that commits
-/// changed; those whose current page revision is the one served were the server's own. Only the
+/// that only says where to look. The feed and `changes` rows after `seen` then name the pages and
+/// change sets that commits changed (`storage::changes`); those whose current page revision is the one served were the server's own. Only the
 /// rest are read and published, under the publishing lock, so that a write of this server in
 /// progress is published first and an older state never replaces a newer one.
 pub async fn follow_database(
@@ -80,36 +81,23 @@ pub async fn follow_database(
     }
 }
 
-/// One look at the changes after `seen`; returns the last change it has dealt with.
+/// One look at the changes after `seen`; returns where the next look starts.
 async fn follow_once(
     conn: &mut Connection,
-    seen: i64,
+    seen: Cursor,
     store: &Store,
     read: &ReadModel,
     metrics: &Metrics,
-) -> anyhow::Result<i64> {
-    let rows = storage::changes::since(conn, seen).await?;
-    let Some(last) = rows.last().map(|row| row.seq) else {
+) -> anyhow::Result<Cursor> {
+    let Changed {
+        mut pages,
+        change_sets: mut sets,
+        pruned: everything,
+        next: last,
+    } = storage::changes::since(conn, seen).await?;
+    if last == seen {
         return Ok(seen); // a commit that changed no content (a token, say)
-    };
-    // Changes were pruned before this server saw them: anything may have changed.
-    let everything = rows[0].seq != seen + 1;
-    let mut pages: Vec<String> = Vec::new();
-    let mut sets: Vec<i64> = Vec::new();
-    for row in rows {
-        if let Some(set) = row.change_set {
-            if !sets.contains(&set) {
-                sets.push(set);
-            }
-            continue;
-        }
-        // Rows from before pages had ids are the landing page's.
-        let page = row.page.unwrap_or_else(|| store::LANDING.to_owned());
-        if !pages.contains(&page) {
-            pages.push(page);
-        }
     }
-
     if !everything {
         // Most changes are this server's own, served already: told apart by one query each for
         // the pages and the change sets, without the publishing lock, so that writers never

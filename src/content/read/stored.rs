@@ -90,13 +90,16 @@ pub async fn load(
 }
 
 /// Reads every page of the site (deleted ones left out) in one read transaction, by id, with
-/// the number of the last change recorded (see `storage::changes`): what a reader that follows
-/// the database starts from. Two queries, whatever the number of pages.
-pub async fn load_site(conn: &mut Connection, model: &Model) -> anyhow::Result<(Vec<Stored>, i64)> {
+/// where a reader that follows the database starts from (see `storage::changes`). Three
+/// queries, whatever the number of pages.
+pub async fn load_site(
+    conn: &mut Connection,
+    model: &Model,
+) -> anyhow::Result<(Vec<Stored>, storage::changes::Cursor)> {
     let mut tx = storage::begin(conn).await?;
     let rows = storage::page::all_current(&mut tx).await?;
     let sections = storage::sections::all_current(&mut tx).await?;
-    let seq = storage::changes::last(&mut tx).await?;
+    let seen = storage::changes::last(&mut tx).await?;
     tx.commit().await?;
     let mut sections = sections.into_iter().peekable();
     let mut pages = Vec::with_capacity(rows.len());
@@ -114,7 +117,7 @@ pub async fn load_site(conn: &mut Connection, model: &Model) -> anyhow::Result<(
         }
         pages.push(stored_of(model, row, own)?);
     }
-    Ok((pages, seq))
+    Ok((pages, seen))
 }
 
 /// Reads page `id` inside the caller's transaction, if it is part of the site (stored and not

@@ -11,10 +11,10 @@ use crate::content::read::snapshot::PageSnapshot;
 use crate::content::read::stored::Stored;
 use crate::content::write::plan::{self, Before, Planned, Replaced, Retired};
 use crate::model::{Model, Page, Timestamp};
-use crate::storage::Connection;
+use crate::storage::durable::Commit;
 use crate::storage::feed::FeedRow;
-use crate::storage::publish::{ChangeSetRef, NewFeedRow};
-use crate::storage::{self, StorageError};
+use crate::storage::publish::{ChangeSetRef, NewFeedRow, PageRows, Publish, Written};
+use crate::storage::{self, Conn, Connection, StorageError, Store};
 
 /// One page's change in a commit.
 #[derive(Debug, Clone, Copy)]
@@ -82,16 +82,80 @@ pub async fn commit(
     changes: &[PageChange<'_>],
     served: &(dyn Fn(&str) -> Option<Arc<PageSnapshot>> + Sync),
 ) -> Result<Committed, StorageError> {
+    let prepared = prepare(conn, by, model, changes, served).await?;
+    for moved in &prepared.moved {
+        storage::page::set_file(conn, moved.id, moved.file, moved.source).await?;
+    }
+    let written = storage::publish::publish(conn, &prepared.publish()).await?;
+    Ok(prepared.finish(written))
+}
+
+/// Stores `changes` as [`commit`] does, as a write transaction of its own on `conn`: in one
+/// round trip when nothing else is to be written with them. Returns the commit to wait for
+/// (synced after it if `deferring`; see [`Store::begin_write_on`]).
+pub async fn commit_alone(
+    store: &Store,
+    conn: &mut Conn,
+    deferring: bool,
+    by: Publisher<'_>,
+    model: &Arc<Model>,
+    changes: &[PageChange<'_>],
+    served: &(dyn Fn(&str) -> Option<Arc<PageSnapshot>> + Sync),
+) -> Result<(Committed, Commit), StorageError> {
+    // What is read here (the history of a page's sections) is read outside the transaction:
+    // if another process writes the page in between, the page revision written after it exists
+    // by then, and the commit fails as stale, as it does when the page itself changed.
+    let prepared = prepare(conn, by, model, changes, served).await?;
+    if prepared.moved.is_empty() {
+        let (written, commit) = store
+            .publish_alone(conn, &prepared.publish(), deferring)
+            .await?;
+        return Ok((prepared.finish(written), commit));
+    }
+    let mut tx = store.begin_write_on(conn, deferring).await?;
+    for moved in &prepared.moved {
+        storage::page::set_file(&mut tx, moved.id, moved.file, moved.source).await?;
+    }
+    let written = storage::publish::publish(&mut tx, &prepared.publish()).await?;
+    let commit = tx
+        .commit_deferred()
+        .await?
+        .ok_or_else(|| StorageError::internal("a write transaction commits a write"))?;
+    Ok((prepared.finish(written), commit))
+}
+
+/// A commit worked out: the rows to write, and what the pages become once they are.
+struct Prepared<'a> {
+    set: ChangeSetRef<'a>,
+    stamp: String,
+    rows: Vec<PageRows>,
+    feed: Vec<NewFeedRow>,
+    outbox: Option<String>,
+    /// Pages whose only change is their file.
+    moved: Vec<&'a PageChange<'a>>,
+    pages: Vec<CommittedPage>,
+}
+
+/// Works out the rows that store `changes` (see [`commit`]), reading only the history of the
+/// sections of a page that needs it.
+async fn prepare<'a>(
+    conn: &mut Connection,
+    by: Publisher<'a>,
+    model: &Arc<Model>,
+    changes: &'a [PageChange<'a>],
+    served: &(dyn Fn(&str) -> Option<Arc<PageSnapshot>> + Sync),
+) -> Result<Prepared<'a>, StorageError> {
     let now = Timestamp::now();
     let stamp = crate::model::timestamp::stamp(std::time::SystemTime::now());
     let mut rows = Vec::with_capacity(changes.len());
     let mut pages = Vec::with_capacity(changes.len());
     let mut feed = Vec::new();
     let mut announced = Vec::new();
+    let mut moved = Vec::new();
     for change in changes {
         let planned = plan(conn, change, by.author, now).await?;
         if planned.file_only {
-            storage::page::set_file(conn, change.id, change.file, change.source).await?;
+            moved.push(change);
         }
         let Planned {
             rows: page_rows,
@@ -129,28 +193,52 @@ pub async fn commit(
             "pages": announced,
         })
     });
-    let outbox = event.as_ref().map(serde_json::Value::to_string);
-    let written =
-        storage::publish::publish(conn, by.set, &rows, &feed, &stamp, outbox.as_deref()).await?;
-    let feed = feed
-        .into_iter()
-        .zip(&written.feed)
-        .map(|(row, id)| FeedRow {
-            id: *id,
-            change_set: written.change_set,
-            page: row.page,
-            section: row.section,
-            change: row.change.to_owned(),
-            revision: row.revision,
-            etag: row.etag,
-            created_at: stamp.clone(),
-        })
-        .collect();
-    Ok(Committed {
-        change_set: written.change_set,
-        pages,
+    Ok(Prepared {
+        set: by.set,
+        outbox: event.as_ref().map(serde_json::Value::to_string),
+        stamp,
+        rows,
         feed,
+        moved,
+        pages,
     })
+}
+
+impl Prepared<'_> {
+    fn publish(&self) -> Publish<'_> {
+        Publish {
+            set: self.set,
+            pages: &self.rows,
+            feed: &self.feed,
+            at: &self.stamp,
+            outbox: self.outbox.as_deref(),
+        }
+    }
+
+    /// What the commit wrote, once storage has said which ids it was given.
+    fn finish(self, written: Written) -> Committed {
+        let stamp = self.stamp;
+        let feed = self
+            .feed
+            .into_iter()
+            .zip(&written.feed)
+            .map(|(row, id)| FeedRow {
+                id: *id,
+                change_set: written.change_set,
+                page: row.page,
+                section: row.section,
+                change: row.change.to_owned(),
+                revision: row.revision,
+                etag: row.etag,
+                created_at: stamp.clone(),
+            })
+            .collect();
+        Committed {
+            change_set: written.change_set,
+            pages: self.pages,
+            feed,
+        }
+    }
 }
 
 /// One page's change worked out, with the history of its sections if it needs it.

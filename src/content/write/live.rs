@@ -115,15 +115,7 @@ impl Writer<'_> {
     ) -> Result<Committed, WriteError> {
         let model = self.read.load().model().clone();
         let at = Timestamp::now().to_rfc3339();
-        let by = Publisher {
-            set: ChangeSetRef::NewLive {
-                name,
-                author,
-                at: &at,
-            },
-            name,
-            author,
-        };
+        let by = live_publisher(name, author, &at);
         let served = |id: &str| self.read.page_to_write(id);
         Ok(commit(tx, by, &model, changes, &served).await?)
     }
@@ -139,16 +131,17 @@ impl Writer<'_> {
     ) -> Result<(Option<Arc<PageSnapshot>>, Commit), WriteError> {
         // With writers waiting, the commit is synced after the lock is let go (shared with
         // theirs); with none, inside `COMMIT`, which saves the hand-over to a syncing thread.
-        let mut tx = if self.read.others_waiting() {
-            self.store.begin_write_deferring().await?
-        } else {
-            self.store.begin_write().await?
-        };
-        let committed = self.stored_live(&mut tx, name, author, changes).await?;
-        let commit = tx
-            .commit_deferred()
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("a write transaction commits a write"))?;
+        let deferring = self.read.others_waiting();
+        let mut conn = self.store.writer().await?;
+        let model = self.read.load().model().clone();
+        let at = Timestamp::now().to_rfc3339();
+        let by = live_publisher(name, author, &at);
+        let served = |id: &str| self.read.page_to_write(id);
+        let (committed, commit) = commit_alone(
+            self.store, &mut conn, deferring, by, &model, changes, &served,
+        )
+        .await?;
+        drop(conn);
         let page = committed.pages.last().and_then(|p| p.snapshot.clone());
         let pages = committed
             .pages
@@ -195,5 +188,14 @@ impl Writer<'_> {
         });
         self.read.publish_page(id, snapshot, lock)?;
         Ok(())
+    }
+}
+
+/// A live change set of one change named `name`, made by `author` at `at`.
+fn live_publisher<'a>(name: &'a str, author: &'a str, at: &'a str) -> Publisher<'a> {
+    Publisher {
+        set: ChangeSetRef::NewLive { name, author, at },
+        name,
+        author,
     }
 }

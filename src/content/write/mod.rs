@@ -32,7 +32,7 @@ use crate::storage::durable::Commit;
 use crate::storage::publish::ChangeSetRef;
 use crate::storage::{self, Missing, StorageError, Store};
 use check::{body_errors, dangling, in_page, links_to, missing_sections, prefixed, validate};
-use commit::{Committed, CommittedPage, PageChange, Publisher, commit};
+use commit::{Committed, CommittedPage, PageChange, Publisher, commit, commit_alone};
 use plan::Before;
 
 /// Why a write did not happen, apart from what the caller's `change` refuses (its own error

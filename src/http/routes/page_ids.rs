@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use actix_web::guard::GuardContext;
+
 use crate::content::read::site::Site;
 use crate::content::read::snapshot::PageSnapshot;
 use crate::http::error::{ApiError, Result};
@@ -36,4 +38,20 @@ pub fn no_page(id: &str) -> ApiError {
 /// Page `id` of `site`, or `404`.
 pub fn live_page<'s>(site: &'s Site, id: &str) -> Result<&'s Arc<PageSnapshot>> {
     site.page(id).ok_or_else(|| no_page(id))
+}
+
+/// Whether a `/pages/{id:.+}` route should take this request: not when the path ends in one of
+/// the page's sub-resources, which have routes of their own (and their own `405`s).
+pub(super) fn whole_page(ctx: &GuardContext<'_>) -> bool {
+    let path = ctx.head().uri.path();
+    let rest = path.strip_prefix("/pages/").unwrap_or(path);
+    // From the end: `…/x`, `…/sections/x`, `…/sections/x/revisions` (the id comes first).
+    let mut segments = rest.rsplit('/');
+    let last = segments.next().unwrap_or_default();
+    let (second, third, fourth) = (segments.next(), segments.next(), segments.next());
+    !(matches!(
+        last,
+        "body" | "export" | "order" | "sections" | "revisions" | "restore"
+    ) || (matches!(second, Some("sections" | "revisions")) && third.is_some())
+        || (third == Some("sections") && fourth.is_some()))
 }
