@@ -8,7 +8,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::http::problem::Problem;
-use crate::http::routes::change_sets::{ChangeSetDocument, ChangeSetList};
+use crate::http::routes::change_sets::ChangeSetList;
+use crate::http::routes::change_sets::documents::ChangeSetDocument;
 use crate::http::routes::webhooks::{DeliveryList, WebhookList};
 use crate::http::schemas;
 use crate::model::{FieldError, Model};
