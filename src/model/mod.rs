@@ -5,6 +5,7 @@
 //! Pointer (`parse`). No HTTP, no SQL here.
 
 pub mod authors;
+mod consistency;
 pub mod definition;
 pub mod engine;
 pub mod infer;
