@@ -1,8 +1,10 @@
 //! SQL and nothing else. Every function takes a connection (or `&mut *tx`), so the caller decides
 //! what is one transaction.
 
+mod batch;
 pub mod change_sets;
 pub mod changes;
+mod conn;
 pub mod db;
 pub mod deliveries;
 pub mod deploys;
@@ -19,8 +21,9 @@ mod store;
 pub mod tokens;
 pub mod webhooks;
 
+pub use conn::{Conn, Connection, Tx, begin};
 pub use error::{Failure, Missing, StorageError};
-pub use store::{Conn, Connection, Connections, Store, Tx, begin};
+pub use store::{Connections, Store};
 
 use sqlx::SqliteConnection;
 

@@ -12,10 +12,11 @@
 
 use std::fmt::Write as _;
 
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::StorageError;
+use super::batch::Batch;
 use super::durable::Commit;
 
 /// Who publishes: an existing change set, or a live write's change set of one change, made in
@@ -295,28 +296,6 @@ impl Batch {
             }
         }
         Ok(batch)
-    }
-}
-
-/// Statements with their arguments, bound in order across statements.
-#[derive(Default)]
-struct Batch {
-    text: String,
-    args: SqliteArguments,
-}
-
-impl Batch {
-    fn sql(&mut self, text: &str) {
-        self.text.push_str(text);
-    }
-
-    fn bind<'t, T: sqlx::Encode<'t, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 't>(
-        &mut self,
-        value: T,
-    ) -> Result<(), StorageError> {
-        self.args
-            .add(value)
-            .map_err(|e| StorageError::Internal(format!("cannot bind a value: {e}")))
     }
 }
 
