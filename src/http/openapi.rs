@@ -267,32 +267,29 @@ fn describe_page_ids(api: &mut utoipa::openapi::OpenApi) {
 /// the list of pages (and a created page) to the page. Client generators and stateful testers
 /// (schemathesis) follow them to chain a read and its edits.
 fn link_writes(api: &mut utoipa::openapi::OpenApi) {
-    // (path, the path parameters the writes take, the writes)
-    const WRITES: [(&str, &[&str], &[&str]); 4] = [
-        ("/sections/{id}", &["id"], &["put_section", "patch_section"]),
-        (
-            "/pages/{id}/sections/{section}",
-            &["id", "section"],
-            &[
-                "put_page_section",
-                "patch_page_section",
-                "remove_page_section",
-            ],
-        ),
-        (
-            "/pages/{id}",
-            &["id"],
-            &[
-                "patch_page",
-                "reorder_page_sections",
-                "add_page_section",
-                "delete_page",
-            ],
-        ),
-        ("/pages/{id}/body", &["id"], &["put_page_body"]),
-    ];
-    for (path, parameters, writes) in WRITES {
-        let Some(item) = api.paths.paths.get_mut(path) else {
+    // Each write that takes `If-Match`, under the resource whose `ETag` it is checked against:
+    // its own path, or the nearest above it by literal segments (`/pages/{id}/order` is the
+    // page's), that answers a `GET` with an `ETag` and has the same path parameters.
+    let mut owned: Vec<(String, Vec<String>)> = Vec::new();
+    for (path, item) in &api.paths.paths {
+        let writes = [&item.put, &item.patch, &item.post, &item.delete]
+            .into_iter()
+            .flatten()
+            .filter(|op| takes_if_match(op))
+            .filter_map(|op| op.operation_id.clone());
+        for write in writes {
+            let Some(owner) = owner_of(api, path) else {
+                continue;
+            };
+            match owned.iter_mut().find(|(path, _)| *path == owner) {
+                Some((_, writes)) => writes.push(write),
+                None => owned.push((owner, vec![write])),
+            }
+        }
+    }
+    for (path, writes) in owned {
+        let parameters = path_parameters(&path);
+        let Some(item) = api.paths.paths.get_mut(&path) else {
             continue;
         };
         let PathItem {
@@ -302,11 +299,11 @@ fn link_writes(api: &mut utoipa::openapi::OpenApi) {
             let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else {
                 continue;
             };
-            for write in writes {
-                let mut link = LinkBuilder::new().operation_id(*write).description(format!(
+            for write in &writes {
+                let mut link = LinkBuilder::new().operation_id(write).description(format!(
                     "Write what was just read or written, with its new `ETag` as `If-Match` ({write})"
                 ));
-                for parameter in parameters {
+                for parameter in &parameters {
                     link = link.parameter(
                         format!("path.{parameter}"),
                         format!("$request.path.{parameter}"),
@@ -352,6 +349,48 @@ fn link_writes(api: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// Whether `operation` takes an `If-Match` header.
+fn takes_if_match(operation: &utoipa::openapi::path::Operation) -> bool {
+    operation.parameters.iter().flatten().any(|parameter| {
+        matches!(parameter, RefOr::T(parameter) if parameter.name == "If-Match"
+            && matches!(parameter.parameter_in, utoipa::openapi::path::ParameterIn::Header))
+    })
+}
+
+/// The resource a write at `path` changes: `path`, or the nearest path above it by literal
+/// segments, whose `GET` answers with an `ETag` and that has the same path parameters.
+fn owner_of(api: &utoipa::openapi::OpenApi, path: &str) -> Option<String> {
+    let mut candidate = path;
+    loop {
+        let readable = api
+            .paths
+            .paths
+            .get(candidate)
+            .and_then(|item| item.get.as_ref())
+            .and_then(|get| match get.responses.responses.get("200") {
+                Some(RefOr::T(ok)) => Some(ok.headers.contains_key("ETag")),
+                _ => None,
+            })
+            .unwrap_or(false);
+        if readable {
+            return (path_parameters(candidate) == path_parameters(path))
+                .then(|| candidate.to_owned());
+        }
+        let (above, last) = candidate.rsplit_once('/')?;
+        if last.starts_with('{') || above.is_empty() {
+            return None;
+        }
+        candidate = above;
+    }
+}
+
+/// The names of `path`'s parameters, in order.
+fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .collect()
 }
 
 /// `PutPageSection` of `put_page_section`: a link's name.
