@@ -178,13 +178,10 @@ impl<'c> Tx<'c> {
     pub async fn commit_deferred(mut self) -> Result<Option<Commit>, StorageError> {
         SqliteTransactionManager::commit(self.conn.get()).await?;
         self.open = false;
-        Ok(self.durability.take().map(|d| {
-            if self.synced_inside {
-                d.committed_synced()
-            } else {
-                d.committed()
-            }
-        }))
+        Ok(self
+            .durability
+            .take()
+            .map(|d| d.committed_as(self.synced_inside)))
     }
 }
 

@@ -67,6 +67,21 @@ impl Durability {
         commit
     }
 
+    /// Counts a commit that has just returned, synced inside `COMMIT` or not.
+    pub fn committed_as(self: &Arc<Self>, synced_inside: bool) -> Commit {
+        if synced_inside {
+            self.committed_synced()
+        } else {
+            self.committed()
+        }
+    }
+
+    /// Whether a write transaction's `COMMIT` syncs: not if its caller defers the sync to
+    /// after it, nor at all with `synchronous = normal`.
+    pub fn syncs_inside(&self, deferring: bool) -> bool {
+        !deferring && self.syncs_commits()
+    }
+
     /// Whether commits are synced at all (`synchronous = full`).
     pub fn syncs_commits(&self) -> bool {
         self.database.is_some()

@@ -82,7 +82,7 @@ impl Store {
     /// connection's own thread: a writer that no one waits behind gains nothing from syncing
     /// outside the lock, and saves the hand-over to a thread that syncs.
     pub(crate) async fn begin_write(&self) -> Result<Tx<'static>, StorageError> {
-        let synced_inside = self.durability.syncs_commits();
+        let synced_inside = self.durability.syncs_inside(false);
         Tx::begin(
             TxConn::Own(self.writer().await?),
             Some(begin_write(synced_inside)),
@@ -100,7 +100,7 @@ impl Store {
         conn: &'c mut Conn,
         deferring: bool,
     ) -> Result<Tx<'c>, StorageError> {
-        let synced_inside = !deferring && self.durability.syncs_commits();
+        let synced_inside = self.durability.syncs_inside(deferring);
         Tx::begin(
             TxConn::Borrowed(conn),
             Some(begin_write(synced_inside)),
@@ -119,7 +119,8 @@ impl Store {
     /// one write transaction sent in one round trip to the connection's thread, with its `BEGIN`
     /// and `COMMIT`: a write that needs nothing read inside its transaction does not pay for
     /// three. Returns the rows the statements returned, and the commit to wait for (synced
-    /// inside `COMMIT` unless `deferring`, as [`Store::begin_write_on`]). On an error the transaction is rolled back.
+    /// inside `COMMIT` unless `deferring`, as [`Store::begin_write_on`]). On an error the
+    /// transaction is rolled back.
     pub(crate) async fn write_at_once(
         &self,
         conn: &mut Conn,
@@ -127,7 +128,7 @@ impl Store {
         args: sqlx::sqlite::SqliteArguments,
         deferring: bool,
     ) -> Result<(Vec<SqliteRow>, Commit), sqlx::Error> {
-        let synced_inside = !deferring && self.durability.syncs_commits();
+        let synced_inside = self.durability.syncs_inside(deferring);
         let text = format!("{}; {sql} COMMIT;", begin_write(synced_inside));
         // If this future is dropped before the answer, the statements after the point it was
         // dropped at are not run: the transaction would stay open, so the connection is closed.
@@ -138,12 +139,7 @@ impl Store {
         match outcome {
             Ok(rows) => {
                 conn.finished();
-                let commit = if synced_inside {
-                    self.durability.committed_synced()
-                } else {
-                    self.durability.committed()
-                };
-                Ok((rows, commit))
+                Ok((rows, self.durability.committed_as(synced_inside)))
             }
             Err(e) => {
                 // After a failed `BEGIN`, or a `COMMIT` SQLite rolled back itself (a full disk),
