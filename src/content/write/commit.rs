@@ -83,10 +83,7 @@ pub async fn commit(
     served: &(dyn Fn(&str) -> Option<Arc<PageSnapshot>> + Sync),
 ) -> Result<Committed, StorageError> {
     let prepared = prepare(conn, by, model, changes, served).await?;
-    for moved in &prepared.moved {
-        storage::page::set_file(conn, moved.id, moved.file, moved.source).await?;
-    }
-    let written = storage::publish::publish(conn, &prepared.publish()).await?;
+    let written = prepared.store(conn).await?;
     Ok(prepared.finish(written))
 }
 
@@ -113,10 +110,7 @@ pub async fn commit_alone(
         return Ok((prepared.finish(written), commit));
     }
     let mut tx = store.begin_write_on(conn, deferring).await?;
-    for moved in &prepared.moved {
-        storage::page::set_file(&mut tx, moved.id, moved.file, moved.source).await?;
-    }
-    let written = storage::publish::publish(&mut tx, &prepared.publish()).await?;
+    let written = prepared.store(&mut tx).await?;
     let commit = tx
         .commit_deferred()
         .await?
@@ -205,6 +199,15 @@ async fn prepare<'a>(
 }
 
 impl Prepared<'_> {
+    /// Writes it inside the caller's transaction: the files of pages that only moved, then the
+    /// publish.
+    async fn store(&self, conn: &mut Connection) -> Result<Written, StorageError> {
+        for moved in &self.moved {
+            storage::page::set_file(conn, moved.id, moved.file, moved.source).await?;
+        }
+        storage::publish::publish(conn, &self.publish()).await
+    }
+
     fn publish(&self) -> Publish<'_> {
         Publish {
             set: self.set,
