@@ -45,9 +45,10 @@ pub async fn start(store: &Store) -> anyhow::Result<(ActiveModel, ReadModel, Wat
 /// Every `every`, `PRAGMA data_version` on `conn` (a connection of its own) says whether anyone
 /// else committed since the last look; the server's own pool counts as someone else to it, so
 /// that only says where to look. The feed and `changes` rows after `seen` then name the pages and
-/// change sets that commits changed (`storage::changes`); those whose current page revision is the one served were the server's own. Only the
-/// rest are read and published, under the publishing lock, so that a write of this server in
-/// progress is published first and an older state never replaces a newer one.
+/// change sets that commits changed (`storage::changes`); those whose current page revision is
+/// the one served were the server's own. Only the rest are read and published, under the
+/// publishing lock, so that a write of this server in progress is published first and an older
+/// state never replaces a newer one.
 pub async fn follow_database(
     Watch { mut conn, mut seen }: Watch,
     store: Store,
