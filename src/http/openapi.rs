@@ -83,47 +83,18 @@ pub fn openapi(model: &Model) -> utoipa::openapi::OpenApi {
     let mut api = api;
     schemas::add_content_schemas(&mut api, model);
     name_section_ids(&mut api, model);
-    describe_page_ids(&mut api);
     link_writes(&mut api);
     document_change_sets(&mut api);
     api
 }
 
-/// The `changeset` query parameter on every operation that reads or writes content (every one
-/// under `/sections`, `/pages`, `/export` and `/site.tar`, history reads aside: they are of what
-/// was published), as `http::view` serves it, with the answers it adds to public reads.
+/// What `?changeset=` adds to every operation that lists it (`responses::InChangeSet`): the
+/// problems a change set's view can answer with, a `409` for a write into a closed change set,
+/// and on a public read the `bearer` alternative (a `preview` token reads a change set).
 fn document_change_sets(api: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    let parameter = ParameterBuilder::new()
-        .name(crate::http::view::PARAMETER)
-        .parameter_in(ParameterIn::Query)
-        .required(utoipa::openapi::Required::False)
-        .description(Some(
-            "An open change set's id: read its view of the site (what publishing it would \
-             make; needs a `preview` or `write` token, answered `Cache-Control: private, \
-             no-cache`), or write into it instead of live (same validation and `If-Match` \
-             rules, against its view).",
-        ))
-        .schema(Some(
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                    utoipa::openapi::KnownFormat::Int64,
-                )))
-                .minimum(Some(1)),
-        ))
-        .build();
     let added = crate::http::responses::change_set_problems();
     let closed = crate::http::responses::closed_change_set_problem();
-    for (path, item) in api.paths.paths.iter_mut() {
-        let content = ["/sections", "/pages", "/export", "/site.tar"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix));
-        if !content {
-            continue;
-        }
-        let history = path.contains("/revisions");
+    for item in api.paths.paths.values_mut() {
         let PathItem {
             get,
             put,
@@ -132,12 +103,19 @@ fn document_change_sets(api: &mut utoipa::openapi::OpenApi) {
             delete,
             ..
         } = item;
-        let reads = get.iter_mut().filter(|_| !history).map(|op| (op, false));
+        let reads = get.iter_mut().map(|op| (op, false));
         let writes = [put, patch, post, delete]
             .into_iter()
             .flatten()
             .map(|op| (op, true));
         for (operation, write) in reads.chain(writes) {
+            let in_change_set = operation.parameters.iter().flatten().any(|parameter| {
+                matches!(parameter, RefOr::T(parameter)
+                    if parameter.name == crate::http::view::PARAMETER)
+            });
+            if !in_change_set {
+                continue;
+            }
             if write {
                 // A write that has conflicts of its own names this one too.
                 match operation.responses.responses.get_mut("409") {
@@ -157,10 +135,6 @@ fn document_change_sets(api: &mut utoipa::openapi::OpenApi) {
                     }
                 }
             }
-            operation
-                .parameters
-                .get_or_insert_with(Vec::new)
-                .push(RefOr::T(parameter.clone()));
             for (status, response) in &added {
                 operation
                     .responses
@@ -227,45 +201,10 @@ fn name_section_ids(api: &mut utoipa::openapi::OpenApi, model: &Model) {
     }
 }
 
-/// The page `id` of every `/pages/{id}…` path: a non-empty string, with the landing page as its
-/// example (the one page every database has).
-fn describe_page_ids(api: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    // A page's path is at most PATH_MAX characters with its extension (`.md` the shortest).
-    let schema: RefOr<utoipa::openapi::schema::Schema> = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(crate::hugo::path::PATH_MAX - ".md".len()))
-        .examples(["_index", "products/workspaces"])
-        .into();
-    for (path, item) in api.paths.paths.iter_mut() {
-        if !path.starts_with("/pages/{id}") {
-            continue;
-        }
-        let PathItem {
-            get,
-            put,
-            patch,
-            post,
-            delete,
-            ..
-        } = item;
-        for operation in [get, put, patch, post, delete].into_iter().flatten() {
-            for parameter in operation.parameters.iter_mut().flatten() {
-                if let RefOr::T(parameter) = parameter
-                    && parameter.name == "id"
-                {
-                    parameter.schema = Some(schema.clone());
-                }
-            }
-        }
-    }
-}
-
 /// OpenAPI links from every answer that carries an `ETag` (a GET, and the writes themselves) to
-/// the writes it enables: the same path parameters, with that `ETag` as `If-Match`; and from
-/// the list of pages (and a created page) to the page. Client generators and stateful testers
-/// (schemathesis) follow them to chain a read and its edits.
+/// the writes it enables: the same path parameters, with that `ETag` as `If-Match`. Client
+/// generators and stateful testers (schemathesis) follow them to chain a read and its edits
+/// (the links from a listed or created page to the page are the responses' own, `reads`).
 fn link_writes(api: &mut utoipa::openapi::OpenApi) {
     // Each write that takes `If-Match`, under the resource whose `ETag` it is checked against:
     // its own path, or the nearest above it by literal segments (`/pages/{id}/order` is the
@@ -311,41 +250,6 @@ fn link_writes(api: &mut utoipa::openapi::OpenApi) {
                 }
                 let link = link.parameter("header.If-Match", "$response.header.ETag");
                 ok.links.insert(pascal_case(write), RefOr::T(link.build()));
-            }
-        }
-    }
-    // From a page to its first section, and so to the section's writes.
-    if let Some(RefOr::T(ok)) = api
-        .paths
-        .paths
-        .get_mut("/pages/{id}")
-        .and_then(|item| item.get.as_mut())
-        .and_then(|get| get.responses.responses.get_mut("200"))
-    {
-        let link = LinkBuilder::new()
-            .operation_id("get_page_section")
-            .parameter("path.id", "$request.path.id")
-            .parameter("path.section", "$response.body#/sections/0/id")
-            .description("Read the page's first section")
-            .build();
-        ok.links.insert("GetPageSection".to_owned(), RefOr::T(link));
-    }
-    // From a listed or created page to the page itself.
-    for (path, status, id) in [
-        ("/pages", "200", "$response.body#/pages/0/id"),
-        ("/pages", "201", "$response.body#/page/id"),
-    ] {
-        let Some(item) = api.paths.paths.get_mut(path) else {
-            continue;
-        };
-        for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
-            if let Some(RefOr::T(response)) = operation.responses.responses.get_mut(status) {
-                let link = LinkBuilder::new()
-                    .operation_id("get_page")
-                    .parameter("path.id", id)
-                    .description("Read the page")
-                    .build();
-                response.links.insert("GetPage".to_owned(), RefOr::T(link));
             }
         }
     }

@@ -8,77 +8,25 @@ use serde_json::{Value, json};
 
 use gen3_content::auth::Scope;
 
-use crate::helpers::{TestApp, change_set_document, json_of, token};
+use crate::helpers::{TestApp, change_set_document, json_of, token, within};
 
 const PAGE: &str = "/pages/products%2Fworkspaces";
 /// Text that appears nowhere in the site: found in a public answer, it leaked.
 const MARK: &str = "UNPUBLISHED-7c1f";
 
-/// A request as `token`, with a JSON (or, for PATCH, merge patch) body and `If-Match`.
-async fn send(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    if_match: Option<&str>,
-    body: Option<&Value>,
-) -> reqwest::Response {
-    app.send_as(token, method, path, if_match, body).await
+/// A site with one change set that holds every kind of write: a section, the body and the
+/// metadata of `PAGE` changed, a page created (`news/spring`), one deleted (`DELETED`); each
+/// written with the view's `ETag` as `If-Match`. Live's validators from before it.
+struct Drafted {
+    app: TestApp,
+    preview: String,
+    set: i64,
+    before: [String; 3],
 }
 
-async fn create_change_set(app: &TestApp, name: &str) -> i64 {
-    let response = send(
-        app,
-        &app.editor,
-        Method::POST,
-        "/changesets",
-        None,
-        Some(&json!({"name": name})),
-    )
-    .await;
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    let body = json_of(response, 201, "POST /changesets").await;
-    assert_eq!(location, format!("/changesets/{}", body["id"]));
-    assert_eq!(body["state"], "open");
-    body["id"].as_i64().unwrap()
-}
+const DELETED: &str = "/pages/community%2Fwebinars";
 
-/// The `ETag` of a 200 to `path` as `token` reads it (the body read to its end, so that the
-/// connection goes back to the pool).
-async fn tag_of(app: &TestApp, token: Option<&str>, path: &str) -> Option<String> {
-    let response = app
-        .with_token(Method::GET, path, token)
-        .send()
-        .await
-        .unwrap();
-    let ok = response.status() == 200;
-    let tag = response
-        .headers()
-        .get("etag")
-        .map(|t| t.to_str().unwrap().to_owned());
-    response.bytes().await.unwrap();
-    tag.filter(|_| ok)
-}
-
-/// `path` with `?changeset=set` (or `&`).
-fn within(path: &str, set: i64) -> String {
-    let join = if path.contains('?') { '&' } else { '?' };
-    format!("{path}{join}changeset={set}")
-}
-
-/// The `ETag` of `path` as `token` reads it.
-async fn etag_as(app: &TestApp, token: Option<&str>, path: &str) -> String {
-    let response = app
-        .with_token(Method::GET, path, token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.headers()["etag"].to_str().unwrap().to_owned()
-}
-
-#[tokio::test]
-async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_until_published() {
+async fn every_kind_of_write_in_a_change_set() -> Drafted {
     let app = TestApp::builder()
         .site()
         // Many requests with an unknown token from one address: not a brute force here.
@@ -86,29 +34,31 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
         .spawn()
         .await;
     let preview = token(&app, "previewer", Scope::Preview).await;
-    let before_page = app.etag(PAGE).await;
-    let before_list = app.etag("/pages").await;
-    let before_site = app.etag("/site.tar").await;
-    let set = create_change_set(&app, "Spring release").await;
+    let before = [
+        app.etag(PAGE).await,
+        app.etag("/pages").await,
+        app.etag("/site.tar").await,
+    ];
+    let set = app.create_change_set("Spring release").await;
 
     // A section, the body, the metadata; a page created, one deleted; a section added and the
     // order changed: each into the change set, each with the view's ETag as If-Match.
     let section = within(&format!("{PAGE}/sections/teaser"), set);
-    let tag = etag_as(&app, Some(&preview), &section).await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &section,
-        Some(&tag),
-        Some(&json!({"title": format!("Workspaces {MARK}")})),
-    )
-    .await;
+    let tag = app.etag_as(Some(&preview), &section).await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &section,
+            Some(&tag),
+            Some(&json!({"title": format!("Workspaces {MARK}")})),
+        )
+        .await;
     let written = json_of(r, 200, "PATCH into the change set").await;
     assert_eq!(written["title"], format!("Workspaces {MARK}"));
 
     let body_path = within(&format!("{PAGE}/body"), set);
-    let tag = etag_as(&app, Some(&preview), &body_path).await;
+    let tag = app.etag_as(Some(&preview), &body_path).await;
     let body = app
         .with_token(Method::GET, &body_path, Some(&preview))
         .send()
@@ -133,52 +83,63 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
     );
 
     let page_path = within(PAGE, set);
-    let tag = etag_as(&app, Some(&preview), &page_path).await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &page_path,
-        Some(&tag),
-        Some(&json!({"description": MARK})),
-    )
-    .await;
+    let tag = app.etag_as(Some(&preview), &page_path).await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &page_path,
+            Some(&tag),
+            Some(&json!({"description": MARK})),
+        )
+        .await;
     json_of(r, 200, "PATCH metadata into the change set").await;
 
     let new_page = json!({"path": "news/spring.md", "page": {"title": format!("Spring {MARK}"), "date": "2026-12-02"}, "body": "Spring is here.\n"});
-    let r = send(
-        &app,
-        &app.editor,
-        Method::POST,
-        &within("/pages", set),
-        None,
-        Some(&new_page),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::POST,
+            &within("/pages", set),
+            None,
+            Some(&new_page),
+        )
+        .await;
     json_of(r, 201, "POST /pages into the change set").await;
 
-    let deleted = "/pages/community%2Fwebinars";
+    let deleted = DELETED;
     let deleted_tag = app.etag(deleted).await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::DELETE,
-        &within(deleted, set),
-        Some(&deleted_tag),
-        None,
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::DELETE,
+            &within(deleted, set),
+            Some(&deleted_tag),
+            None,
+        )
+        .await;
     assert_eq!(
         r.status(),
         204,
         "DELETE into the change set: {}",
         r.text().await.unwrap()
     );
+    Drafted {
+        app,
+        preview,
+        set,
+        before,
+    }
+}
 
+#[tokio::test]
+async fn writes_into_a_change_set_leave_live_byte_for_byte_as_it_was() {
+    let Drafted { app, before, .. } = every_kind_of_write_in_a_change_set().await;
+    let deleted = DELETED;
     // Live: nothing changed, byte for byte.
-    assert_eq!(app.etag(PAGE).await, before_page);
-    assert_eq!(app.etag("/pages").await, before_list);
-    assert_eq!(app.etag("/site.tar").await, before_site);
+    assert_eq!(app.etag(PAGE).await, before[0]);
+    assert_eq!(app.etag("/pages").await, before[1]);
+    assert_eq!(app.etag("/site.tar").await, before[2]);
     assert_eq!(app.get("/pages/news%2Fspring").await.status(), 404);
     assert_eq!(app.get(deleted).await.status(), 200);
     assert!(
@@ -189,7 +150,14 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
             .unwrap()
             .contains(MARK)
     );
+}
 
+#[tokio::test]
+async fn a_change_sets_view_shows_all_of_it_privately_and_exports_only_the_edited_lines() {
+    let Drafted {
+        app, preview, set, ..
+    } = every_kind_of_write_in_a_change_set().await;
+    let page_path = within(PAGE, set);
     // The change set's view: all of it, privately.
     let view = app
         .with_token(Method::GET, &page_path, Some(&preview))
@@ -254,11 +222,16 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
     );
     assert_eq!(removed, ["  title: Workspaces"]);
     assert_eq!(export.lines().count(), live_export.lines().count() + 3);
+}
 
+#[tokio::test]
+async fn a_change_set_says_what_it_changes_page_by_page_and_field_by_field() {
+    let Drafted {
+        app, preview, set, ..
+    } = every_kind_of_write_in_a_change_set().await;
     // What it changes, per field.
     let doc = json_of(
-        send(
-            &app,
+        app.send_as(
             &preview,
             Method::GET,
             &format!("/changesets/{set}"),
@@ -303,22 +276,14 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
     assert_eq!(title["change_set"], format!("Workspaces {MARK}"));
     assert_ne!(title["live"], title["change_set"]);
     assert_eq!(workspaces["conflicts"], json!([]));
+}
 
+#[tokio::test]
+async fn publishing_makes_all_of_it_live_at_once_and_the_revisions_name_the_change_set() {
+    let Drafted { app, set, .. } = every_kind_of_write_in_a_change_set().await;
+    let deleted = DELETED;
     // Published: all of it at once, each page revision naming the change set.
-    let doc = json_of(
-        send(
-            &app,
-            &app.editor,
-            Method::POST,
-            &format!("/changesets/{set}/publish"),
-            None,
-            None,
-        )
-        .await,
-        200,
-        "publish",
-    )
-    .await;
+    let doc = json_of(app.publish(set).await, 200, "publish").await;
     assert_eq!(doc["state"], "published");
     let live: Value = app.get_json(PAGE).await;
     assert_eq!(live["page"]["description"], MARK);
@@ -326,8 +291,7 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
     assert_eq!(app.get("/pages/news%2Fspring").await.status(), 200);
     assert_eq!(app.get(deleted).await.status(), 404);
     let history = json_of(
-        send(
-            &app,
+        app.send_as(
             &app.reader,
             Method::GET,
             &format!("{PAGE}/revisions"),
@@ -342,31 +306,29 @@ async fn every_kind_of_write_goes_into_a_change_set_and_live_sees_none_of_it_unt
     assert_eq!(history["revisions"][0]["change_set"], set);
     let revision = doc["pages"][2]["revision"].as_i64().unwrap();
     assert_eq!(history["revisions"][0]["revision"], revision);
+}
 
+#[tokio::test]
+async fn a_published_change_set_takes_no_more_writes_and_is_not_published_twice() {
+    let Drafted { app, set, .. } = every_kind_of_write_in_a_change_set().await;
+    json_of(app.publish(set).await, 200, "publish").await;
+    let section = within(&format!("{PAGE}/sections/teaser"), set);
     // A published change set takes no more writes, and is gone from views.
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &section,
-        Some("*"),
-        Some(&json!({"title": "x"})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &section,
+            Some("*"),
+            Some(&json!({"title": "x"})),
+        )
+        .await;
     let refused = json_of(r, 409, "a write into a published change set").await;
     assert!(
         refused["detail"].as_str().unwrap().contains("is published"),
         "{refused}"
     );
-    let r = send(
-        &app,
-        &app.editor,
-        Method::POST,
-        &format!("/changesets/{set}/publish"),
-        None,
-        None,
-    )
-    .await;
+    let r = app.publish(set).await;
     assert_eq!(r.status(), 409, "published twice");
 }
 
@@ -379,7 +341,7 @@ async fn a_change_sets_view_needs_a_preview_or_write_token_and_is_never_cached_p
         .spawn()
         .await;
     let preview = token(&app, "previewer", Scope::Preview).await;
-    let set = create_change_set(&app, "Private").await;
+    let set = app.create_change_set("Private").await;
     let path = within(PAGE, set);
     let status = |r: reqwest::Response| r.status().as_u16();
     assert_eq!(status(app.get(&path).await), 401, "no token");
@@ -439,15 +401,15 @@ async fn a_change_sets_view_needs_a_preview_or_write_token_and_is_never_cached_p
         400
     );
     // A preview token cannot write.
-    let r = send(
-        &app,
-        &preview,
-        Method::PATCH,
-        &within(&format!("{PAGE}/sections/teaser"), set),
-        Some("*"),
-        Some(&json!({"title": "x"})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &preview,
+            Method::PATCH,
+            &within(&format!("{PAGE}/sections/teaser"), set),
+            Some("*"),
+            Some(&json!({"title": "x"})),
+        )
+        .await;
     assert_eq!(r.status(), 403);
     // A view with nothing in it is the live site, privately.
     let r = app
@@ -467,28 +429,20 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
         .settings(|s| s.auth_failure_limit = u32::MAX)
         .spawn()
         .await;
-    let set = create_change_set(&app, "Refusals").await;
+    let set = app.create_change_set("Refusals").await;
     let path = format!("{PAGE}/sections/features");
     // Removing what the body uses: the same 422, live and into the change set.
     let mut removal: Value = app.get_json(&path).await;
     removal["items"].as_array_mut().unwrap().remove(0);
     let live = json_of(
-        send(
-            &app,
-            &app.editor,
-            Method::PUT,
-            &path,
-            Some("*"),
-            Some(&removal),
-        )
-        .await,
+        app.send_as(&app.editor, Method::PUT, &path, Some("*"), Some(&removal))
+            .await,
         422,
         "live",
     )
     .await;
     let into = json_of(
-        send(
-            &app,
+        app.send_as(
             &app.editor,
             Method::PUT,
             &within(&path, set),
@@ -503,25 +457,25 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
     assert_eq!(live["errors"], into["errors"]);
     assert!(!into["errors"].as_array().unwrap().is_empty());
     // A stale If-Match: 412; a missing one: 428.
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &within(&path, set),
-        Some("\"0000\""),
-        Some(&json!({})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &within(&path, set),
+            Some("\"0000\""),
+            Some(&json!({})),
+        )
+        .await;
     assert_eq!(r.status(), 412);
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &within(&path, set),
-        None,
-        Some(&json!({})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &within(&path, set),
+            None,
+            Some(&json!({})),
+        )
+        .await;
     assert_eq!(r.status(), 428);
     // Nothing went in.
     let doc = change_set_document(&app, set).await;
@@ -540,36 +494,28 @@ async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_
     let original: Value = app.get_json(&section).await;
 
     // The change set changes the title; live changes the detail meanwhile: both survive.
-    let set = create_change_set(&app, "Merge").await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &within(&section, set),
-        Some("*"),
-        Some(&json!({"title": "From the change set"})),
-    )
-    .await;
+    let set = app.create_change_set("Merge").await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &within(&section, set),
+            Some("*"),
+            Some(&json!({"title": "From the change set"})),
+        )
+        .await;
     json_of(r, 200, "into").await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &section,
-        Some("*"),
-        Some(&json!({"detail": "From live"})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &section,
+            Some("*"),
+            Some(&json!({"detail": "From live"})),
+        )
+        .await;
     json_of(r, 200, "live").await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::POST,
-        &format!("/changesets/{set}/publish"),
-        None,
-        None,
-    )
-    .await;
+    let r = app.publish(set).await;
     json_of(r, 200, "publish").await;
     let merged: Value = app.get_json(&section).await;
     assert_eq!(merged["title"], "From the change set");
@@ -577,37 +523,29 @@ async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_
     assert_ne!(original["detail"], "From live");
 
     // Both change the title: 409 with the three values, and nothing changes.
-    let set = create_change_set(&app, "Conflict").await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &within(&section, set),
-        Some("*"),
-        Some(&json!({"title": "Change set title", "detail": "Change set detail"})),
-    )
-    .await;
+    let set = app.create_change_set("Conflict").await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &within(&section, set),
+            Some("*"),
+            Some(&json!({"title": "Change set title", "detail": "Change set detail"})),
+        )
+        .await;
     json_of(r, 200, "into").await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &section,
-        Some("*"),
-        Some(&json!({"title": "Live title", "detail": "Live detail"})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &section,
+            Some("*"),
+            Some(&json!({"title": "Live title", "detail": "Live detail"})),
+        )
+        .await;
     json_of(r, 200, "live").await;
     let before = (app.etag("/site.tar").await, app.etag(PAGE).await);
-    let r = send(
-        &app,
-        &app.editor,
-        Method::POST,
-        &format!("/changesets/{set}/publish"),
-        None,
-        None,
-    )
-    .await;
+    let r = app.publish(set).await;
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let problem = json_of(r, 409, "conflicting publish").await;
     let conflicts = problem["conflicts"].as_array().unwrap();
@@ -628,25 +566,17 @@ async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_
     assert_eq!(doc["pages"][0]["conflicts"].as_array().unwrap().len(), 2);
 
     // Resolved in the change set (its value made live's): publishable.
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &within(&section, set),
-        Some("*"),
-        Some(&json!({"title": "Live title", "detail": "Live detail"})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &within(&section, set),
+            Some("*"),
+            Some(&json!({"title": "Live title", "detail": "Live detail"})),
+        )
+        .await;
     json_of(r, 200, "resolve").await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::POST,
-        &format!("/changesets/{set}/publish"),
-        None,
-        None,
-    )
-    .await;
+    let r = app.publish(set).await;
     json_of(r, 200, "publish after resolving").await;
 }
 
@@ -658,19 +588,18 @@ async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
         .settings(|s| s.auth_failure_limit = u32::MAX)
         .spawn()
         .await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &format!("{PAGE}/sections/teaser"),
-        Some("*"),
-        Some(&json!({"title": "Live"})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &format!("{PAGE}/sections/teaser"),
+            Some("*"),
+            Some(&json!({"title": "Live"})),
+        )
+        .await;
     json_of(r, 200, "live write").await;
     let history = json_of(
-        send(
-            &app,
+        app.send_as(
             &app.reader,
             Method::GET,
             &format!("{PAGE}/revisions"),
@@ -694,7 +623,8 @@ async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
     );
     // Lists show the change sets editors made, not those of live writes.
     let list = json_of(
-        send(&app, &app.editor, Method::GET, "/changesets", None, None).await,
+        app.send_as(&app.editor, Method::GET, "/changesets", None, None)
+            .await,
         200,
         "list",
     )
@@ -714,7 +644,7 @@ async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
         .spawn()
         .await;
     let preview = token(&app, "previewer", Scope::Preview).await;
-    let set = create_change_set(&app, "Secret").await;
+    let set = app.create_change_set("Secret").await;
     // Unpublished text in a landing section, a page's section, metadata and body, a new page.
     let writes = [
         (
@@ -730,21 +660,20 @@ async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
         (Method::PATCH, PAGE.to_owned(), json!({"description": MARK})),
     ];
     for (method, path, body) in writes {
-        let r = send(
-            &app,
-            &app.editor,
-            method,
-            &within(&path, set),
-            Some("*"),
-            Some(&body),
-        )
-        .await;
+        let r = app
+            .send_as(
+                &app.editor,
+                method,
+                &within(&path, set),
+                Some("*"),
+                Some(&body),
+            )
+            .await;
         json_of(r, 200, &path).await;
     }
     let new_page = json!({"path": "news/secret.md", "page": {"title": MARK, "date": "2026-12-02"}, "body": format!("{MARK}\n")});
     json_of(
-        send(
-            &app,
+        app.send_as(
             &app.editor,
             Method::POST,
             &within("/pages", set),
@@ -796,9 +725,9 @@ async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
     // What the change set's view serves, by path: its ETags, where they differ from live's.
     let mut secret_tags = std::collections::HashSet::new();
     for path in &paths {
-        let view = tag_of(&app, Some(&preview), &within(path, set)).await;
+        let view = app.tag_of(Some(&preview), &within(path, set)).await;
         if let Some(tag) = view.clone()
-            && view != tag_of(&app, None, path).await
+            && view != app.tag_of(None, path).await
         {
             secret_tags.insert(tag.trim_matches('"').to_owned());
         }
@@ -830,8 +759,8 @@ async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
     ];
     let (mut tried, mut shown) = (0, 0);
     for path in &paths {
-        let secret = tag_of(&app, Some(&preview), &within(path, set)).await;
-        let live = tag_of(&app, None, path).await;
+        let secret = app.tag_of(Some(&preview), &within(path, set)).await;
+        let live = app.tag_of(None, path).await;
         let validators: Vec<Option<(&str, String)>> = vec![
             None,
             secret.clone().map(|t| ("if-none-match", t)),
@@ -922,27 +851,27 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
         .settings(|s| s.auth_failure_limit = u32::MAX)
         .spawn()
         .await;
-    let set = create_change_set(&app, "Abandoned").await;
+    let set = app.create_change_set("Abandoned").await;
     let section = format!("{PAGE}/sections/teaser");
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &within(&section, set),
-        Some("*"),
-        Some(&json!({"title": MARK})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &within(&section, set),
+            Some("*"),
+            Some(&json!({"title": MARK})),
+        )
+        .await;
     json_of(r, 200, "into").await;
-    let r = send(
-        &app,
-        &app.editor,
-        Method::POST,
-        &format!("/changesets/{set}/discard"),
-        None,
-        None,
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::POST,
+            &format!("/changesets/{set}/discard"),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 204);
     let doc = change_set_document(&app, set).await;
     assert_eq!(doc["state"], "discarded");
@@ -954,30 +883,22 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
             .status(),
         404
     );
-    let r = send(
-        &app,
-        &app.editor,
-        Method::PATCH,
-        &within(&section, set),
-        Some("*"),
-        Some(&json!({"title": "x"})),
-    )
-    .await;
+    let r = app
+        .send_as(
+            &app.editor,
+            Method::PATCH,
+            &within(&section, set),
+            Some("*"),
+            Some(&json!({"title": "x"})),
+        )
+        .await;
     // Gone from view, but not unknown: a write into it is a conflict, and says why.
     let refused = json_of(r, 409, "a write into a discarded change set").await;
     assert!(
         refused["detail"].as_str().unwrap().contains("is discarded"),
         "{refused}"
     );
-    let r = send(
-        &app,
-        &app.editor,
-        Method::POST,
-        &format!("/changesets/{set}/publish"),
-        None,
-        None,
-    )
-    .await;
+    let r = app.publish(set).await;
     assert_eq!(r.status(), 409);
     assert!(!app.get(&section).await.text().await.unwrap().contains(MARK));
 }
@@ -985,10 +906,8 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
 #[tokio::test]
 async fn a_change_set_with_no_changes_has_nothing_to_publish() {
     let app = crate::helpers::spawn_app().await;
-    let id = create_change_set(&app, "empty").await;
-    let path = format!("/changesets/{id}/publish");
-    let r = send(&app, &app.editor, Method::POST, &path, None, None).await;
-    let problem = json_of(r, 409, "publishing an empty change set").await;
+    let id = app.create_change_set("empty").await;
+    let problem = json_of(app.publish(id).await, 409, "publishing an empty change set").await;
     assert!(
         problem["detail"].as_str().unwrap().contains("no changes"),
         "{problem}"

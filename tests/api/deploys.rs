@@ -13,20 +13,7 @@ use crate::helpers::{TestApp, change_set_document, json_of, token};
 
 /// A change set with the teaser's title set to `title`, published unless `publish` is false.
 async fn change_set(app: &TestApp, title: &str, publish: bool) -> i64 {
-    let created = json_of(
-        app.send_as(
-            &app.editor,
-            Method::POST,
-            "/changesets",
-            None,
-            Some(&json!({"name": title})),
-        )
-        .await,
-        201,
-        "create",
-    )
-    .await;
-    let id = created["id"].as_i64().unwrap();
+    let id = app.create_change_set(title).await;
     let path = format!("/sections/teaser?changeset={id}");
     let r = app
         .send_as(
@@ -39,11 +26,7 @@ async fn change_set(app: &TestApp, title: &str, publish: bool) -> i64 {
         .await;
     json_of(r, 200, "edit into it").await;
     if publish {
-        let path = format!("/changesets/{id}/publish");
-        let r = app
-            .send_as(&app.editor, Method::POST, &path, None, None)
-            .await;
-        json_of(r, 200, "publish").await;
+        json_of(app.publish(id).await, 200, "publish").await;
     }
     id
 }

@@ -252,16 +252,7 @@ async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
     assert_eq!(r.status(), 422, "an unknown format");
 
     // In a change set: previewed in its format, and published in it.
-    let r = app
-        .send_as(
-            &app.editor,
-            Method::POST,
-            "/changesets",
-            None,
-            Some(&json!({"name": "TOML"})),
-        )
-        .await;
-    let set = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let set = app.create_change_set("TOML").await;
     let page = json!({"path": "news/drafted.md", "format": "toml",
         "page": {"title": "Drafted", "date": "2026-12-07"}});
     let r = app
@@ -287,15 +278,7 @@ async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
         .await
         .unwrap();
     assert_eq!(preview["page"]["format"], "toml");
-    let r = app
-        .send_as(
-            &app.editor,
-            Method::POST,
-            &format!("/changesets/{set}/publish"),
-            None,
-            None,
-        )
-        .await;
+    let r = app.publish(set).await;
     assert_eq!(r.status(), 200);
     assert!(
         app.export_of("news/drafted")

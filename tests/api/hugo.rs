@@ -442,26 +442,8 @@ async fn a_preview_is_the_site_built_by_hugo_with_the_change_sets_text() {
         hugo: hugo().into(),
     });
     let app = crate::helpers::spawn_with(Some(dir), settings).await;
-    let new_set = |name: &'static str| {
-        let app = &app;
-        async move {
-            let r = app
-                .send_as(
-                    &app.editor,
-                    Method::POST,
-                    "/changesets",
-                    None,
-                    Some(&serde_json::json!({"name": name})),
-                )
-                .await;
-            assert_eq!(r.status(), 201);
-            r.json::<serde_json::Value>().await.unwrap()["id"]
-                .as_i64()
-                .unwrap()
-        }
-    };
-    let edited = new_set("Preview").await;
-    let untouched = new_set("Live").await;
+    let edited = app.create_change_set("Preview").await;
+    let untouched = app.create_change_set("Live").await;
     let title = "Previewed before publishing";
     let r = app
         .send_as(

@@ -197,6 +197,7 @@ impl IntoResponses for CreateResponses {
             problem("409", "The page exists, or its file is another page's"),
         );
         responses.insert("201".to_owned(), created.into());
+        reads::link_to_page(&mut responses, "201", "$response.body#/page/id");
         responses
     }
 }
@@ -288,6 +289,40 @@ pub(crate) fn write_problems() -> BTreeMap<String, RefOr<Response>> {
         ("503", UNAVAILABLE),
         ("507", FULL),
     ])
+}
+
+/// The `changeset` query parameter of every operation that reads or writes content through a
+/// change set's view (`http::view`). An operation that lists it gets, in `openapi`, the answers
+/// the parameter adds and the `bearer` alternative on a public read.
+pub struct InChangeSet;
+
+impl IntoParams for InChangeSet {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{KnownFormat, Required, SchemaFormat};
+        vec![
+            ParameterBuilder::new()
+                .name(crate::http::view::PARAMETER)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(
+                    "An open change set's id: read its view of the site (what publishing it \
+                     would make; needs a `preview` or `write` token, answered `Cache-Control: \
+                     private, no-cache`), or write into it instead of live (same validation \
+                     and `If-Match` rules, against its view).",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                        .minimum(Some(1)),
+                ))
+                .build(),
+        ]
+    }
 }
 
 /// The answers `?changeset=` adds to an operation that lacks them (a public read).

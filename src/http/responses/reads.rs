@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoResponses, PartialSchema};
@@ -108,6 +109,7 @@ impl IntoResponses for PagesRead {
             schema.into(),
         );
         responses.extend(problems(&[("400", "`limit` is out of range")]));
+        link_to_page(&mut responses, "200", "$response.body#/pages/0/id");
         responses
     }
 }
@@ -118,10 +120,38 @@ pub struct PageRead;
 impl IntoResponses for PageRead {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         let schema = Ref::from_schema_name(schemas::PAGE_DOCUMENT);
-        found_or_not(
+        let mut responses = found_or_not(
             cached_read("The page", "application/json", schema.into()),
             NO_PAGE,
-        )
+        );
+        // From a page to its first section, and so to the section's writes.
+        if let Some(RefOr::T(ok)) = responses.get_mut("200") {
+            let link = LinkBuilder::new()
+                .operation_id("get_page_section")
+                .parameter("path.id", "$request.path.id")
+                .parameter("path.section", "$response.body#/sections/0/id")
+                .description("Read the page's first section")
+                .build();
+            ok.links.insert("GetPageSection".to_owned(), RefOr::T(link));
+        }
+        responses
+    }
+}
+
+/// A link from the answer with `status` to the page whose id is at `id` (a runtime expression),
+/// for clients and stateful testers that follow a listed or created page.
+pub(crate) fn link_to_page(
+    responses: &mut BTreeMap<String, RefOr<Response>>,
+    status: &str,
+    id: &str,
+) {
+    if let Some(RefOr::T(response)) = responses.get_mut(status) {
+        let link = LinkBuilder::new()
+            .operation_id("get_page")
+            .parameter("path.id", id)
+            .description("Read the page")
+            .build();
+        response.links.insert("GetPage".to_owned(), RefOr::T(link));
     }
 }
 

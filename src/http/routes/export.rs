@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get};
 
 use crate::http::responses;
+use crate::http::responses::InChangeSet;
 use crate::http::state::App;
 use crate::http::view::SiteView;
 
@@ -15,7 +16,7 @@ use crate::http::view::SiteView;
 #[utoipa::path(
     tag = "export",
     operation_id = "export_page",
-    params(responses::ConditionalHeaders),
+    params(responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::ExportRead)
 )]
 #[get("/export")]

@@ -13,8 +13,9 @@ use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
 use crate::http::problem::excerpt;
 use crate::http::responses;
+use crate::http::responses::InChangeSet;
 use crate::http::routes::body::{read_json, read_text, typed};
-use crate::http::routes::page_ids::{PAGE_ID, page_path, whole_page};
+use crate::http::routes::page_ids::{PAGE_ID, PageIdSchema, page_path, whole_page};
 use crate::http::routes::writes::{located, precondition, writer};
 use crate::http::state::App;
 use crate::hugo;
@@ -38,7 +39,7 @@ pub(super) fn page_written(req: &HttpRequest, snapshot: &PageSnapshot) -> HttpRe
 #[utoipa::path(
     tag = "editing",
     operation_id = "put_page_body",
-    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::WriteHeaders, InChangeSet),
     request_body(content = String, content_type = "text/plain"),
     security(("bearer" = [])),
     responses(responses::BodyWriteResponses),
@@ -89,7 +90,7 @@ pub(super) async fn put_page_body(
 #[utoipa::path(
     tag = "editing",
     operation_id = "patch_page",
-    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::WriteHeaders, InChangeSet),
     request_body(content = MetadataPatch, content_type = "application/merge-patch+json"),
     security(("bearer" = [])),
     responses(responses::PageWriteResponses),
@@ -242,6 +243,7 @@ pub(super) fn new_section(
 #[utoipa::path(
     tag = "editing",
     operation_id = "create_page",
+    params(InChangeSet),
     request_body(content = NewPage, content_type = "application/json"),
     security(("bearer" = [])),
     responses(responses::CreateResponses),
@@ -304,7 +306,7 @@ pub(super) async fn create_page(
 #[utoipa::path(
     tag = "editing",
     operation_id = "delete_page",
-    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::WriteHeaders, InChangeSet),
     security(("bearer" = [])),
     responses(responses::DeleteResponses),
 )]

@@ -16,6 +16,25 @@ pub const PAGE_ID: &str = "The page's id: its path under `content/` without the 
      rule). It contains `/`: send it percent-encoded (`products%2Fworkspaces`) or as plain \
      segments.";
 
+/// The schema of a page id in a path: a non-empty string of at most `PATH_MAX` characters with
+/// its extension (`.md` the shortest), the landing page (the one page every database has) its
+/// first example. Path parameters name it `inline(PageIdSchema)`.
+pub struct PageIdSchema;
+
+impl utoipa::PartialSchema for PageIdSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(crate::hugo::path::PATH_MAX - ".md".len()))
+            .examples(["_index", "products/workspaces"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PageIdSchema {}
+
 /// The URL path of page `id`, its id percent-encoded as one segment.
 pub fn page_path(id: &str) -> String {
     let mut path = String::from("/pages/");

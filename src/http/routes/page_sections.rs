@@ -10,9 +10,10 @@ use crate::content::write::{Target, WriteError};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, Result};
 use crate::http::responses;
+use crate::http::responses::InChangeSet;
 use crate::http::routes::body::read_json;
 use crate::http::routes::page_edits::{new_section, page_written};
-use crate::http::routes::page_ids::PAGE_ID;
+use crate::http::routes::page_ids::{PAGE_ID, PageIdSchema};
 use crate::http::routes::sections::SECTION_ID;
 use crate::http::routes::writes::{located, precondition, section_url, writer, written};
 use crate::http::state::App;
@@ -31,7 +32,7 @@ pub struct NewSection(#[allow(dead_code)] Value);
 #[utoipa::path(
     tag = "editing",
     operation_id = "add_page_section",
-    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::WriteHeaders, InChangeSet),
     request_body(content = NewSection, content_type = "application/json"),
     security(("bearer" = [])),
     responses(responses::AddSectionResponses),
@@ -105,9 +106,10 @@ pub(super) async fn add_page_section(
     tag = "editing",
     operation_id = "remove_page_section",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         responses::WriteHeaders,
+        InChangeSet,
     ),
     security(("bearer" = [])),
     responses(responses::DeleteResponses),
@@ -139,7 +141,7 @@ pub(super) async fn remove_page_section(
 #[utoipa::path(
     tag = "editing",
     operation_id = "reorder_page_sections",
-    params(("id" = String, Path, description = PAGE_ID), responses::WriteHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::WriteHeaders, InChangeSet),
     request_body(content = Vec<String>, content_type = "application/json", example = json!(["teaser", "features"])),
     security(("bearer" = [])),
     responses(responses::PageWriteResponses),

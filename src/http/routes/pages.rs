@@ -17,7 +17,8 @@ use super::page_sections::{add_page_section, remove_page_section, reorder_page_s
 use crate::content::read::site::MAX_LISTING;
 use crate::http::error::Result;
 use crate::http::responses;
-use crate::http::routes::page_ids::{PAGE_ID, live_page, page_path, whole_page};
+use crate::http::responses::InChangeSet;
+use crate::http::routes::page_ids::{PAGE_ID, PageIdSchema, live_page, page_path, whole_page};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::state::App;
 use crate::http::view::SiteView;
@@ -40,7 +41,7 @@ pub struct ListQuery {
 #[utoipa::path(
     tag = "pages",
     operation_id = "list_pages",
-    params(ListQuery, responses::ConditionalHeaders),
+    params(ListQuery, responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::PagesRead)
 )]
 #[get("/pages")]
@@ -75,7 +76,7 @@ async fn list_pages(
 #[utoipa::path(
     tag = "pages",
     operation_id = "get_page",
-    params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::PageRead)
 )]
 #[get("/pages/{id:.+}", guard = "whole_page")]
@@ -96,9 +97,10 @@ async fn get_page(
     tag = "pages",
     operation_id = "get_page_section",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         responses::ConditionalHeaders,
+        InChangeSet,
     ),
     responses(responses::reads::SectionRead)
 )]
@@ -122,7 +124,7 @@ async fn get_page_section(
 #[utoipa::path(
     tag = "pages",
     operation_id = "get_page_body",
-    params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::BodyRead)
 )]
 #[get("/pages/{id:.+}/body")]
@@ -143,7 +145,7 @@ async fn get_page_body(
 #[utoipa::path(
     tag = "export",
     operation_id = "export_site_page",
-    params(("id" = String, Path, description = PAGE_ID), responses::ConditionalHeaders),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::PageExportRead)
 )]
 #[get("/pages/{id:.+}/export")]
@@ -165,7 +167,7 @@ async fn export_site_page(
 #[utoipa::path(
     tag = "export",
     operation_id = "export_site",
-    params(responses::ConditionalHeaders),
+    params(responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::SiteExportRead)
 )]
 #[get("/site.tar")]

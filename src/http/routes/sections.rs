@@ -3,6 +3,7 @@
 use crate::http::error::{ApiError, Result};
 use crate::http::problem::excerpt;
 use crate::http::responses;
+use crate::http::responses::InChangeSet;
 use crate::http::state::App;
 use crate::http::view::SiteView;
 
@@ -15,7 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 #[utoipa::path(
     tag = "sections",
     operation_id = "list_sections",
-    params(responses::ConditionalHeaders),
+    params(responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::SectionsRead)
 )]
 #[get("/sections")]
@@ -31,7 +32,7 @@ async fn list_sections(req: HttpRequest, site: SiteView, app: App) -> HttpRespon
 #[utoipa::path(
     tag = "sections",
     operation_id = "get_section",
-    params(("id" = String, Path, description = SECTION_ID), responses::ConditionalHeaders),
+    params(("id" = String, Path, description = SECTION_ID), responses::ConditionalHeaders, InChangeSet),
     responses(responses::reads::SectionRead)
 )]
 #[get("/sections/{id}")]

@@ -17,8 +17,9 @@ use crate::content::write::{self, Destination, Target, Writer};
 use crate::http::auth::Editor;
 use crate::http::error::{ApiError, MERGE_PATCH_JSON, Result};
 use crate::http::responses;
+use crate::http::responses::InChangeSet;
 use crate::http::routes::body::read_json;
-use crate::http::routes::page_ids::{PAGE_ID, live_page, page_path};
+use crate::http::routes::page_ids::{PAGE_ID, PageIdSchema, live_page, page_path};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
@@ -121,7 +122,7 @@ pub fn located(mut response: HttpResponse, name: header::HeaderName, url: &str) 
 #[utoipa::path(
     tag = "editing",
     operation_id = "put_section",
-    params(("id" = String, Path, description = SECTION_ID), responses::WriteHeaders),
+    params(("id" = String, Path, description = SECTION_ID), responses::WriteHeaders, InChangeSet),
     request_body(content = SectionContentSchema, content_type = "application/json"),
     security(("bearer" = [])),
     responses(responses::WriteResponses),
@@ -146,7 +147,7 @@ async fn put_section(
 #[utoipa::path(
     tag = "editing",
     operation_id = "patch_section",
-    params(("id" = String, Path, description = SECTION_ID), responses::WriteHeaders),
+    params(("id" = String, Path, description = SECTION_ID), responses::WriteHeaders, InChangeSet),
     request_body(content = SectionPatch, content_type = "application/merge-patch+json"),
     security(("bearer" = [])),
     responses(responses::WriteResponses),
@@ -170,9 +171,10 @@ async fn patch_section(
     tag = "editing",
     operation_id = "put_page_section",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         responses::WriteHeaders,
+        InChangeSet,
     ),
     request_body(content = SectionContentSchema, content_type = "application/json"),
     security(("bearer" = [])),
@@ -199,9 +201,10 @@ async fn put_page_section(
     tag = "editing",
     operation_id = "patch_page_section",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         responses::WriteHeaders,
+        InChangeSet,
     ),
     request_body(content = SectionPatch, content_type = "application/merge-patch+json"),
     security(("bearer" = [])),

@@ -13,7 +13,8 @@ use crate::content::write::Target;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
 use crate::http::responses;
-use crate::http::routes::page_ids::{PAGE_ID, page_path};
+use crate::http::responses::InChangeSet;
+use crate::http::routes::page_ids::{PAGE_ID, PageIdSchema, page_path};
 use crate::http::routes::writes::{located, precondition, writer};
 use crate::http::schemas::SectionContentSchema;
 use crate::http::state::App;
@@ -95,7 +96,7 @@ impl From<history::PageSummary> for PageRevisionSummary {
 #[utoipa::path(
     tag = "history",
     operation_id = "list_page_revisions",
-    params(("id" = String, Path, description = PAGE_ID), HistoryQuery),
+    params(("id" = inline(PageIdSchema), Path, description = PAGE_ID), HistoryQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Revisions, newest first", body = PageRevisionList, headers(
@@ -171,7 +172,7 @@ impl From<history::PageRevision> for PageRevision {
     tag = "history",
     operation_id = "get_page_revision",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision's number"),
     ),
     security(("bearer" = [])),
@@ -202,9 +203,10 @@ pub(super) async fn get_page_revision(
     tag = "history",
     operation_id = "restore_page_revision",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
         responses::WriteHeaders,
+        InChangeSet,
     ),
     security(("bearer" = [])),
     responses(responses::PageWriteResponses),

@@ -12,7 +12,8 @@ use crate::content::write::Target;
 use crate::http::auth::{Editor, Reader};
 use crate::http::error::{ApiError, Result};
 use crate::http::responses;
-use crate::http::routes::page_ids::PAGE_ID;
+use crate::http::responses::InChangeSet;
+use crate::http::routes::page_ids::{PAGE_ID, PageIdSchema};
 use crate::http::routes::sections::{SECTION_ID, no_section};
 use crate::http::routes::writes::{precondition, section_url, writer, written};
 use crate::http::schemas::SectionContentSchema;
@@ -187,6 +188,7 @@ pub(super) async fn get_revision(
         ("id" = String, Path, description = SECTION_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
         responses::WriteHeaders,
+        InChangeSet,
     ),
     security(("bearer" = [])),
     responses(responses::WriteResponses),
@@ -209,7 +211,7 @@ pub(super) async fn restore_revision(
     tag = "history",
     operation_id = "list_page_section_revisions",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         HistoryQuery,
     ),
@@ -240,7 +242,7 @@ pub(super) async fn list_page_section_revisions(
     tag = "history",
     operation_id = "get_page_section_revision",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision's number"),
     ),
@@ -269,10 +271,11 @@ pub(super) async fn get_page_section_revision(
     tag = "history",
     operation_id = "restore_page_section_revision",
     params(
-        ("id" = String, Path, description = PAGE_ID),
+        ("id" = inline(PageIdSchema), Path, description = PAGE_ID),
         ("section" = String, Path, description = SECTION_ID),
         ("revision" = i64, Path, minimum = 1, description = "The revision to restore"),
         responses::WriteHeaders,
+        InChangeSet,
     ),
     security(("bearer" = [])),
     responses(responses::WriteResponses),

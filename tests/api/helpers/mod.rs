@@ -1,13 +1,25 @@
-//! `spawn_app()`: the real application on 127.0.0.1:0 with its own database file.
+//! The test server and what every test file uses: `TestApp::builder()` (a new database, the
+//! site imported, settings changed) and plain requests. Each endpoint family has its own
+//! helpers in a file beside this one (`sections`, `change_sets`, `tokens`), the command line
+//! and the binary theirs (`binary`).
+
+mod binary;
+mod change_sets;
+mod sections;
+mod tokens;
+
+pub use binary::*;
+pub use change_sets::*;
+pub use sections::*;
+pub use tokens::*;
 
 use std::path::{Path, PathBuf};
-
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use gen3_content::app::config::{ServeArgs, Settings};
 use gen3_content::app::startup::Application;
-use gen3_content::auth::{Scope, admin};
+use gen3_content::auth::Scope;
 use gen3_content::content::Store;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, Response};
@@ -103,6 +115,9 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(Some(dir), settings(&database)).await
 }
 
+/// Makes token names unique across restarts on one database.
+static TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
 /// Starts the application with `settings`, keeping `dir` alive as long as it runs.
 pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
     let database = settings.database.clone();
@@ -137,54 +152,12 @@ pub async fn spawn_with(dir: Option<TempDir>, settings: Settings) -> TestApp {
     }
 }
 
-/// Makes token names unique across restarts on one database.
-static TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
-
-/// A new database file `name` in `dir` with a `write` token made by `gen3-content token
-/// create`, for tests that run the binary: the file and the token.
-pub fn database_with_token(dir: &Path, name: &str) -> (PathBuf, String) {
-    let database = dir.join(format!("{name}.db"));
-    let out = gen3(
-        &database,
-        &["token", "create", "--name", name, "--scope", "write"],
-    );
-    let (stdout, stderr) = outputs(&out);
-    assert!(out.status.success(), "{stderr}");
-    (database, stdout.trim().to_owned())
-}
-
-/// A token `name` of `scope` for `app`'s database, made as another process would; its secret.
-pub async fn token(app: &TestApp, name: &str, scope: Scope) -> String {
-    let store = app.store().await;
-    let token = create_token(&store, name, scope).await;
-    store.close().await;
-    token
-}
-
 /// The JSON of `response`, which must have status `status` (`what` names it if not).
 pub async fn json_of(response: Response, status: u16, what: &str) -> Value {
     let got = response.status();
     let text = response.text().await.unwrap();
     assert_eq!(got, status, "{what}: {text}");
     serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
-/// `GET /changesets/{id}` as `app`'s editor, which must answer 200.
-pub async fn change_set_document(app: &TestApp, id: i64) -> Value {
-    let path = format!("/changesets/{id}");
-    let response = app
-        .send_as(&app.editor, Method::GET, &path, None, None)
-        .await;
-    json_of(response, 200, &path).await
-}
-
-/// Creates a token as `gen3-content token create` does; returns its secret.
-pub async fn create_token(store: &Store, name: &str, scope: Scope) -> String {
-    admin::create(store, name, scope, None)
-        .await
-        .expect("token created")
-        .expose()
-        .to_owned()
 }
 
 impl TestApp {
@@ -262,58 +235,6 @@ impl TestApp {
         response.headers()["etag"].to_str().unwrap().to_owned()
     }
 
-    /// `PUT /sections/{id}` as the editor.
-    pub async fn put(&self, id: &str, if_match: &str, body: &Value) -> Response {
-        self.with_token(Method::PUT, &format!("/sections/{id}"), Some(&self.editor))
-            .header("If-Match", if_match)
-            .json(body)
-            .send()
-            .await
-            .expect("the server answers")
-    }
-
-    /// `PATCH /sections/{id}` with a merge patch, as the editor.
-    pub async fn patch(&self, id: &str, if_match: &str, patch: &Value) -> Response {
-        self.with_token(
-            Method::PATCH,
-            &format!("/sections/{id}"),
-            Some(&self.editor),
-        )
-        .header("If-Match", if_match)
-        .header("Content-Type", "application/merge-patch+json")
-        .body(patch.to_string())
-        .send()
-        .await
-        .expect("the server answers")
-    }
-
-    /// `GET /sections/{id}/revisions` as the reader.
-    pub async fn history(&self, id: &str) -> Value {
-        let path = format!("/sections/{id}/revisions");
-        let response = self
-            .with_token(Method::GET, &path, Some(&self.reader))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "GET {path}");
-        response.json().await.unwrap()
-    }
-
-    /// Everything a rejected write must leave alone: the section, its `ETag`, the collection's
-    /// `ETag` and the section's history.
-    pub async fn state_of(&self, id: &str) -> (Value, String, String, Value) {
-        let path = format!("/sections/{id}");
-        let response = self.get(&path).await;
-        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-        let section = response.json().await.unwrap();
-        (
-            section,
-            etag,
-            self.etag("/sections").await,
-            self.history(id).await,
-        )
-    }
-
     /// Stops the server gracefully and waits until it has closed the database.
     pub async fn stop(mut self) {
         self.handle.stop(true).await;
@@ -360,119 +281,4 @@ impl Drop for TestApp {
         // Sends the stop command at once; the workers end with it.
         drop(self.handle.stop(false));
     }
-}
-
-/// Writes a new revision of `section` from another connection, as another process would.
-pub async fn write_revision(pool: &SqlitePool, section: &str, content: &Value) {
-    use gen3_content::content::read::stored;
-    use gen3_content::content::write::commit::{PageChange, Publisher, commit};
-    use gen3_content::content::write::plan::Before;
-    use gen3_content::storage::publish::ChangeSetRef;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-    let model = gen3_content::content::site::active_model(&mut tx)
-        .await
-        .unwrap()
-        .model;
-    let page = stored::load_page(&mut tx, &model, stored::LANDING)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut next = page.page.clone();
-    let value = model
-        .section(
-            page.page.section(section).unwrap().content.type_name(),
-            content,
-            &gen3_content::model::Pointer::root(),
-            &mut gen3_content::model::Errors::default(),
-        )
-        .expect("valid content");
-    next.replace_section(section, value);
-    let at = gen3_content::model::Timestamp::now().to_rfc3339();
-    let by = Publisher {
-        set: ChangeSetRef::NewLive {
-            name: "another process",
-            author: "test",
-            at: &at,
-        },
-        name: "another process",
-        author: "test",
-    };
-    let change = PageChange {
-        id: stored::LANDING,
-        file: &page.file.clone(),
-        before: Before::Stored {
-            page: &page,
-            deleted: false,
-        },
-        after: Some(&next),
-        source: None,
-    };
-    commit(&mut tx, by, &model, &[change], &|_| None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-}
-
-/// The binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_gen3-content");
-
-/// Runs `gen3-content --database DATABASE ARGS…` to completion.
-pub fn gen3(database: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(BIN)
-        .arg("--database")
-        .arg(database)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// Standard output and standard error of a finished command, as text.
-pub fn outputs(out: &std::process::Output) -> (String, String) {
-    (
-        String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout"),
-        String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr"),
-    )
-}
-
-/// The landing page's nine sections, in page order (each of the type of its name).
-pub const LANDING_SECTIONS: [&str; 9] = [
-    "teaser",
-    "features",
-    "roles",
-    "vision",
-    "users",
-    "company",
-    "commons",
-    "contributor",
-    "entrance",
-];
-
-/// The built-in seed page.
-pub const SEED: &str = include_str!("../../seed/about.md");
-
-/// Starts the binary as a server on `database` at 127.0.0.1 on a free port, with `args`;
-/// returns it (killed when dropped) and its port, read from its `serving` log line.
-pub fn start_binary(database: &Path, args: &[&str]) -> (crate::cli::Running, u16) {
-    use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(BIN)
-        .arg("--database")
-        .arg(database)
-        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let running = crate::cli::Running(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let port = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .filter_map(|line| serde_json::from_str::<Value>(&line).ok())
-        .find_map(|log| log["port"].as_u64())
-        .expect("a `serving` log line with the port") as u16;
-    // Keep draining the log so that the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (running, port)
 }
