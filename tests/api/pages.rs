@@ -6,49 +6,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
-
-const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/site/gen3.org-d819f2a/content");
-
-impl TestApp {
-    /// A write as the editor: `body` as JSON (or merge patch for PATCH), `If-Match: if_match`.
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        if_match: Option<&str>,
-        body: Option<&Value>,
-    ) -> reqwest::Response {
-        self.send_as(&self.editor, method, path, if_match, body)
-            .await
-    }
-
-    async fn text(&self, path: &str) -> String {
-        let r = self.get(path).await;
-        assert_eq!(r.status(), 200, "GET {path}");
-        r.text().await.unwrap()
-    }
-}
-
-/// The files of a tar of `content/`, by path under it.
-fn archive_files(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
-    let mut archive = tar::Archive::new(bytes);
-    archive
-        .entries()
-        .unwrap()
-        .map(|entry| {
-            let mut entry = entry.unwrap();
-            let path = entry.path().unwrap().to_string_lossy().into_owned();
-            let file = path
-                .strip_prefix("content/")
-                .expect("under content/")
-                .to_owned();
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
-            (file, text)
-        })
-        .collect()
-}
+use crate::helpers::{SITE, TestApp, archive_files};
 
 /// The lines of `after` that differ from `before` (they must have as many lines), 1-based.
 fn changed_lines(before: &str, after: &str) -> Vec<usize> {
@@ -196,22 +154,66 @@ async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id()
     app.stop().await;
 }
 
-#[tokio::test]
-async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() {
-    let app = TestApp::builder().site().spawn().await;
-    let page = "/pages/products%2Fworkspaces";
-    let file0 = app.text(&format!("{page}/export")).await;
+const WORKSPACES: &str = "/pages/products%2Fworkspaces";
 
-    // A scalar of a section.
+/// The site imported, and the workspaces page's file as exported.
+async fn workspaces() -> (TestApp, String) {
+    let app = TestApp::builder().site().spawn().await;
+    let file = app.text(&format!("{WORKSPACES}/export")).await;
+    (app, file)
+}
+
+/// `PATCH` the teaser's title of the workspaces page; the answer.
+async fn retitle_teaser(app: &TestApp) -> reqwest::Response {
+    let page = WORKSPACES;
     let tag = app.etag(&format!("{page}/sections/teaser")).await;
-    let r = app
-        .send(
-            Method::PATCH,
-            &format!("{page}/sections/teaser"),
-            Some(&tag),
-            Some(&json!({"title": "Workspaces: for everyone"})),
-        )
-        .await;
+    app.send(
+        Method::PATCH,
+        &format!("{page}/sections/teaser"),
+        Some(&tag),
+        Some(&json!({"title": "Workspaces: for everyone"})),
+    )
+    .await
+}
+
+/// `PATCH` the workspaces page's title; the answer.
+async fn retitle_page(app: &TestApp) -> reqwest::Response {
+    let tag = app.etag(WORKSPACES).await;
+    app.send(
+        Method::PATCH,
+        WORKSPACES,
+        Some(&tag),
+        Some(&json!({"title": "Gen3 Workspaces"})),
+    )
+    .await
+}
+
+/// `PUT` the workspaces page's body as `text` with `If-Match: tag`.
+async fn put_body(app: &TestApp, tag: &str, text: &str) -> reqwest::Response {
+    app.with_token(
+        Method::PUT,
+        "/pages/products/workspaces/body",
+        Some(&app.editor),
+    )
+    .header("If-Match", tag)
+    .header("Content-Type", "text/plain; charset=utf-8")
+    .body(text.to_owned())
+    .send()
+    .await
+    .unwrap()
+}
+
+/// The workspaces page's body with an attribute added to its heading (one line changed).
+async fn edited_body(app: &TestApp) -> String {
+    let body = app.text(&format!("{WORKSPACES}/body")).await;
+    body.replacen("<h1 class", "<h1 data-edited class", 1)
+}
+
+#[tokio::test]
+async fn a_section_edit_on_another_page_changes_only_its_line_in_the_file_and_the_site() {
+    let (app, file0) = workspaces().await;
+    let page = WORKSPACES;
+    let r = retitle_teaser(&app).await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()["content-location"],
@@ -230,74 +232,68 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
         file1.contains("  title: 'Workspaces: for everyone'\n"),
         "quoted as YAML needs"
     );
+    app.stop().await;
+}
 
-    // The metadata.
-    let tag = app.etag(page).await;
-    let r = app
-        .send(
-            Method::PATCH,
-            page,
-            Some(&tag),
-            Some(&json!({"title": "Gen3 Workspaces"})),
-        )
-        .await;
+#[tokio::test]
+async fn a_metadata_edit_changes_only_its_line() {
+    let (app, file0) = workspaces().await;
+    let r = retitle_page(&app).await;
     assert_eq!(r.status(), 200);
     let document: Value = r.json().await.unwrap();
     assert_eq!(document["page"]["title"], "Gen3 Workspaces");
-    let file2 = app.text(&format!("{page}/export")).await;
+    let file1 = app.text(&format!("{WORKSPACES}/export")).await;
     assert_eq!(
-        changed_lines(&file1, &file2),
-        lines_with(&file1, "title: Gen3 - Products")
+        changed_lines(&file0, &file1),
+        lines_with(&file0, "title: Gen3 - Products")
     );
+    app.stop().await;
+}
 
-    // The body: its own tag; a stale one is 412.
-    let body = app.text(&format!("{page}/body")).await;
+#[tokio::test]
+async fn a_body_edit_needs_the_bodys_own_tag_and_changes_only_its_line() {
+    let (app, file0) = workspaces().await;
+    let page = WORKSPACES;
     let body_tag = app.etag(&format!("{page}/body")).await;
-    let edited = body.replacen("<h1 class", "<h1 data-edited class", 1);
-    let put_body = |tag: String, text: String| {
-        app.with_token(
-            Method::PUT,
-            "/pages/products/workspaces/body",
-            Some(&app.editor),
-        )
-        .header("If-Match", tag)
-        .header("Content-Type", "text/plain; charset=utf-8")
-        .body(text)
-        .send()
-    };
-    let r = put_body("\"stale\"".to_owned(), edited.clone())
-        .await
-        .unwrap();
+    let edited = edited_body(&app).await;
+    let r = put_body(&app, "\"stale\"", &edited).await;
     assert_eq!(r.status(), 412);
-    let r = put_body(body_tag.clone(), edited.clone()).await.unwrap();
+    let r = put_body(&app, &body_tag, &edited).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), edited);
-    let file3 = app.text(&format!("{page}/export")).await;
+    let file1 = app.text(&format!("{page}/export")).await;
     assert_eq!(
-        changed_lines(&file2, &file3),
-        lines_with(&file2, "<h1 class")
+        changed_lines(&file0, &file1),
+        lines_with(&file0, "<h1 class")
             .into_iter()
             .take(1)
             .collect::<Vec<_>>()
     );
+    app.stop().await;
+}
 
-    // A body that asks for a key the page lacks: 422 at /body with its line; nothing changes.
+#[tokio::test]
+async fn a_body_that_asks_for_a_key_the_page_lacks_is_refused_at_its_line() {
+    let (app, file0) = workspaces().await;
+    let page = WORKSPACES;
     let tag = app.etag(&format!("{page}/body")).await;
-    let broken = edited.replacen(
+    let body = app.text(&format!("{page}/body")).await;
+    let broken = body.replacen(
         "</section>",
         "{{< param \"g3Teaser.subtitle\" >}}</section>",
         1,
     );
-    let r = put_body(tag.clone(), broken.clone()).await.unwrap();
+    let r = put_body(&app, &tag, &broken).await;
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["errors"][0]["pointer"], "/body", "{problem}");
+    // The line in the page's file: the body's line after the front matter.
     let line = broken
         .lines()
         .position(|l| l.contains("g3Teaser.subtitle"))
         .unwrap()
-        + file3.lines().count()
-        - edited.lines().count()
+        + file0.lines().count()
+        - body.lines().count()
         + 1;
     let detail = problem["errors"][0]["detail"].as_str().unwrap();
     assert!(
@@ -305,9 +301,14 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
         "{detail} {line}"
     );
     assert_eq!(app.etag(&format!("{page}/body")).await, tag);
-    assert_eq!(app.text(&format!("{page}/export")).await, file3);
+    assert_eq!(app.text(&format!("{page}/export")).await, file0);
+    app.stop().await;
+}
 
-    // An item added to and removed from a numbered map.
+#[tokio::test]
+async fn an_item_added_to_a_numbered_map_is_its_lines_and_removed_gives_the_file_back() {
+    let (app, file0) = workspaces().await;
+    let page = WORKSPACES;
     let tag = app.etag(&format!("{page}/sections/features")).await;
     let mut features = app.get_json(&format!("{page}/sections/features")).await;
     let items = features["items"].as_array_mut().unwrap();
@@ -323,10 +324,10 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
         )
         .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    let file4 = app.text(&format!("{page}/export")).await;
-    let added: Vec<&str> = file4
+    let file1 = app.text(&format!("{page}/export")).await;
+    let added: Vec<&str> = file1
         .lines()
-        .filter(|l| !file3.lines().any(|o| o == *l))
+        .filter(|l| !file0.lines().any(|o| o == *l))
         .collect();
     assert_eq!(
         added,
@@ -351,12 +352,18 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
     assert_eq!(r.status(), 200);
     assert_eq!(
         app.text(&format!("{page}/export")).await,
-        file3,
+        file0,
         "removed again: the file as before"
     );
+    app.stop().await;
+}
 
-    // Removing what the body uses is refused, pointing at it, nothing changed.
+#[tokio::test]
+async fn removing_what_the_body_uses_is_refused_pointing_at_it_and_changes_nothing() {
+    let (app, file0) = workspaces().await;
+    let page = WORKSPACES;
     let tag = app.etag(&format!("{page}/sections/features")).await;
+    let mut features = app.get_json(&format!("{page}/sections/features")).await;
     let items = features["items"].as_array_mut().unwrap();
     items.remove(0);
     let r = app
@@ -386,9 +393,31 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
         )
         .await;
     assert_eq!(r.status(), 422, "the body uses the teaser");
-    assert_eq!(app.text(&format!("{page}/export")).await, file3);
+    assert_eq!(app.text(&format!("{page}/export")).await, file0);
+    app.stop().await;
+}
 
-    // The page's history: every change, newest first, with what it changed.
+#[tokio::test]
+async fn a_pages_history_lists_every_change_and_restoring_the_first_gives_the_file_back() {
+    let (app, file0) = workspaces().await;
+    let page = WORKSPACES;
+    assert_eq!(retitle_teaser(&app).await.status(), 200);
+    assert_eq!(retitle_page(&app).await.status(), 200);
+    let tag = app.etag(&format!("{page}/body")).await;
+    let edited = edited_body(&app).await;
+    assert_eq!(put_body(&app, &tag, &edited).await.status(), 200);
+    // Refused writes leave no revision.
+    let r = app
+        .send(
+            Method::DELETE,
+            &format!("{page}/sections/teaser"),
+            Some("*"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+
+    // Every change, newest first, with what it changed.
     let history: Value = app
         .with_token(Method::GET, &format!("{page}/revisions"), Some(&app.reader))
         .send()
@@ -406,8 +435,6 @@ async fn edits_on_other_pages_change_only_their_lines_and_keep_a_page_history() 
     assert_eq!(
         changes,
         [
-            json!(["/sections/features"]),
-            json!(["/sections/features"]),
             json!(["/body"]),
             json!(["/page"]),
             json!(["/sections/teaser"]),

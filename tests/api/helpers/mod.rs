@@ -1,15 +1,17 @@
 //! The test server and what every test file uses: `TestApp::builder()` (a new database, the
 //! site imported, settings changed) and plain requests. Each endpoint family has its own
-//! helpers in a file beside this one (`sections`, `change_sets`, `tokens`), the command line
+//! helpers in a file beside this one (`sections`, `pages`, `change_sets`, `tokens`), the command line
 //! and the binary theirs (`binary`).
 
 mod binary;
 mod change_sets;
+mod pages;
 mod sections;
 mod tokens;
 
 pub use binary::*;
 pub use change_sets::*;
+pub use pages::*;
 pub use sections::*;
 pub use tokens::*;
 
