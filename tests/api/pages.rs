@@ -515,16 +515,31 @@ async fn an_event_added_to_a_list_is_its_own_lines_and_removing_it_restores_the_
     app.stop().await;
 }
 
-#[tokio::test]
-async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
-    let app = TestApp::builder().site().spawn().await;
-    // A new page: 201, Location, listed, its file exported.
-    let new = json!({
+/// A new page, `community/news`, with one section (`teaser`) and a body that uses it.
+fn news() -> Value {
+    json!({
         "path": "community/news.md",
         "page": {"title": "Gen3 News", "date": "2026-12-01"},
         "sections": [{"id": "teaser", "type": "page-teaser", "title": "News", "detail": "What is new."}],
         "body": "\n<h1>{{< param \"g3Teaser.title\" >}}</h1>\n",
-    });
+    })
+}
+
+/// The ids of a page document's sections, in order.
+fn section_ids(doc: &Value) -> Vec<Value> {
+    doc["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_page_is_created_once_with_its_file_and_refused_with_pointers() {
+    let app = TestApp::builder().site().spawn().await;
+    // A new page: 201, Location, listed, its file exported.
+    let new = news();
     let r = app.send(Method::POST, "/pages", None, Some(&new)).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let r = app.send(Method::POST, "/pages", None, Some(&new)).await;
@@ -538,6 +553,7 @@ async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
         file.ends_with("---\n\n<h1>{{< param \"g3Teaser.title\" >}}</h1>\n"),
         "{file}"
     );
+
     // A body that asks for what the page lacks, and an unknown section, are 422s.
     let mut bad = new.clone();
     bad["path"] = json!("community/bad.md");
@@ -550,7 +566,15 @@ async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["errors"][0]["pointer"], "/sections/0/id");
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_section_is_added_at_a_position_reordered_and_removed() {
+    let app = TestApp::builder().site().spawn().await;
+    let r = app.send(Method::POST, "/pages", None, Some(&news())).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let ids = section_ids;
     // Add a section at the top, reorder, remove it.
     let tag = app.etag("/pages/community/news").await;
     let features = json!({"id": "features", "type": "features", "position": 1,
@@ -564,14 +588,6 @@ async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
         )
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    let ids = |doc: &Value| {
-        doc["sections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].clone())
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
         ids(&app.get_json("/pages/community/news").await),
         ["features", "teaser"]
@@ -614,7 +630,15 @@ async fn pages_and_sections_are_created_removed_reordered_and_brought_back() {
         ids(&app.get_json("/pages/community/news").await),
         ["teaser"]
     );
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_deleted_page_leaves_reads_and_the_list_keeps_its_history_and_comes_back() {
+    let app = TestApp::builder().site().spawn().await;
+    let r = app.send(Method::POST, "/pages", None, Some(&news())).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let file = app.text("/pages/community/news/export").await;
     // Delete the page: gone from reads and the list; its history stays; it comes back.
     let tag = app.etag("/pages/community/news").await;
     let r = app
