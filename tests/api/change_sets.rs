@@ -482,68 +482,51 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
     assert_eq!(doc["pages"], json!([]));
 }
 
-#[tokio::test]
-async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_nothing() {
-    let app = TestApp::builder()
-        .site()
-        // Many requests with an unknown token from one address: not a brute force here.
-        .settings(|s| s.auth_failure_limit = u32::MAX)
-        .spawn()
+/// `PATCH` the workspaces page's teaser with `patch`, in change set `set` or live, as the
+/// editor; it must answer 200.
+async fn patch_teaser(app: &TestApp, set: Option<i64>, patch: Value) {
+    let section = format!("{PAGE}/sections/teaser");
+    let path = set.map_or(section.clone(), |set| within(&section, set));
+    let r = app
+        .send_as(&app.editor, Method::PATCH, &path, Some("*"), Some(&patch))
         .await;
+    json_of(r, 200, &format!("PATCH {path}")).await;
+}
+
+#[tokio::test]
+async fn publishing_merges_a_change_set_with_live_changes_to_other_fields() {
+    let app = TestApp::builder().site().spawn().await;
     let section = format!("{PAGE}/sections/teaser");
     let original: Value = app.get_json(&section).await;
-
     // The change set changes the title; live changes the detail meanwhile: both survive.
     let set = app.create_change_set("Merge").await;
-    let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            &within(&section, set),
-            Some("*"),
-            Some(&json!({"title": "From the change set"})),
-        )
-        .await;
-    json_of(r, 200, "into").await;
-    let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            &section,
-            Some("*"),
-            Some(&json!({"detail": "From live"})),
-        )
-        .await;
-    json_of(r, 200, "live").await;
-    let r = app.publish(set).await;
-    json_of(r, 200, "publish").await;
+    patch_teaser(&app, Some(set), json!({"title": "From the change set"})).await;
+    patch_teaser(&app, None, json!({"detail": "From live"})).await;
+    json_of(app.publish(set).await, 200, "publish").await;
     let merged: Value = app.get_json(&section).await;
     assert_eq!(merged["title"], "From the change set");
     assert_eq!(merged["detail"], "From live");
     assert_ne!(original["detail"], "From live");
+}
 
+#[tokio::test]
+async fn publishing_refuses_the_same_field_changed_on_both_sides_and_changes_nothing() {
+    let app = TestApp::builder().site().spawn().await;
+    patch_teaser(&app, None, json!({"title": "From the change set"})).await;
     // Both change the title: 409 with the three values, and nothing changes.
     let set = app.create_change_set("Conflict").await;
-    let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            &within(&section, set),
-            Some("*"),
-            Some(&json!({"title": "Change set title", "detail": "Change set detail"})),
-        )
-        .await;
-    json_of(r, 200, "into").await;
-    let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            &section,
-            Some("*"),
-            Some(&json!({"title": "Live title", "detail": "Live detail"})),
-        )
-        .await;
-    json_of(r, 200, "live").await;
+    patch_teaser(
+        &app,
+        Some(set),
+        json!({"title": "Change set title", "detail": "Change set detail"}),
+    )
+    .await;
+    patch_teaser(
+        &app,
+        None,
+        json!({"title": "Live title", "detail": "Live detail"}),
+    )
+    .await;
     let before = (app.etag("/site.tar").await, app.etag(PAGE).await);
     let r = app.publish(set).await;
     assert_eq!(r.headers()["content-type"], "application/problem+json");
@@ -566,16 +549,12 @@ async fn publishing_merges_different_fields_and_refuses_the_same_field_changing_
     assert_eq!(doc["pages"][0]["conflicts"].as_array().unwrap().len(), 2);
 
     // Resolved in the change set (its value made live's): publishable.
-    let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            &within(&section, set),
-            Some("*"),
-            Some(&json!({"title": "Live title", "detail": "Live detail"})),
-        )
-        .await;
-    json_of(r, 200, "resolve").await;
+    patch_teaser(
+        &app,
+        Some(set),
+        json!({"title": "Live title", "detail": "Live detail"}),
+    )
+    .await;
     let r = app.publish(set).await;
     json_of(r, 200, "publish after resolving").await;
 }
