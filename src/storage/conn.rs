@@ -36,9 +36,6 @@ pub enum Conn {
         /// [`connection_errors`] when it was taken: one more since, and it goes back to its
         /// pool to be checked.
         errors: u64,
-        /// Statements of a transaction were sent whose end was not seen
-        /// ([`Store::write_at_once`]).
-        unfinished: bool,
     },
 }
 
@@ -52,11 +49,7 @@ impl Conn {
         if slot.is_none() {
             *slot = Some(pool.acquire().await?);
         }
-        Ok(Self::Kept {
-            slot,
-            errors,
-            unfinished: false,
-        })
+        Ok(Self::Kept { slot, errors })
     }
 
     fn connection(&mut self) -> &mut PoolConnection<Sqlite> {
@@ -65,34 +58,15 @@ impl Conn {
             Self::Kept { slot, .. } => slot.as_mut().expect("a kept connection is in its slot"),
         }
     }
-
-    /// Whether statements of a transaction were sent whose end was not seen yet.
-    pub(super) fn unfinished(&mut self, sent: bool) {
-        if let Self::Kept { unfinished, .. } = self {
-            *unfinished = sent;
-        }
-    }
-
-    pub(super) fn finished(&mut self) {
-        self.unfinished(false);
-    }
 }
 
 impl Drop for Conn {
     fn drop(&mut self) {
-        let Self::Kept {
-            slot,
-            errors,
-            unfinished,
-        } = self
-        else {
+        let Self::Kept { slot, errors } = self else {
             return;
         };
         let Some(conn) = slot.as_mut() else { return };
-        if *unfinished {
-            // Closing the connection rolls back what it left open.
-            conn.close_on_drop();
-        } else if !conn.is_in_transaction() && *errors == connection_errors() {
+        if !conn.is_in_transaction() && *errors == connection_errors() {
             return;
         }
         // Back to its pool, which checks it (`db::still_usable`, a ping) or closes it.

@@ -8,6 +8,7 @@ mod conn;
 pub mod db;
 pub mod deliveries;
 pub mod deploys;
+mod direct;
 pub mod durable;
 mod error;
 pub mod feed;

@@ -10,8 +10,6 @@
 //! the page since, the insert of the next number fails, and the whole transaction with it
 //! ([`StorageError::Stale`]).
 
-use std::fmt::Write as _;
-
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
@@ -177,11 +175,10 @@ impl super::Store {
     ) -> Result<(Written, Commit), StorageError> {
         if publish.is_small() {
             let batch = Batch::of(publish)?;
-            let (rows, commit) = self
-                .write_at_once(conn, &batch.text, batch.args, deferring)
-                .await
+            let (ids, commit) = self
+                .write_at_once(conn, &batch, deferring)
                 .map_err(StorageError::stale_or)?;
-            return Ok((written(&rows)?, commit));
+            return Ok((written(ids)?, commit));
         }
         let mut tx = self.begin_write_on(conn, deferring).await?;
         let written = self::publish(&mut tx, publish).await?;
@@ -199,22 +196,27 @@ async fn batch(
     publish: &Publish<'_>,
 ) -> Result<Written, StorageError> {
     let batch = Batch::of(publish)?;
-    let rows: Vec<SqliteRow> = sqlx::query_with(AssertSqlSafe(batch.text), batch.args)
+    let arguments = batch.arguments()?;
+    let rows: Vec<SqliteRow> = sqlx::query_with(AssertSqlSafe(batch.text), arguments)
         .fetch_all(&mut *conn)
         .await
         .map_err(StorageError::stale_or)?;
-    written(&rows)
+    let ids = rows
+        .iter()
+        .map(|row| row.try_get::<i64, _>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    written(ids)
 }
 
-/// What a batch's rows say it wrote: the change set's id, then the feed rows' ids.
-fn written(rows: &[SqliteRow]) -> Result<Written, StorageError> {
-    let mut ids = rows.iter().map(|row| row.try_get::<i64, _>(0));
+/// What a batch's returned ids say it wrote: the change set's id, then the feed rows' ids.
+fn written(ids: Vec<i64>) -> Result<Written, StorageError> {
+    let mut ids = ids.into_iter();
     let change_set = ids.next().ok_or(StorageError::Internal(
         "a publish returned no change set".to_owned(),
-    ))??;
+    ))?;
     Ok(Written {
         change_set,
-        feed: ids.collect::<Result<_, _>>()?,
+        feed: ids.collect(),
     })
 }
 
@@ -235,7 +237,7 @@ impl Batch {
         let set_id = match set {
             ChangeSetRef::Existing(id) => {
                 batch.sql("SELECT ?;");
-                batch.bind(id)?;
+                batch.bind(id);
                 "?".to_owned()
             }
             ChangeSetRef::NewLive { name, author, at } => {
@@ -245,7 +247,7 @@ impl Batch {
                      VALUES (?, ?, ?, 'published', 1, ?, ?) RETURNING id;",
                 );
                 for value in [name, author, at, at, author] {
-                    batch.bind(value)?;
+                    batch.bind(value);
                 }
                 "(SELECT MAX(id) FROM change_sets)".to_owned()
             }
@@ -258,41 +260,37 @@ impl Batch {
             page_rows(&mut batch, page, &set_id, existing)?;
         }
         for row in feed {
-            write!(
-                batch.text,
+            batch.sql(&format!(
                 "INSERT INTO feed (change_set, page, section, change, revision, etag, created_at) \
                  VALUES ({set_id}, ?, ?, ?, ?, ?, ?) RETURNING id;"
-            )
-            .expect("writing to a String");
+            ));
             if let Some(id) = existing {
-                batch.bind(id)?;
+                batch.bind(id);
             }
-            batch.bind(&row.page)?;
-            batch.bind(&row.section)?;
-            batch.bind(row.change)?;
-            batch.bind(row.revision)?;
-            batch.bind(&row.etag)?;
-            batch.bind(at)?;
+            batch.bind(&row.page);
+            batch.bind(&row.section);
+            batch.bind(row.change);
+            batch.bind(row.revision);
+            batch.bind(&row.etag);
+            batch.bind(at);
         }
         if let Some(event) = outbox {
             // The event names its change set, whose id a live write's batch allocates. A
             // webhook hears of what is published after it is made (its cursor starts at the
             // last row), so with no webhook an event has no one to go to, and is not written:
             // one table fewer written per commit.
-            write!(
-                batch.text,
+            batch.sql(&format!(
                 "INSERT INTO outbox (change_set, created_at, event) \
                  SELECT {set_id}, ?, json_set(?, '$.change_set', {set_id}) \
                  WHERE EXISTS (SELECT 1 FROM webhooks WHERE removed_at IS NULL);"
-            )
-            .expect("writing to a String");
+            ));
             if let Some(id) = existing {
-                batch.bind(id)?;
+                batch.bind(id);
             }
-            batch.bind(at)?;
-            batch.bind(event)?;
+            batch.bind(at);
+            batch.bind(event);
             if let Some(id) = existing {
-                batch.bind(id)?;
+                batch.bind(id);
             }
         }
         Ok(batch)
@@ -309,35 +307,33 @@ fn page_rows(
     // revision first: its primary key is the check that nobody wrote the page since.
     if page.previous.is_none() {
         batch.sql("INSERT INTO pages (id, file, revision) VALUES (?, ?, ?);");
-        batch.bind(&page.id)?;
-        batch.bind(&page.file)?;
-        batch.bind(page.revision)?;
+        batch.bind(&page.id);
+        batch.bind(&page.file);
+        batch.bind(page.revision);
     }
     if let Some(source) = &page.source {
         batch.sql(
             "INSERT INTO page_sources (page_id, source) VALUES (?, ?) \
              ON CONFLICT (page_id) DO UPDATE SET source = excluded.source;",
         );
-        batch.bind(&page.id)?;
-        batch.bind(source)?;
+        batch.bind(&page.id);
+        batch.bind(source);
     }
-    write!(
-        batch.text,
+    batch.sql(&format!(
         "INSERT INTO page_revisions (page_id, revision, metadata, body, sections, changes, \
          deleted, author, created_at, change_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {set_id});"
-    )
-    .expect("writing to a String");
-    batch.bind(&page.id)?;
-    batch.bind(page.revision)?;
-    batch.bind(&page.metadata)?;
-    batch.bind(&page.body)?;
-    batch.bind(&page.layout)?;
-    batch.bind(&page.changes)?;
-    batch.bind(page.deleted_at.is_some())?;
-    batch.bind(&page.author)?;
-    batch.bind(&page.created_at)?;
+    ));
+    batch.bind(&page.id);
+    batch.bind(page.revision);
+    batch.bind(&page.metadata);
+    batch.bind(&page.body);
+    batch.bind(&page.layout);
+    batch.bind(&page.changes);
+    batch.bind(page.deleted_at.is_some());
+    batch.bind(&page.author);
+    batch.bind(&page.created_at);
     if let Some(id) = existing {
-        batch.bind(id)?;
+        batch.bind(id);
     }
     for section in &page.sections {
         if section.new {
@@ -345,23 +341,23 @@ fn page_rows(
                 "INSERT INTO page_sections (page_id, id, key, type, position, revision) \
                  VALUES (?, ?, ?, ?, ?, ?);",
             );
-            batch.bind(&page.id)?;
-            batch.bind(&section.id)?;
-            batch.bind(&section.key)?;
-            batch.bind(&section.kind)?;
-            batch.bind(section.position)?;
-            batch.bind(section.revision)?;
+            batch.bind(&page.id);
+            batch.bind(&section.id);
+            batch.bind(&section.key);
+            batch.bind(&section.kind);
+            batch.bind(section.position);
+            batch.bind(section.revision);
         } else {
             batch.sql(
                 "UPDATE page_sections SET key = ?, type = ?, position = ?, revision = ? \
                  WHERE page_id = ? AND id = ?;",
             );
-            batch.bind(&section.key)?;
-            batch.bind(&section.kind)?;
-            batch.bind(section.position)?;
-            batch.bind(section.revision)?;
-            batch.bind(&page.id)?;
-            batch.bind(&section.id)?;
+            batch.bind(&section.key);
+            batch.bind(&section.kind);
+            batch.bind(section.position);
+            batch.bind(section.revision);
+            batch.bind(&page.id);
+            batch.bind(&section.id);
         }
         if let Some(content) = &section.content {
             batch.sql(
@@ -369,24 +365,24 @@ fn page_rows(
                  (page_id, section_id, revision, content, author, created_at) \
                  VALUES (?, ?, ?, ?, ?, ?);",
             );
-            batch.bind(&page.id)?;
-            batch.bind(&section.id)?;
-            batch.bind(section.revision)?;
-            batch.bind(content)?;
-            batch.bind(&page.author)?;
-            batch.bind(&page.created_at)?;
+            batch.bind(&page.id);
+            batch.bind(&section.id);
+            batch.bind(section.revision);
+            batch.bind(content);
+            batch.bind(&page.author);
+            batch.bind(&page.created_at);
         }
     }
     if page.previous.is_some() {
         if page.moved {
             batch.sql("UPDATE pages SET file = ?, revision = ?, deleted_at = ? WHERE id = ?;");
-            batch.bind(&page.file)?;
+            batch.bind(&page.file);
         } else {
             batch.sql("UPDATE pages SET revision = ?, deleted_at = ? WHERE id = ?;");
         }
-        batch.bind(page.revision)?;
-        batch.bind(&page.deleted_at)?;
-        batch.bind(&page.id)?;
+        batch.bind(page.revision);
+        batch.bind(&page.deleted_at);
+        batch.bind(&page.id);
     }
     Ok(())
 }

@@ -7,11 +7,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
-use sqlx::sqlite::SqliteRow;
 
 use super::StorageError;
+use super::batch::Batch;
 use super::conn::{Conn, Connection, Kept, Tx, TxConn, begin_write};
 use super::db::{self, Synchronous};
+use super::direct::Direct;
 use super::durable::{Commit, Durability};
 use super::health::{self, Fault, Health};
 
@@ -26,6 +27,8 @@ pub struct Store {
     reader: Kept,
     health: Arc<Health>,
     durability: Arc<Durability>,
+    /// The direct connection, for writes of a few statements (`direct.rs`).
+    direct: Arc<Direct>,
 }
 
 /// The connections of the reading pool, for the metrics.
@@ -41,7 +44,9 @@ impl Store {
     pub async fn open(path: &Path, synchronous: Synchronous) -> anyhow::Result<Self> {
         let read = db::connect(path, synchronous).await?;
         let write = db::writer(path).await?;
+        let direct = Direct::open(path)?;
         Ok(Self {
+            direct: Arc::new(direct),
             read,
             write,
             writer: Kept::default(),
@@ -115,49 +120,23 @@ impl Store {
         Tx::begin(TxConn::Own(self.reader().await?), None, None, false).await
     }
 
-    /// Runs `sql` (statements without a `BEGIN` or `COMMIT`) on `conn` from [`Store::writer`] as
-    /// one write transaction sent in one round trip to the connection's thread, with its `BEGIN`
-    /// and `COMMIT`: a write that needs nothing read inside its transaction does not pay for
-    /// three. Returns the rows the statements returned, and the commit to wait for (synced
-    /// inside `COMMIT` unless `deferring`, as [`Store::begin_write_on`]). On an error the
-    /// transaction is rolled back.
-    pub(crate) async fn write_at_once(
+    /// Runs `batch` as one write transaction on the direct connection (`direct.rs`), in this
+    /// thread, while the caller holds `writer` (from [`Store::writer`]), so that this process
+    /// still writes one transaction at a time. Returns the first column of the rows the
+    /// statements returned, and the commit to wait for (synced inside `COMMIT` unless
+    /// `deferring`, as [`Store::begin_write_on`]). On an error nothing is written.
+    pub(super) fn write_at_once(
         &self,
-        conn: &mut Conn,
-        sql: &str,
-        args: sqlx::sqlite::SqliteArguments,
+        writer: &mut Conn,
+        batch: &Batch,
         deferring: bool,
-    ) -> Result<(Vec<SqliteRow>, Commit), sqlx::Error> {
+    ) -> Result<(Vec<i64>, Commit), sqlx::Error> {
+        let _serialized_by = writer;
         let synced_inside = self.durability.syncs_inside(deferring);
-        let text = format!("{}; {sql} COMMIT;", begin_write(synced_inside));
-        // If this future is dropped before the answer, the statements after the point it was
-        // dropped at are not run: the transaction would stay open, so the connection is closed.
-        conn.unfinished(true);
-        let outcome = sqlx::query_with(sqlx::AssertSqlSafe(text), args)
-            .fetch_all(&mut **conn)
-            .await;
-        match outcome {
-            Ok(rows) => {
-                conn.finished();
-                Ok((rows, self.durability.committed_as(synced_inside)))
-            }
-            Err(e) => {
-                // After a failed `BEGIN`, or a `COMMIT` SQLite rolled back itself (a full disk),
-                // there is no transaction to roll back; any other failure of the `ROLLBACK` leaves
-                // the connection to be closed (`unfinished`).
-                match sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await {
-                    Ok(_) => conn.finished(),
-                    Err(r)
-                        if r.as_database_error()
-                            .is_some_and(|d| d.message().contains("no transaction is active")) =>
-                    {
-                        conn.finished()
-                    }
-                    Err(_) => {}
-                }
-                Err(e)
-            }
-        }
+        let ids = self
+            .direct
+            .write(batch.statements(), &batch.values, synced_inside)?;
+        Ok((ids, self.durability.committed_as(synced_inside)))
     }
 
     /// Waits until a write of one statement made on [`Store::writer`] is synced.

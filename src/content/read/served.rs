@@ -2,7 +2,6 @@
 //! change sets, the change feed, and the lock that orders everything that publishes.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arc_swap::{ArcSwap, Guard};
@@ -19,8 +18,6 @@ use crate::storage::feed::FeedRow;
 pub struct ReadModel {
     current: ArcSwap<Site>,
     publishing: AsyncMutex<()>,
-    /// How many wait for `publishing` now.
-    waiting: AtomicUsize,
     /// Held for each swap of `current`: publishes under `publishing`, and deferred ones shown
     /// once their commit is on disk, which happens outside it.
     swapping: Mutex<()>,
@@ -46,7 +43,6 @@ impl ReadModel {
         Self {
             current: ArcSwap::from_pointee(site),
             publishing: AsyncMutex::new(()),
-            waiting: AtomicUsize::new(0),
             swapping: Mutex::new(()),
             deferred: Mutex::new(VecDeque::new()),
             store,
@@ -77,22 +73,7 @@ impl ReadModel {
     /// The lock, for a write that defers showing what it commits ([`ReadModel::defer`]): it
     /// works from [`ReadModel::page_to_write`], which includes what earlier writes deferred.
     pub async fn lock_deferring(&self) -> MutexGuard<'_, ()> {
-        /// Counts a waiter for as long as it waits, even if its future is dropped meanwhile.
-        struct Waiting<'a>(&'a AtomicUsize);
-        impl Drop for Waiting<'_> {
-            fn drop(&mut self) {
-                self.0.fetch_sub(1, Ordering::AcqRel);
-            }
-        }
-        self.waiting.fetch_add(1, Ordering::AcqRel);
-        let _waiting = Waiting(&self.waiting);
         self.publishing.lock().await
-    }
-
-    /// Whether anyone waits for the lock now: a writer holding it lets it go before its commit
-    /// is on disk only then.
-    pub fn others_waiting(&self) -> bool {
-        self.waiting.load(Ordering::Acquire) > 0
     }
 
     /// Page `id` as the last commit left it: deferred, or served.
