@@ -46,8 +46,7 @@ async fn every_kind_of_write_in_a_change_set() -> Drafted {
     let section = within(&format!("{PAGE}/sections/teaser"), set);
     let tag = app.etag_as(Some(&preview), &section).await;
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &section,
             Some(&tag),
@@ -85,8 +84,7 @@ async fn every_kind_of_write_in_a_change_set() -> Drafted {
     let page_path = within(PAGE, set);
     let tag = app.etag_as(Some(&preview), &page_path).await;
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &page_path,
             Some(&tag),
@@ -97,21 +95,14 @@ async fn every_kind_of_write_in_a_change_set() -> Drafted {
 
     let new_page = json!({"path": "news/spring.md", "page": {"title": format!("Spring {MARK}"), "date": "2026-12-02"}, "body": "Spring is here.\n"});
     let r = app
-        .send_as(
-            &app.editor,
-            Method::POST,
-            &within("/pages", set),
-            None,
-            Some(&new_page),
-        )
+        .send(Method::POST, &within("/pages", set), None, Some(&new_page))
         .await;
     json_of(r, 201, "POST /pages into the change set").await;
 
     let deleted = DELETED;
     let deleted_tag = app.etag(deleted).await;
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::DELETE,
             &within(deleted, set),
             Some(&deleted_tag),
@@ -315,8 +306,7 @@ async fn a_published_change_set_takes_no_more_writes_and_is_not_published_twice(
     let section = within(&format!("{PAGE}/sections/teaser"), set);
     // A published change set takes no more writes, and is gone from views.
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &section,
             Some("*"),
@@ -435,21 +425,15 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
     let mut removal: Value = app.get_json(&path).await;
     removal["items"].as_array_mut().unwrap().remove(0);
     let live = json_of(
-        app.send_as(&app.editor, Method::PUT, &path, Some("*"), Some(&removal))
+        app.send(Method::PUT, &path, Some("*"), Some(&removal))
             .await,
         422,
         "live",
     )
     .await;
     let into = json_of(
-        app.send_as(
-            &app.editor,
-            Method::PUT,
-            &within(&path, set),
-            Some("*"),
-            Some(&removal),
-        )
-        .await,
+        app.send(Method::PUT, &within(&path, set), Some("*"), Some(&removal))
+            .await,
         422,
         "into",
     )
@@ -458,8 +442,7 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
     assert!(!into["errors"].as_array().unwrap().is_empty());
     // A stale If-Match: 412; a missing one: 428.
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &within(&path, set),
             Some("\"0000\""),
@@ -468,13 +451,7 @@ async fn writes_into_a_change_set_are_refused_exactly_as_live_writes_are() {
         .await;
     assert_eq!(r.status(), 412);
     let r = app
-        .send_as(
-            &app.editor,
-            Method::PATCH,
-            &within(&path, set),
-            None,
-            Some(&json!({})),
-        )
+        .send(Method::PATCH, &within(&path, set), None, Some(&json!({})))
         .await;
     assert_eq!(r.status(), 428);
     // Nothing went in.
@@ -488,7 +465,7 @@ async fn patch_teaser(app: &TestApp, set: Option<i64>, patch: Value) {
     let section = format!("{PAGE}/sections/teaser");
     let path = set.map_or(section.clone(), |set| within(&section, set));
     let r = app
-        .send_as(&app.editor, Method::PATCH, &path, Some("*"), Some(&patch))
+        .send(Method::PATCH, &path, Some("*"), Some(&patch))
         .await;
     json_of(r, 200, &format!("PATCH {path}")).await;
 }
@@ -568,8 +545,7 @@ async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
         .spawn()
         .await;
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &format!("{PAGE}/sections/teaser"),
             Some("*"),
@@ -602,8 +578,7 @@ async fn a_live_write_is_a_change_set_of_one_change_published_at_once() {
     );
     // Lists show the change sets editors made, not those of live writes.
     let list = json_of(
-        app.send_as(&app.editor, Method::GET, "/changesets", None, None)
-            .await,
+        app.send(Method::GET, "/changesets", None, None).await,
         200,
         "list",
     )
@@ -640,26 +615,14 @@ async fn no_read_without_a_preview_token_ever_gets_unpublished_bytes() {
     ];
     for (method, path, body) in writes {
         let r = app
-            .send_as(
-                &app.editor,
-                method,
-                &within(&path, set),
-                Some("*"),
-                Some(&body),
-            )
+            .send(method, &within(&path, set), Some("*"), Some(&body))
             .await;
         json_of(r, 200, &path).await;
     }
     let new_page = json!({"path": "news/secret.md", "page": {"title": MARK, "date": "2026-12-02"}, "body": format!("{MARK}\n")});
     json_of(
-        app.send_as(
-            &app.editor,
-            Method::POST,
-            &within("/pages", set),
-            None,
-            Some(&new_page),
-        )
-        .await,
+        app.send(Method::POST, &within("/pages", set), None, Some(&new_page))
+            .await,
         201,
         "new page",
     )
@@ -833,8 +796,7 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
     let set = app.create_change_set("Abandoned").await;
     let section = format!("{PAGE}/sections/teaser");
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &within(&section, set),
             Some("*"),
@@ -843,8 +805,7 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
         .await;
     json_of(r, 200, "into").await;
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::POST,
             &format!("/changesets/{set}/discard"),
             None,
@@ -863,8 +824,7 @@ async fn a_discarded_change_set_publishes_nothing_and_takes_no_more_writes() {
         404
     );
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &within(&section, set),
             Some("*"),

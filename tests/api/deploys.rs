@@ -16,8 +16,7 @@ async fn change_set(app: &TestApp, title: &str, publish: bool) -> i64 {
     let id = app.create_change_set(title).await;
     let path = format!("/sections/teaser?changeset={id}");
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &path,
             Some("*"),
@@ -238,8 +237,7 @@ async fn silence_turns_unknown_never_live() {
 
     // A live write is a change set too: its build reports on it the same way.
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             "/sections/teaser",
             Some("*"),

@@ -219,9 +219,7 @@ async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
             "sections": [{"id": "teaser", "type": "page-teaser", "title": "Hello", "detail": "World."}],
             "body": "\n<h1>{{< param \"g3Teaser.title\" >}}</h1>\n",
         });
-        let r = app
-            .send_as(&app.editor, Method::POST, "/pages", None, Some(&page))
-            .await;
+        let r = app.send(Method::POST, "/pages", None, Some(&page)).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         let page = app.get_json(&format!("/pages/{id}")).await;
         assert_eq!(page["page"]["format"], format);
@@ -241,8 +239,7 @@ async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
         assert_eq!(read.data["g3Teaser"]["title"], "Hi");
     }
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::POST,
             "/pages",
             None,
@@ -256,8 +253,7 @@ async fn a_page_is_created_in_the_format_asked_for_and_stays_in_it() {
     let page = json!({"path": "news/drafted.md", "format": "toml",
         "page": {"title": "Drafted", "date": "2026-12-07"}});
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::POST,
             &format!("/pages?changeset={set}"),
             None,

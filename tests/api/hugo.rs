@@ -446,8 +446,7 @@ async fn a_preview_is_the_site_built_by_hugo_with_the_change_sets_text() {
     let untouched = app.create_change_set("Live").await;
     let title = "Previewed before publishing";
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &format!("/sections/teaser?changeset={edited}"),
             Some("*"),
@@ -502,8 +501,7 @@ async fn a_preview_is_the_site_built_by_hugo_with_the_change_sets_text() {
     // Changed again: rebuilt. Without a token: 401; an unknown page of the preview: 404.
     let again = "Previewed twice";
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &format!("/sections/teaser?changeset={edited}"),
             Some("*"),
@@ -564,8 +562,7 @@ async fn hugo_renders_toml_and_json_pages_from_the_export_as_from_the_files() {
         ("news/commons", "A JSON title, edited"),
     ] {
         let r = app
-            .send_as(
-                &app.editor,
+            .send(
                 reqwest::Method::PATCH,
                 &format!("/pages/{page}/sections/teaser"),
                 Some("*"),

@@ -40,8 +40,7 @@ async fn a_long_id_is_created_and_written_live_and_a_longer_path_is_a_422() {
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     // A live write is a change set named after the page: the name is cut, the write succeeds.
     let r = app
-        .send_as(
-            &app.editor,
+        .send(
             Method::PATCH,
             &page_url(&id),
             Some("*"),
@@ -197,13 +196,7 @@ fn no_page_path_or_id_reaches_a_5xx() {
             let read = app.get(&page_url(id)).await.status().as_u16();
             let patch = json!({"title": "U"});
             let written = app
-                .send_as(
-                    &app.editor,
-                    Method::PATCH,
-                    &page_url(id),
-                    Some("*"),
-                    Some(&patch),
-                )
+                .send(Method::PATCH, &page_url(id), Some("*"), Some(&patch))
                 .await
                 .status()
                 .as_u16();

@@ -429,8 +429,7 @@ async fn thousands_of_bad_fields_list_the_first_hundred_and_count_the_rest() {
         (0..5000).map(|n| (format!("k{n}"), json!(1))).collect();
     for path in ["/sections/vision", "/pages/_index"] {
         let r = app
-            .send_as(
-                &app.editor,
+            .send(
                 Method::PATCH,
                 path,
                 Some("*"),
