@@ -1,6 +1,7 @@
 //! The rules storage owns, on a real SQLite database made by the migrations: what one publish
 //! writes (its change set, revisions, feed and outbox rows), that a publish worked out from a
-//! state the database no longer holds is refused whole, what a server following the database
+//! state the database no longer holds is refused whole (in a transaction, and at once on the
+//! direct connection, whose errors storage classifies as sqlx's), what a server following the database
 //! hears of other commits, and that the store says what it did not find.
 
 use sqlx::{Connection, Row, SqlitePool};
@@ -389,4 +390,80 @@ async fn a_page_row_names_a_new_file_only_when_the_page_moved(pool: SqlitePool) 
             .await
             .unwrap();
     assert_eq!((file.as_str(), revision), ("elsewhere.md", 3));
+}
+
+/// What the direct connection (`direct.rs`) writes for a live write is what a batch writes in a
+/// transaction; a stale write and one SQLite refuses leave nothing, and the next write is made.
+#[tokio::test]
+async fn a_write_at_once_is_written_whole_or_not_at_all_and_the_next_one_goes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let store = Store::open(&path, Default::default()).await.unwrap();
+    let write = |set, pages: Vec<PageRows>, feed: Vec<NewFeedRow>| {
+        let store = &store;
+        async move {
+            let mut conn = store.writer().await.unwrap();
+            let publish = Publish {
+                set,
+                pages: &pages,
+                feed: &feed,
+                at: AT,
+                outbox: Some(r#"{"type":"content.published"}"#),
+            };
+            let (written, commit) = store.publish_alone(&mut conn, &publish, true).await?;
+            commit.durable().await?;
+            Ok::<_, StorageError>(written)
+        }
+    };
+    let first = write(
+        live("first"),
+        vec![page("a", None, "one")],
+        vec![feed_row("a", 1)],
+    )
+    .await
+    .unwrap();
+    let second = write(
+        live("second"),
+        vec![page("a", Some(1), "two")],
+        vec![feed_row("a", 2)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(second.change_set, first.change_set + 1);
+    assert_eq!(second.feed, [first.feed[0] + 1]);
+
+    // Worked out from revision 1 again: refused as stale, nothing written.
+    let stale = write(live("third"), vec![page("a", Some(1), "three")], vec![])
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StorageError::Stale), "{stale:?}");
+    // Content SQLite refuses (not a JSON object): the database's error, nothing written.
+    let mut bad = page("a", Some(2), "x");
+    bad.sections[0].content = Some("not JSON".to_owned());
+    let refused = write(live("fourth"), vec![bad], vec![]).await.unwrap_err();
+    assert!(matches!(refused, StorageError::Database(_)), "{refused:?}");
+
+    let pool = super::db::connect(&path, Default::default()).await.unwrap();
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM change_sets").await, 2);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM page_revisions").await, 2);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM feed").await, 2);
+    assert_eq!(
+        count(&pool, "SELECT revision FROM pages WHERE id = 'a'").await,
+        2
+    );
+    // The next write goes through on the same connections.
+    let next = write(
+        live("fifth"),
+        vec![page("a", Some(2), "three")],
+        vec![feed_row("a", 3)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(next.change_set, second.change_set + 1);
+    assert_eq!(
+        count(&pool, "SELECT revision FROM pages WHERE id = 'a'").await,
+        3
+    );
+    pool.close().await;
+    store.close().await;
 }
