@@ -28,7 +28,7 @@ fn lines_with(text: &str, needle: &str) -> Vec<usize> {
 }
 
 #[tokio::test]
-async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id() {
+async fn every_page_is_listed_in_id_order_paged_and_cached() {
     let app = TestApp::builder().site().spawn().await;
     // Every page, 10 at a time, in id order, following `next`.
     let mut ids = Vec::new();
@@ -76,7 +76,12 @@ async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id()
     assert_eq!(workspaces["title"], "Gen3 - Products - Workspaces");
     assert_eq!(workspaces["sections"], json!(["teaser", "features"]));
     assert_eq!(app.get("/pages?limit=0").await.status(), 400);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_page_is_read_by_plain_or_encoded_id_with_its_sections_body_and_file() {
+    let app = TestApp::builder().site().spawn().await;
     // A page, by plain and by encoded id: the same bytes and tag.
     let plain = app.get("/pages/products/workspaces").await;
     let encoded = app.get("/pages/products%2Fworkspaces").await;
@@ -109,7 +114,12 @@ async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id()
     let original = std::fs::read_to_string(format!("{SITE}/products/workspaces.md")).unwrap();
     assert_eq!(file, original, "exported byte for byte");
     assert!(original.ends_with(&body));
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn unknown_pages_and_sections_are_404_problems_and_other_methods_405() {
+    let app = TestApp::builder().site().spawn().await;
     // Unknown pages and sections are 404 problems; other methods 405 with Allow.
     for path in [
         "/pages/nope",
@@ -130,7 +140,12 @@ async fn every_page_is_listed_paged_and_cached_and_read_by_plain_or_encoded_id()
         .await;
     assert_eq!(r.status(), 405);
     assert_eq!(r.headers()["allow"], "GET, HEAD, PUT");
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn the_whole_site_downloads_byte_for_byte_and_the_model_in_force_is_served() {
+    let app = TestApp::builder().site().spawn().await;
     // Every page file in one download: the site folder, byte for byte, in a tar of content/.
     let r = app.get("/site.tar").await;
     assert_eq!(r.status(), 200);
