@@ -42,24 +42,18 @@ impl Direct {
     }
 
     /// Runs `statements` with `values` bound in order across them as one write transaction
-    /// (`BEGIN IMMEDIATE` … `COMMIT`, synced inside `COMMIT` if `synced_inside`); returns the
-    /// first column of every row they return, as integers. On an error nothing is written.
+    /// (`BEGIN IMMEDIATE` … `COMMIT`, at `synchronous = NORMAL`: the store syncs it after, see
+    /// `durable.rs`); returns the first column of every row they return, as integers. On an
+    /// error nothing is written.
     pub(super) fn write<'s>(
         &self,
         statements: impl Iterator<Item = &'s str>,
         values: &[Value],
-        synced_inside: bool,
     ) -> Result<Vec<i64>, sqlx::Error> {
         let conn = self
             .conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let synchronous = if synced_inside {
-            "PRAGMA synchronous = FULL"
-        } else {
-            "PRAGMA synchronous = NORMAL"
-        };
-        run(&conn, synchronous)?;
         run(&conn, "BEGIN IMMEDIATE")?;
         match all(&conn, statements, values) {
             Ok(ids) => match run(&conn, "COMMIT") {

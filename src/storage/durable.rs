@@ -76,12 +76,6 @@ impl Durability {
         }
     }
 
-    /// Whether a write transaction's `COMMIT` syncs: not if its caller defers the sync to
-    /// after it, nor at all with `synchronous = normal`.
-    pub fn syncs_inside(&self, deferring: bool) -> bool {
-        !deferring && self.syncs_commits()
-    }
-
     /// Whether commits are synced at all (`synchronous = full`).
     pub fn syncs_commits(&self) -> bool {
         self.database.is_some()

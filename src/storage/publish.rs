@@ -164,23 +164,22 @@ pub async fn publish(
 
 impl super::Store {
     /// Writes `publish` as a write transaction of its own on `conn` (from
-    /// [`Store::writer`](super::Store::writer)), and returns the commit to wait for: a small one
-    /// (a live write's) with its `BEGIN` and `COMMIT` in one round trip
+    /// [`Store::writer`](super::Store::writer)), and returns the commit to wait for (synced
+    /// after it): a small one (a live write's) on the direct connection
     /// ([`Store::write_at_once`](super::Store::write_at_once)).
     pub async fn publish_alone(
         &self,
         conn: &mut super::Conn,
         publish: &Publish<'_>,
-        deferring: bool,
     ) -> Result<(Written, Commit), StorageError> {
         if publish.is_small() {
             let batch = Batch::of(publish)?;
             let (ids, commit) = self
-                .write_at_once(conn, &batch, deferring)
+                .write_at_once(conn, &batch)
                 .map_err(StorageError::stale_or)?;
             return Ok((written(ids)?, commit));
         }
-        let mut tx = self.begin_write_on(conn, deferring).await?;
+        let mut tx = self.begin_write_on(conn).await?;
         let written = self::publish(&mut tx, publish).await?;
         let commit = tx
             .commit_deferred()

@@ -87,7 +87,7 @@ impl Store {
     /// connection's own thread: a writer that no one waits behind gains nothing from syncing
     /// outside the lock, and saves the hand-over to a thread that syncs.
     pub(crate) async fn begin_write(&self) -> Result<Tx<'static>, StorageError> {
-        let synced_inside = self.durability.syncs_inside(false);
+        let synced_inside = self.durability.syncs_commits();
         Tx::begin(
             TxConn::Own(self.writer().await?),
             Some(begin_write(synced_inside)),
@@ -97,20 +97,18 @@ impl Store {
         .await
     }
 
-    /// As [`Store::begin_write`] on `conn` from [`Store::writer`]; if `deferring`, its commit is
-    /// synced after it, outside whatever lock the caller lets go once it has committed
+    /// As [`Store::begin_write`] on `conn` from [`Store::writer`], for a live write: its commit
+    /// is synced after it, outside whatever lock the caller lets go once it has committed
     /// ([`Tx::commit_deferred`], [`Commit::durable`]).
     pub(crate) async fn begin_write_on<'c>(
         &self,
         conn: &'c mut Conn,
-        deferring: bool,
     ) -> Result<Tx<'c>, StorageError> {
-        let synced_inside = self.durability.syncs_inside(deferring);
         Tx::begin(
             TxConn::Borrowed(conn),
-            Some(begin_write(synced_inside)),
+            Some(begin_write(false)),
             Some(self.durability.clone()),
-            synced_inside,
+            false,
         )
         .await
     }
@@ -123,20 +121,16 @@ impl Store {
     /// Runs `batch` as one write transaction on the direct connection (`direct.rs`), in this
     /// thread, while the caller holds `writer` (from [`Store::writer`]), so that this process
     /// still writes one transaction at a time. Returns the first column of the rows the
-    /// statements returned, and the commit to wait for (synced inside `COMMIT` unless
-    /// `deferring`, as [`Store::begin_write_on`]). On an error nothing is written.
+    /// statements returned, and the commit to wait for (synced after it, as
+    /// [`Store::begin_write_on`]'s). On an error nothing is written.
     pub(super) fn write_at_once(
         &self,
         writer: &mut Conn,
         batch: &Batch,
-        deferring: bool,
     ) -> Result<(Vec<i64>, Commit), sqlx::Error> {
         let _serialized_by = writer;
-        let synced_inside = self.durability.syncs_inside(deferring);
-        let ids = self
-            .direct
-            .write(batch.statements(), &batch.values, synced_inside)?;
-        Ok((ids, self.durability.committed_as(synced_inside)))
+        let ids = self.direct.write(batch.statements(), &batch.values)?;
+        Ok((ids, self.durability.committed_as(false)))
     }
 
     /// Waits until a write of one statement made on [`Store::writer`] is synced.

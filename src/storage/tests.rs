@@ -410,7 +410,7 @@ async fn a_write_at_once_is_written_whole_or_not_at_all_and_the_next_one_goes_th
                 at: AT,
                 outbox: Some(r#"{"type":"content.published"}"#),
             };
-            let (written, commit) = store.publish_alone(&mut conn, &publish, true).await?;
+            let (written, commit) = store.publish_alone(&mut conn, &publish).await?;
             commit.durable().await?;
             Ok::<_, StorageError>(written)
         }

@@ -129,20 +129,13 @@ impl Writer<'_> {
         changes: &[PageChange<'_>],
         lock: &MutexGuard<'_, ()>,
     ) -> Result<(Option<Arc<PageSnapshot>>, Commit), WriteError> {
-        // The commit is synced after the lock is let go, by a syncing thread, in one sync with
-        // the commits of the writers after it: a write of one page runs on the HTTP thread
-        // (`storage::direct`), which would otherwise wait for the disk with every request it
-        // holds (8 writers: 1,259–1,688 writes/s synced inside `COMMIT`, 2,433–2,467 after).
-        let deferring = true;
         let mut conn = self.store.writer().await?;
         let model = self.read.load().model().clone();
         let at = Timestamp::now().to_rfc3339();
         let by = live_publisher(name, author, &at);
         let served = |id: &str| self.read.page_to_write(id);
-        let (committed, commit) = commit_alone(
-            self.store, &mut conn, deferring, by, &model, changes, &served,
-        )
-        .await?;
+        let (committed, commit) =
+            commit_alone(self.store, &mut conn, by, &model, changes, &served).await?;
         drop(conn);
         let page = committed.pages.last().and_then(|p| p.snapshot.clone());
         let pages = committed
